@@ -1,0 +1,14 @@
+import type { Dispatcher } from 'undici';
+import type { Db } from '../db';
+import type { SecretBox } from '../lib/crypto';
+import type { Logger } from '../lib/logger';
+import type { AllowList } from '../webhooks/ssrf';
+
+export interface ActivityDeps {
+  db: Db;
+  secrets: SecretBox;
+  logger: Logger;
+  http: Dispatcher;
+  allowList: AllowList;
+  webhook: { timeoutMs: number; userAgent: string; maxRetryAfterMs: number };
+}

@@ -1,0 +1,87 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { ActivityDeps } from './deps';
+import { finishDelivery, getDeliveryContext, recordAttempt } from '../db/repositories/deliveries';
+import { sendWebhook } from '../webhooks/sender';
+import { signedHeaders } from '../webhooks/signing';
+
+export const WEBHOOK_FAILURE_TYPE = 'WebhookDeliveryFailed';
+
+export type DeliveryOutcome = 'succeeded' | 'failed' | 'skipped';
+
+export function webhookActivities({ db, secrets, http, allowList, webhook, logger }: ActivityDeps) {
+  return {
+    /**
+     * One HTTP attempt per activity attempt; Temporal's retry policy does the backoff. Outcomes that
+     * must not be retried (410 Gone, a refused address, a disabled endpoint) return instead of throwing.
+     */
+    async deliverWebhook(deliveryId: string): Promise<DeliveryOutcome> {
+      const context = await getDeliveryContext(db, deliveryId);
+      if (!context) throw ApplicationFailure.nonRetryable(`Delivery ${deliveryId} does not exist`, 'DeliveryNotFound');
+      const { delivery } = context;
+      if (delivery.status === 'succeeded') return 'succeeded';
+      if (context.endpointStatus === 'disabled') {
+        await finishDelivery(db, deliveryId, 'failed', 'endpoint_disabled');
+        return 'skipped';
+      }
+
+      const attemptNumber = Context.current().info.attempt;
+      const timestamp = Math.floor(Date.now() / 1000);
+      const headers = signedHeaders(
+        context.sealedSecrets.map((sealed) => secrets.decrypt(sealed)),
+        context.eventId,
+        timestamp,
+        context.eventBody,
+      );
+      const result = await sendWebhook(http, allowList, {
+        url: delivery.target_url,
+        headers: { ...headers, 'user-agent': webhook.userAgent },
+        body: context.eventBody,
+        timeoutMs: webhook.timeoutMs,
+      });
+      await recordAttempt(db, {
+        deliveryId,
+        attemptNumber,
+        webhookTimestamp: timestamp,
+        statusCode: result.statusCode,
+        durationMs: result.durationMs,
+        outcome: result.ok ? 'success' : 'failure',
+        errorClass: result.errorClass,
+        responseExcerpt: result.responseExcerpt,
+      });
+      const logContext = { deliveryId, eventId: context.eventId, attempt: attemptNumber, statusCode: result.statusCode, errorClass: result.errorClass };
+      if (result.ok) {
+        logger.debug(logContext, 'webhook delivered');
+        return 'succeeded';
+      }
+      logger.info(logContext, 'webhook attempt failed');
+
+      if (result.statusCode === 410 && delivery.endpoint_id) {
+        await db
+          .updateTable('webhook_endpoints')
+          .set({ status: 'disabled', disabled_reason: 'gone', updated_at: new Date() })
+          .where('id', '=', delivery.endpoint_id)
+          .execute();
+        await finishDelivery(db, deliveryId, 'failed', 'endpoint_gone');
+        return 'failed';
+      }
+      if (result.statusCode === 410 || result.errorClass === 'ssrf_blocked') {
+        await finishDelivery(db, deliveryId, 'failed', result.errorClass ?? 'gone');
+        return 'failed';
+      }
+      const message = `Webhook attempt failed: ${result.errorClass}`;
+      if (result.retryAfterMs !== null) {
+        throw ApplicationFailure.create({
+          message,
+          type: WEBHOOK_FAILURE_TYPE,
+          nextRetryDelay: Math.min(Math.max(result.retryAfterMs, 1000), webhook.maxRetryAfterMs),
+        });
+      }
+      throw ApplicationFailure.retryable(message, WEBHOOK_FAILURE_TYPE);
+    },
+
+    /** Called by the workflow once the retry policy has given up. */
+    async giveUpDelivery(deliveryId: string): Promise<void> {
+      await finishDelivery(db, deliveryId, 'failed', 'retries_exhausted');
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import express, { type Express } from 'express';
+import type { Client as TemporalClient } from '@temporalio/client';
+import { sql } from 'kysely';
+import type { Config } from '../config';
+import type { Db } from '../db';
+import type { Logger } from '../lib/logger';
+import { authenticate } from './auth';
+import { errorHandler, routeNotFound } from './errors';
+import { verificationsRouter } from './routes/verifications';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  temporal: TemporalClient;
+  logger: Logger;
+  /** Base URL of the Temporal Web UI, for links in responses. */
+  temporalUiUrl?: string | undefined;
+}
+
+/** Builds the HTTP app; never listens (see api/server.ts and scripts/start.ts). */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  // Two base64 images plus the JSON around them.
+  const jsonLimit = Math.ceil((deps.config.MAX_DOCUMENT_BYTES * 2 * 4) / 3) + 64 * 1024;
+  app.use(express.json({ limit: jsonLimit }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks = { database: false, temporal: false };
+    await Promise.all([
+      sql`select 1`.execute(deps.db).then(
+        () => (checks.database = true),
+        () => undefined,
+      ),
+      deps.temporal.connection.withDeadline(Date.now() + 2000, () => deps.temporal.workflowService.getSystemInfo({})).then(
+        () => (checks.temporal = true),
+        () => undefined,
+      ),
+    ]);
+    const ready = checks.database && checks.temporal;
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+  });
+
+  app.use('/v1', authenticate(deps.db));
+  app.use('/v1/verifications', verificationsRouter({ ...deps, temporalUiUrl: deps.temporalUiUrl ?? deps.config.TEMPORAL_UI_URL }));
+
+  app.use(routeNotFound);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

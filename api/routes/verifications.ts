@@ -1,0 +1,118 @@
+import { Router } from 'express';
+import type { Client as TemporalClient } from '@temporalio/client';
+import type { Config } from '../../config';
+import type { Db } from '../../db';
+import { listAttempts, listDeliveriesForEvents } from '../../db/repositories/deliveries';
+import { listEvents } from '../../db/repositories/events';
+import { findByIdempotencyKey, getVerification, insertVerification } from '../../db/repositories/verifications';
+import { workflowIdFor } from '../../domain/temporal';
+import { DocumentIntakeError, intakeDocuments } from '../../documents/intake';
+import { sha256Hex } from '../../lib/crypto';
+import { newId } from '../../lib/ids';
+import { startVerificationWorkflow, temporalUiLink } from '../../temporal/verification-client';
+import { requireRole, tenantScope, principal } from '../auth';
+import { ApiError, notFound } from '../errors';
+import { createVerificationSchema } from '../schemas/verifications';
+import { serializeDelivery, serializeEvent, serializeVerification } from '../serializers';
+import { parseBody } from '../validation';
+
+export interface VerificationRouteDeps {
+  config: Config;
+  db: Db;
+  temporal: TemporalClient;
+  temporalUiUrl: string | undefined;
+}
+
+export function verificationsRouter({ config, db, temporal, temporalUiUrl }: VerificationRouteDeps): Router {
+  const router = Router();
+  const present = (v: Parameters<typeof serializeVerification>[0]) => serializeVerification(v, { temporalUi: temporalUiLink(config, v.id, temporalUiUrl) });
+
+  router.post('/', requireRole('client'), async (req, res) => {
+    const clientId = principal(req).clientId!;
+    const idempotencyKey = req.get('idempotency-key');
+    if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
+      throw new ApiError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 characters');
+    }
+    const body = parseBody(createVerificationSchema, req.body, { documentType: 'unsupported_document_type' });
+    const requestHash = sha256Hex(JSON.stringify(req.body));
+
+    if (idempotencyKey) {
+      const existing = await findByIdempotencyKey(db, clientId, idempotencyKey);
+      if (existing) {
+        if (existing.request_hash !== requestHash) {
+          throw new ApiError(409, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body');
+        }
+        await startVerificationWorkflow(temporal, config, existing);
+        res.status(202).set('Idempotent-Replayed', 'true').json(present(existing));
+        return;
+      }
+    }
+
+    let documents;
+    try {
+      documents = intakeDocuments(body, config.MAX_DOCUMENT_BYTES);
+    } catch (error) {
+      if (!(error instanceof DocumentIntakeError)) throw error;
+      throw new ApiError(error.code === 'document_too_large' ? 413 : error.code === 'unsupported_media_type' ? 415 : 400, error.code, error.message, [
+        { path: error.path, message: error.message },
+      ]);
+    }
+
+    const id = newId('verification');
+    const verification = await insertVerification(
+      db,
+      {
+        id,
+        client_id: clientId,
+        reference: body.reference ?? null,
+        document_type: body.documentType,
+        status: 'submitted',
+        stage: 'submitted',
+        decision: null,
+        reasons: '[]',
+        callback_url: body.callbackUrl ?? null,
+        metadata: JSON.stringify(body.metadata ?? {}),
+        applicant: JSON.stringify(body.applicant ?? null),
+        extraction: 'null',
+        checks: '[]',
+        review: 'null',
+        idempotency_key: idempotencyKey ?? null,
+        request_hash: idempotencyKey ? requestHash : null,
+        workflow_id: workflowIdFor(id),
+        updated_at: new Date(),
+      },
+      documents,
+    );
+    await startVerificationWorkflow(temporal, config, verification);
+    res.status(202).location(`/v1/verifications/${id}`).json(present(verification));
+  });
+
+  router.get('/:id', requireRole('client', 'analyst', 'admin'), async (req, res) => {
+    const verification = await getVerification(db, String(req.params.id), tenantScope(req));
+    if (!verification) throw notFound('Verification');
+    const events = await listEvents(db, verification.id);
+    res.json({
+      ...present(verification),
+      events: events.map((e) => ({ id: e.id, type: e.type, sequence: e.sequence, createdAt: e.created_at.toISOString() })),
+    });
+  });
+
+  router.get('/:id/events', requireRole('client', 'analyst', 'admin'), async (req, res) => {
+    const verification = await getVerification(db, String(req.params.id), tenantScope(req));
+    if (!verification) throw notFound('Verification');
+    const events = await listEvents(db, verification.id);
+    const deliveries = await listDeliveriesForEvents(db, events.map((e) => e.id));
+    const attempts = await listAttempts(db, deliveries.map((d) => d.id));
+    res.json({
+      object: 'list',
+      data: events.map((event) =>
+        serializeEvent(
+          event,
+          deliveries.filter((d) => d.event_id === event.id).map((d) => serializeDelivery(d, attempts.filter((a) => a.delivery_id === d.id))),
+        ),
+      ),
+    });
+  });
+
+  return router;
+}

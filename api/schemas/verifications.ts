@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+export const DOCUMENT_TYPES = ['passport', 'id_card', 'residence_permit'] as const;
+
+const base64Image = z.string().min(1, 'must not be empty');
+
+const applicant = z
+  .object({
+    firstName: z.string().min(1).max(200).optional(),
+    lastName: z.string().min(1).max(200).optional(),
+    dateOfBirth: z.iso.date().optional(),
+    nationality: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'must be an ICAO three-letter code')
+      .optional(),
+  })
+  .strict();
+
+export const createVerificationSchema = z
+  .object({
+    documentType: z.enum(DOCUMENT_TYPES),
+    reference: z.string().min(1).max(128).optional(),
+    images: z.union([z.array(base64Image).min(1).max(2), z.object({ front: base64Image, back: base64Image.optional() }).strict()]).optional(),
+    mrz: z.string().min(30).max(200).optional(),
+    applicant: applicant.optional(),
+    callbackUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+    metadata: z
+      .record(z.string().max(64), z.string().max(500))
+      .refine((value) => Object.keys(value).length <= 20, 'at most 20 keys')
+      .optional(),
+  })
+  .strict()
+  .refine((body) => body.images !== undefined || body.mrz !== undefined, { message: 'send document images or mrz text', path: ['images'] });
+
+export type CreateVerificationRequest = z.output<typeof createVerificationSchema>;

@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { TASK_QUEUE } from '../domain/temporal';
+
+const durationMs = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true' || value === '1' || value === 'yes');
+const csv = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+const HOUR = 3_600_000;
+
+/** Every key is documented in .env.example. Parsed once at start and passed down. */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: optionalString,
+  DATA_DIR: z.string().default('.data'),
+  DATABASE_URL: optionalString,
+  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  ENCRYPTION_KEY: optionalString,
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default(TASK_QUEUE),
+  TEMPORAL_UI_URL: optionalString,
+  TEMPORAL_DEV_PORT: z.coerce.number().int().min(0).max(65535).default(7233),
+  TEMPORAL_DEV_UI_PORT: z.coerce.number().int().min(0).max(65535).default(8233),
+  TEMPORAL_CLI_PATH: optionalString,
+  TEMPORAL_LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug', 'trace']).default('warn'),
+  WEBHOOK_TIMEOUT_MS: durationMs(15_000),
+  WEBHOOK_RETRY_INITIAL_MS: durationMs(5_000),
+  WEBHOOK_RETRY_BACKOFF: z.coerce.number().min(1).default(2),
+  WEBHOOK_RETRY_MAX_INTERVAL_MS: durationMs(2 * HOUR),
+  WEBHOOK_RETRY_MAX_AGE_MS: durationMs(72 * HOUR),
+  WEBHOOK_ALLOW_PRIVATE_HOSTS: csv,
+  WEBHOOK_USER_AGENT: z.string().default('kycflow-webhooks/0.1'),
+  MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  DEV_SEED: bool(false),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return { ...parsed.data, DATA_DIR: path.resolve(parsed.data.DATA_DIR) };
+}

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../index';
+import type { ApiKey, Client, Role } from '../schema';
+import { newId } from '../../lib/ids';
+import { sha256Hex, type SecretBox } from '../../lib/crypto';
+import { generateSecret } from '../../webhooks/signing';
+
+export interface CreatedClient {
+  client: Client;
+  /** The client's own signing secret for callbackUrl deliveries: shown once. */
+  signingSecret: string;
+}
+
+export async function createClient(db: Db, box: SecretBox, input: { name: string; skipManualReview?: boolean }): Promise<CreatedClient> {
+  const signingSecret = generateSecret();
+  const client = await db
+    .insertInto('clients')
+    .values({
+      id: newId('client'),
+      name: input.name,
+      signing_secret_enc: box.encrypt(signingSecret),
+      skip_manual_review: input.skipManualReview ?? false,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { client, signingSecret };
+}
+
+export function getClient(db: Db, id: string): Promise<Client | undefined> {
+  return db.selectFrom('clients').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listClients(db: Db): Promise<Client[]> {
+  return db.selectFrom('clients').selectAll().orderBy('id').execute();
+}
+
+export interface IssuedApiKey {
+  apiKey: ApiKey;
+  /** The plaintext key: shown once, stored only as a SHA-256 hash. */
+  key: string;
+}
+
+export async function issueApiKey(db: Db, input: { role: Role; clientId?: string | null; name: string }): Promise<IssuedApiKey> {
+  const key = `kyc_${input.role}_${randomBytes(24).toString('base64url')}`;
+  const apiKey = await db
+    .insertInto('api_keys')
+    .values({
+      id: newId('apiKey'),
+      client_id: input.role === 'client' ? (input.clientId ?? null) : null,
+      role: input.role,
+      name: input.name,
+      key_hash: sha256Hex(key),
+      key_prefix: key.slice(0, 16),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { apiKey, key };
+}
+
+export function findActiveApiKey(db: Db, key: string): Promise<ApiKey | undefined> {
+  return db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('key_hash', '=', sha256Hex(key))
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+}

@@ -1,0 +1,66 @@
+import type { Db } from '../index';
+import type { DocumentRow, NewVerification, Verification, VerificationUpdate } from '../schema';
+
+export interface NewDocument {
+  id: string;
+  side: string;
+  contentType: string;
+  content: Uint8Array | null;
+  mrzText: string | null;
+  sizeBytes: number;
+  sha256: string;
+}
+
+/** Stores the verification and its documents in one transaction. */
+export async function insertVerification(db: Db, verification: NewVerification, documents: NewDocument[]): Promise<Verification> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.insertInto('verifications').values(verification).returningAll().executeTakeFirstOrThrow();
+    if (documents.length > 0) {
+      await trx
+        .insertInto('documents')
+        .values(
+          documents.map((d) => ({
+            id: d.id,
+            verification_id: row.id,
+            side: d.side,
+            content_type: d.contentType,
+            content: d.content,
+            mrz_text: d.mrzText,
+            size_bytes: d.sizeBytes,
+            sha256: d.sha256,
+          })),
+        )
+        .execute();
+    }
+    return row;
+  });
+}
+
+/** A client sees only its own verifications; analysts and admins (clientId null) see all. */
+export function getVerification(db: Db, id: string, clientId: string | null = null): Promise<Verification | undefined> {
+  let query = db.selectFrom('verifications').selectAll().where('id', '=', id);
+  if (clientId !== null) query = query.where('client_id', '=', clientId);
+  return query.executeTakeFirst();
+}
+
+export function findByIdempotencyKey(db: Db, clientId: string, key: string): Promise<Verification | undefined> {
+  return db
+    .selectFrom('verifications')
+    .selectAll()
+    .where('client_id', '=', clientId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+}
+
+export function updateVerification(db: Db, id: string, patch: VerificationUpdate): Promise<Verification | undefined> {
+  return db
+    .updateTable('verifications')
+    .set({ ...patch, updated_at: new Date() })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export function listDocuments(db: Db, verificationId: string): Promise<DocumentRow[]> {
+  return db.selectFrom('documents').selectAll().where('verification_id', '=', verificationId).orderBy('id').execute();
+}

@@ -1,0 +1,140 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface ClientTable {
+  id: string;
+  name: string;
+  signing_secret_enc: string;
+  skip_manual_review: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export type Role = 'client' | 'analyst' | 'admin';
+
+export interface ApiKeyTable {
+  id: string;
+  client_id: string | null;
+  role: Role;
+  name: string;
+  key_hash: string;
+  key_prefix: string;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface VerificationTable {
+  id: string;
+  client_id: string;
+  reference: string | null;
+  document_type: string;
+  status: string;
+  stage: string;
+  decision: string | null;
+  reasons: Json<unknown[]>;
+  callback_url: string | null;
+  metadata: Json<Record<string, string>>;
+  applicant: Json<Record<string, unknown> | null>;
+  extraction: Json<Record<string, unknown> | null>;
+  checks: Json<unknown[]>;
+  review: Json<Record<string, unknown> | null>;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  workflow_id: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  completed_at: Timestamp | null;
+}
+
+export interface DocumentTable {
+  id: string;
+  verification_id: string;
+  side: string;
+  content_type: string;
+  content: Uint8Array | null;
+  mrz_text: string | null;
+  size_bytes: number;
+  sha256: string;
+  created_at: CreatedAt;
+}
+
+export interface EventTable {
+  id: string;
+  verification_id: string;
+  client_id: string;
+  sequence: number;
+  type: string;
+  /** The exact JSON body that is signed and sent: byte-identical on every attempt and resend. */
+  body: string;
+  created_at: CreatedAt;
+}
+
+export interface WebhookEndpointTable {
+  id: string;
+  client_id: string;
+  url: string;
+  description: string | null;
+  event_types: Json<string[]>;
+  status: 'enabled' | 'disabled';
+  disabled_reason: string | null;
+  secret_enc: string;
+  previous_secret_enc: string | null;
+  previous_secret_expires_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+export interface DeliveryTable {
+  id: string;
+  event_id: string;
+  verification_id: string;
+  client_id: string;
+  endpoint_id: string | null;
+  target_url: string;
+  status: DeliveryStatus;
+  attempt_count: Generated<number>;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+  completed_at: Timestamp | null;
+}
+
+export interface AttemptTable {
+  id: string;
+  delivery_id: string;
+  attempt_number: number;
+  webhook_timestamp: number;
+  status_code: number | null;
+  duration_ms: number;
+  outcome: 'success' | 'failure';
+  error_class: string | null;
+  response_excerpt: string | null;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  clients: ClientTable;
+  api_keys: ApiKeyTable;
+  verifications: VerificationTable;
+  documents: DocumentTable;
+  events: EventTable;
+  webhook_endpoints: WebhookEndpointTable;
+  deliveries: DeliveryTable;
+  attempts: AttemptTable;
+}
+
+export type Client = Selectable<ClientTable>;
+export type ApiKey = Selectable<ApiKeyTable>;
+export type Verification = Selectable<VerificationTable>;
+export type NewVerification = Insertable<VerificationTable>;
+export type VerificationUpdate = Updateable<VerificationTable>;
+export type DocumentRow = Selectable<DocumentTable>;
+export type EventRow = Selectable<EventTable>;
+export type WebhookEndpoint = Selectable<WebhookEndpointTable>;
+export type Delivery = Selectable<DeliveryTable>;
+export type Attempt = Selectable<AttemptTable>;

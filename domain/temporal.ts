@@ -1,0 +1,19 @@
+import { defineSearchAttributeKey } from '@temporalio/common';
+
+/** The one task queue of the verification pipeline (overridable per deployment via TEMPORAL_TASK_QUEUE). */
+export const TASK_QUEUE = 'kycflow-verifications';
+
+export const WORKFLOW_ID_PREFIX = 'verification-';
+
+export function workflowIdFor(verificationId: string): string {
+  return `${WORKFLOW_ID_PREFIX}${verificationId}`;
+}
+
+/** Search attributes visible (and filterable) in the Temporal Web UI. Never personal data. */
+export const SearchAttributes = {
+  stage: defineSearchAttributeKey('KycStage', 'KEYWORD'),
+  decision: defineSearchAttributeKey('KycDecision', 'KEYWORD'),
+  clientId: defineSearchAttributeKey('KycClientId', 'KEYWORD'),
+} as const;
+
+export const ALL_SEARCH_ATTRIBUTES = Object.values(SearchAttributes);

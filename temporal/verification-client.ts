@@ -1,0 +1,54 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Config } from '../config';
+import { SearchAttributes, workflowIdFor } from '../domain/temporal';
+import { verificationWorkflow, type VerificationWorkflowInput } from '../workflows';
+import type { WebhookRetrySettings } from '../workflows/activity-options';
+
+export function webhookRetrySettings(config: Config): WebhookRetrySettings {
+  return {
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    initialIntervalMs: config.WEBHOOK_RETRY_INITIAL_MS,
+    backoffCoefficient: config.WEBHOOK_RETRY_BACKOFF,
+    maximumIntervalMs: config.WEBHOOK_RETRY_MAX_INTERVAL_MS,
+    maximumAgeMs: config.WEBHOOK_RETRY_MAX_AGE_MS,
+  };
+}
+
+export interface StartableVerification {
+  id: string;
+  client_id: string;
+  reference: string | null;
+}
+
+/**
+ * Starts the verification's workflow. Idempotent: a running workflow with the same id is reused
+ * and a finished one is never started again, so a retried request can always call this.
+ */
+export async function startVerificationWorkflow(client: Client, config: Config, verification: StartableVerification): Promise<void> {
+  const input: VerificationWorkflowInput = {
+    verificationId: verification.id,
+    clientId: verification.client_id,
+    webhooks: webhookRetrySettings(config),
+  };
+  try {
+    await client.workflow.start(verificationWorkflow, {
+      workflowId: workflowIdFor(verification.id),
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: SearchAttributes.stage, value: 'submitted' },
+        { key: SearchAttributes.clientId, value: verification.client_id },
+      ],
+      memo: { reference: verification.reference ?? '' },
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+}
+
+export function temporalUiLink(config: Config, verificationId: string, uiBase: string | undefined): string | undefined {
+  if (!uiBase) return undefined;
+  return `${uiBase.replace(/\/$/, '')}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows/${workflowIdFor(verificationId)}`;
+}

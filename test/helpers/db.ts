@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../db';
+import { TEST_DATABASE_URL } from './env';
+
+export interface TestDatabase extends DatabaseHandle {
+  url: string;
+  drop(): Promise<void>;
+}
+
+async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh, migrated PostgreSQL database for one test file; dropped afterwards. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `kycflow_test_${randomBytes(6).toString('hex')}`;
+  await admin((c) => c.query(`create database ${name}`));
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ DATABASE_URL: url.toString(), DATA_DIR: '/nonexistent', DATABASE_POOL_SIZE: 5 });
+  await migrateToLatest(handle.db);
+  let closed = false;
+  const close = async () => {
+    if (!closed) await handle.db.destroy();
+    closed = true;
+  };
+  return {
+    ...handle,
+    url: url.toString(),
+    close,
+    drop: async () => {
+      await close();
+      await admin((c) => c.query(`drop database if exists ${name} with (force)`));
+    },
+  };
+}

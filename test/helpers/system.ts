@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { Client as TemporalClient } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import { createApp } from '../../api/app';
+import { loadConfig, type Config } from '../../config';
+import { createClient, issueApiKey } from '../../db/repositories/clients';
+import { newEncryptionKey, SecretBox } from '../../lib/crypto';
+import { createLogger } from '../../lib/logger';
+import { installTemporalRuntime } from '../../lib/temporal-runtime';
+import { connectTemporalClient } from '../../runtime/bootstrap';
+import { connectWorker, createWorker } from '../../worker/create-worker';
+import { createTestDatabase, type TestDatabase } from './db';
+import { temporalAddress, workflowBundlePath } from './env';
+
+export interface TestClient {
+  id: string;
+  apiKey: string;
+  signingSecret: string;
+}
+
+export interface TestSystem {
+  config: Config;
+  database: TestDatabase;
+  secrets: SecretBox;
+  temporal: TemporalClient;
+  baseUrl: string;
+  createTenant(name?: string): Promise<TestClient>;
+  /** fetch against the API with a bearer key. */
+  api(key: string, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  stop(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+/**
+ * The real system for an integration test: a fresh PostgreSQL database, a worker on its own task
+ * queue of the shared Temporal dev server, and the API on a free port. Retry timings are shortened.
+ */
+export async function startTestSystem(overrides: Record<string, string> = {}): Promise<TestSystem> {
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: database.url,
+    TEMPORAL_ADDRESS: temporalAddress(),
+    TEMPORAL_TASK_QUEUE: `kycflow-test-${randomBytes(4).toString('hex')}`,
+    ENCRYPTION_KEY: newEncryptionKey(),
+    WEBHOOK_TIMEOUT_MS: '2000',
+    WEBHOOK_RETRY_INITIAL_MS: '200',
+    WEBHOOK_RETRY_BACKOFF: '2',
+    WEBHOOK_RETRY_MAX_INTERVAL_MS: '2000',
+    WEBHOOK_RETRY_MAX_AGE_MS: '60000',
+    WEBHOOK_ALLOW_PRIVATE_HOSTS: '127.0.0.1,::1',
+    ...overrides,
+  });
+  const logger = createLogger(config.LOG_LEVEL);
+  if (!runtimeInstalled) {
+    installTemporalRuntime(logger, 'error');
+    runtimeInstalled = true;
+  }
+  const secrets = new SecretBox(config.ENCRYPTION_KEY!);
+  const connection: NativeConnection = await connectWorker(config.TEMPORAL_ADDRESS!);
+  const worker: Worker = await createWorker({
+    config,
+    db: database.db,
+    secrets,
+    logger,
+    connection,
+    workflowBundle: { code: fs.readFileSync(workflowBundlePath(), 'utf8') },
+  });
+  const running = worker.run();
+  const temporal = await connectTemporalClient(config.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE);
+  const app = createApp({ config, db: database.db, temporal, logger, temporalUiUrl: 'http://localhost:8233' });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    config,
+    database,
+    secrets,
+    temporal,
+    baseUrl,
+    async createTenant(name = 'Test client') {
+      const { client, signingSecret } = await createClient(database.db, secrets, { name });
+      const { key } = await issueApiKey(database.db, { role: 'client', clientId: client.id, name: 'test' });
+      return { id: client.id, apiKey: key, signingSecret };
+    },
+    async api(key, method, path, body, headers = {}) {
+      const response = await fetch(baseUrl + path, {
+        method,
+        headers: { authorization: `Bearer ${key}`, ...(body !== undefined && { 'content-type': 'application/json' }), ...headers },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+    },
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+      worker.shutdown();
+      await running;
+      await temporal.connection.close();
+      await connection.close();
+      await database.drop();
+    },
+  };
+}

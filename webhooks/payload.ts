@@ -1,0 +1,49 @@
+import type { EventType, Reason } from '../domain/lifecycle';
+
+export interface CheckSummary {
+  total: number;
+  pass: number;
+  consider: number;
+  fail: number;
+}
+
+export interface EventData {
+  verificationId: string;
+  reference: string | null;
+  sequence: number;
+  status: string;
+  decision?: string;
+  reasons?: Reason[];
+  checks?: CheckSummary;
+  metadata?: Record<string, string>;
+}
+
+export interface EventBody {
+  type: EventType;
+  timestamp: string;
+  data: EventData;
+}
+
+/**
+ * The webhook body is thin on purpose: ids, status, decision, reason codes and counts; never images
+ * or extracted personal data. Clients fetch details with GET /v1/verifications/:id.
+ */
+export function buildEventBody(type: EventType, at: Date, data: EventData): string {
+  const clean: EventData = {
+    verificationId: data.verificationId,
+    reference: data.reference,
+    sequence: data.sequence,
+    status: data.status,
+    ...(data.decision !== undefined && { decision: data.decision }),
+    ...(data.reasons !== undefined && { reasons: data.reasons }),
+    ...(data.checks !== undefined && { checks: data.checks }),
+    ...(data.metadata !== undefined && Object.keys(data.metadata).length > 0 && { metadata: data.metadata }),
+  };
+  const body: EventBody = { type, timestamp: at.toISOString(), data: clean };
+  return JSON.stringify(body);
+}
+
+export function summariseChecks(checks: ReadonlyArray<{ result: string }>): CheckSummary {
+  const count = (result: string) => checks.filter((check) => check.result === result).length;
+  return { total: checks.length, pass: count('pass'), consider: count('consider'), fail: count('fail') };
+}

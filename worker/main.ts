@@ -1,0 +1,29 @@
+import { loadConfig } from '../config';
+import { createLogger } from '../lib/logger';
+import { installTemporalRuntime } from '../lib/temporal-runtime';
+import { loadSecretBox, onShutdown, openMigratedDatabase } from '../runtime/bootstrap';
+import { connectWorker, createWorker } from './create-worker';
+
+/** Production entrypoint of the worker (`npm run worker`). */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL, 'kycflow-worker');
+  installTemporalRuntime(logger, config.TEMPORAL_LOG_LEVEL);
+  const database = await openMigratedDatabase(config, logger);
+  const connection = await connectWorker(config.TEMPORAL_ADDRESS ?? 'localhost:7233');
+  const worker = await createWorker({ config, db: database.db, secrets: loadSecretBox(config), logger, connection });
+  const running = worker.run();
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+  onShutdown(logger, async () => {
+    worker.shutdown();
+    await running;
+    await connection.close();
+    await database.close();
+  });
+  await running;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

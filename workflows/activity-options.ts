@@ -1,0 +1,31 @@
+import type { ActivityOptions } from '@temporalio/workflow';
+
+/** Webhook retry settings travel in the workflow input, so every run's policy is visible in its history. */
+export interface WebhookRetrySettings {
+  timeoutMs: number;
+  initialIntervalMs: number;
+  backoffCoefficient: number;
+  maximumIntervalMs: number;
+  /** Give up after this long (the activity's schedule-to-close timeout). */
+  maximumAgeMs: number;
+}
+
+/** The named activity-option presets: the one place timeouts and retry policies are set. */
+export const activityPresets = {
+  /** Short database work: retried quickly and for a bounded time. */
+  stage: {
+    startToCloseTimeout: '30 seconds',
+    scheduleToCloseTimeout: '10 minutes',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  },
+  webhookDelivery: (settings: WebhookRetrySettings): ActivityOptions => ({
+    startToCloseTimeout: settings.timeoutMs + 10_000,
+    scheduleToCloseTimeout: settings.maximumAgeMs,
+    retry: {
+      initialInterval: settings.initialIntervalMs,
+      backoffCoefficient: settings.backoffCoefficient,
+      maximumInterval: settings.maximumIntervalMs,
+      nonRetryableErrorTypes: ['DeliveryNotFound'],
+    },
+  }),
+} satisfies Record<string, ActivityOptions | ((settings: WebhookRetrySettings) => ActivityOptions)>;
