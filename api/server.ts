@@ -1,10 +1,11 @@
-import { loadConfig } from '../config';
+import { loadConfig, loadDotEnv } from '../config';
 import { createLogger } from '../lib/logger';
 import { connectTemporalClient, onShutdown, openMigratedDatabase } from '../runtime/bootstrap';
 import { createApp } from './app';
 
 /** Production entrypoint of the API (`npm run api`): needs DATABASE_URL and TEMPORAL_ADDRESS or their defaults. */
 async function main(): Promise<void> {
+  loadDotEnv();
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'kycflow-api');
   const database = await openMigratedDatabase(config, logger);

@@ -1,13 +1,9 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { TASK_QUEUE } from '../domain/temporal';
 
 const durationMs = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
-const bool = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'])
-    .default(fallback ? 'true' : 'false')
-    .transform((value) => value === 'true' || value === '1' || value === 'yes');
 const csv = z
   .string()
   .default('')
@@ -30,7 +26,6 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  PUBLIC_URL: optionalString,
   DATA_DIR: z.string().default('.data'),
   DATABASE_URL: optionalString,
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
@@ -51,13 +46,17 @@ export const configSchema = z.object({
   WEBHOOK_ALLOW_PRIVATE_HOSTS: csv,
   WEBHOOK_USER_AGENT: z.string().default('kycflow-webhooks/0.1'),
   MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
-  DEV_SEED: bool(false),
 });
 
 export type Config = z.output<typeof configSchema>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+/** Entry points call this first: a `.env` file in the working directory fills in unset variables. */
+export function loadDotEnv(file = '.env'): void {
+  if (fs.existsSync(file)) process.loadEnvFile(file);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

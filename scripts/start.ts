@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { createApp } from '../api/app';
-import { loadConfig } from '../config';
+import { loadConfig, loadDotEnv } from '../config';
 import { createLogger } from '../lib/logger';
 import { isPortFree } from '../lib/ports';
 import { installTemporalRuntime } from '../lib/temporal-runtime';
@@ -19,8 +19,9 @@ class StartError extends Error {
 }
 
 async function main(): Promise<void> {
+  loadDotEnv();
   // Local development delivers webhooks to a receiver on this machine; production never defaults this.
-  process.env.WEBHOOK_ALLOW_PRIVATE_HOSTS ??= '127.0.0.1,::1';
+  if (!process.env.WEBHOOK_ALLOW_PRIVATE_HOSTS) process.env.WEBHOOK_ALLOW_PRIVATE_HOSTS = '127.0.0.1,::1';
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   installTemporalRuntime(logger, config.TEMPORAL_LOG_LEVEL);

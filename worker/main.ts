@@ -1,4 +1,4 @@
-import { loadConfig } from '../config';
+import { loadConfig, loadDotEnv } from '../config';
 import { createLogger } from '../lib/logger';
 import { installTemporalRuntime } from '../lib/temporal-runtime';
 import { loadSecretBox, onShutdown, openMigratedDatabase } from '../runtime/bootstrap';
@@ -6,6 +6,7 @@ import { connectWorker, createWorker } from './create-worker';
 
 /** Production entrypoint of the worker (`npm run worker`). */
 async function main(): Promise<void> {
+  loadDotEnv();
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'kycflow-worker');
   installTemporalRuntime(logger, config.TEMPORAL_LOG_LEVEL);
