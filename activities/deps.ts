@@ -11,4 +11,5 @@ export interface ActivityDeps {
   http: Dispatcher;
   allowList: AllowList;
   webhook: { timeoutMs: number; userAgent: string; maxRetryAfterMs: number };
+  analysis: { minimumAge: number };
 }

@@ -6,7 +6,8 @@ import type { Db } from '../db';
 import type { Logger } from '../lib/logger';
 import { authenticate } from './auth';
 import { errorHandler, routeNotFound } from './errors';
-import { verificationsRouter } from './routes/verifications';
+import { reviewQueueRouter } from './routes/reviews';
+import { presenter, verificationsRouter } from './routes/verifications';
 
 export interface AppDeps {
   config: Config;
@@ -46,7 +47,9 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.use('/v1', authenticate(deps.db));
-  app.use('/v1/verifications', verificationsRouter({ ...deps, temporalUiUrl: deps.temporalUiUrl ?? deps.config.TEMPORAL_UI_URL }));
+  const temporalUiUrl = deps.temporalUiUrl ?? deps.config.TEMPORAL_UI_URL;
+  app.use('/v1/verifications', verificationsRouter({ ...deps, temporalUiUrl }));
+  app.use('/v1/reviews', reviewQueueRouter({ db: deps.db, temporal: deps.temporal, present: presenter(deps.config, temporalUiUrl) }));
 
   app.use(routeNotFound);
   app.use(errorHandler(deps.logger));

@@ -14,6 +14,9 @@ export type ErrorCode =
   | 'not_found'
   | 'route_not_found'
   | 'idempotency_key_reused'
+  | 'verification_completed'
+  | 'not_awaiting_review'
+  | 'url_not_allowed'
   | 'invalid_idempotency_key'
   | 'temporal_unavailable'
   | 'internal_error';

@@ -20,15 +20,25 @@ export interface StartableVerification {
   reference: string | null;
 }
 
+export interface ClientSettings {
+  skip_manual_review: boolean;
+}
+
 /**
  * Starts the verification's workflow. Idempotent: a running workflow with the same id is reused
  * and a finished one is never started again, so a retried request can always call this.
  */
-export async function startVerificationWorkflow(client: Client, config: Config, verification: StartableVerification): Promise<void> {
+export async function startVerificationWorkflow(
+  client: Client,
+  config: Config,
+  verification: StartableVerification,
+  settings: ClientSettings,
+): Promise<void> {
   const input: VerificationWorkflowInput = {
     verificationId: verification.id,
     clientId: verification.client_id,
     webhooks: webhookRetrySettings(config),
+    review: { enabled: !settings.skip_manual_review, deadlineMs: config.REVIEW_DEADLINE_MS },
   };
   try {
     await client.workflow.start(verificationWorkflow, {

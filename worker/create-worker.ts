@@ -30,6 +30,7 @@ export function buildActivityDeps(deps: Pick<WorkerDeps, 'config' | 'db' | 'secr
       userAgent: deps.config.WEBHOOK_USER_AGENT,
       maxRetryAfterMs: deps.config.WEBHOOK_RETRY_MAX_INTERVAL_MS,
     },
+    analysis: { minimumAge: deps.config.MINIMUM_AGE },
   };
 }
 

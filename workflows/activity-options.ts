@@ -18,6 +18,11 @@ export const activityPresets = {
     scheduleToCloseTimeout: '10 minutes',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
   },
+  /** Document extraction and checks: CPU-bound, a few attempts, then the verification fails. */
+  analysis: {
+    startToCloseTimeout: '2 minutes',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 3, nonRetryableErrorTypes: ['VerificationNotFound', 'ExtractionMissing'] },
+  },
   webhookDelivery: (settings: WebhookRetrySettings): ActivityOptions => ({
     startToCloseTimeout: settings.timeoutMs + 10_000,
     scheduleToCloseTimeout: settings.maximumAgeMs,

@@ -1,4 +1,4 @@
-import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, CancellationScope, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { activityPresets, type WebhookRetrySettings } from './activity-options';
 
@@ -27,7 +27,8 @@ export class WebhookOutbox {
       const previous = this.chains.get(targetKey) ?? Promise.resolve();
       this.chains.set(
         targetKey,
-        previous.then(() => this.send(deliveryId)),
+        // Deliveries outlive a cancellation: the client is told that the verification was cancelled.
+        previous.then(() => CancellationScope.nonCancellable(() => this.send(deliveryId))),
       );
     }
   }

@@ -3,8 +3,10 @@ import type { Client as TemporalClient } from '@temporalio/client';
 import type { Config } from '../../config';
 import type { Db } from '../../db';
 import { listAttempts, listDeliveriesForEvents } from '../../db/repositories/deliveries';
+import { getClient } from '../../db/repositories/clients';
 import { listEvents } from '../../db/repositories/events';
-import { findByIdempotencyKey, getVerification, insertVerification } from '../../db/repositories/verifications';
+import { findByIdempotencyKey, getVerification, insertVerification, listVerifications } from '../../db/repositories/verifications';
+import { isTerminal, type Stage } from '../../domain/lifecycle';
 import { workflowIdFor } from '../../domain/temporal';
 import { DocumentIntakeError, intakeDocuments } from '../../documents/intake';
 import { sha256Hex } from '../../lib/crypto';
@@ -12,9 +14,15 @@ import { newId } from '../../lib/ids';
 import { startVerificationWorkflow, temporalUiLink } from '../../temporal/verification-client';
 import { requireRole, tenantScope, principal } from '../auth';
 import { ApiError, notFound } from '../errors';
-import { createVerificationSchema } from '../schemas/verifications';
+import { page, parseQuery } from '../pagination';
+import { createVerificationSchema, listVerificationsQuery } from '../schemas/verifications';
+import { reviewHandler } from './reviews';
 import { serializeDelivery, serializeEvent, serializeVerification } from '../serializers';
 import { parseBody } from '../validation';
+
+export function presenter(config: Config, temporalUiUrl: string | undefined) {
+  return (v: Parameters<typeof serializeVerification>[0]) => serializeVerification(v, { temporalUi: temporalUiLink(config, v.id, temporalUiUrl) });
+}
 
 export interface VerificationRouteDeps {
   config: Config;
@@ -25,10 +33,12 @@ export interface VerificationRouteDeps {
 
 export function verificationsRouter({ config, db, temporal, temporalUiUrl }: VerificationRouteDeps): Router {
   const router = Router();
-  const present = (v: Parameters<typeof serializeVerification>[0]) => serializeVerification(v, { temporalUi: temporalUiLink(config, v.id, temporalUiUrl) });
+  const present = presenter(config, temporalUiUrl);
 
   router.post('/', requireRole('client'), async (req, res) => {
     const clientId = principal(req).clientId!;
+    const client = await getClient(db, clientId);
+    if (!client) throw new ApiError(401, 'unauthenticated', 'The API key has no client');
     const idempotencyKey = req.get('idempotency-key');
     if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
       throw new ApiError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 characters');
@@ -42,7 +52,7 @@ export function verificationsRouter({ config, db, temporal, temporalUiUrl }: Ver
         if (existing.request_hash !== requestHash) {
           throw new ApiError(409, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body');
         }
-        await startVerificationWorkflow(temporal, config, existing);
+        await startVerificationWorkflow(temporal, config, existing, client);
         res.status(202).set('Idempotent-Replayed', 'true').json(present(existing));
         return;
       }
@@ -83,9 +93,34 @@ export function verificationsRouter({ config, db, temporal, temporalUiUrl }: Ver
       },
       documents,
     );
-    await startVerificationWorkflow(temporal, config, verification);
+    await startVerificationWorkflow(temporal, config, verification, client);
     res.status(202).location(`/v1/verifications/${id}`).json(present(verification));
   });
+
+  router.get('/', requireRole('client', 'analyst', 'admin'), async (req, res) => {
+    const query = parseQuery(listVerificationsQuery, req.query);
+    const rows = await listVerifications(db, { ...query, clientId: tenantScope(req) });
+    const { items, hasMore, nextCursor } = page(rows, query.limit);
+    res.json({ object: 'list', data: items.map(present), hasMore, nextCursor });
+  });
+
+  router.post('/:id/cancel', requireRole('client', 'admin'), async (req, res) => {
+    const verification = await getVerification(db, String(req.params.id), tenantScope(req));
+    if (!verification) throw notFound('Verification');
+    if (isTerminal(verification.status as Stage)) {
+      throw new ApiError(409, 'verification_completed', `The verification is already ${verification.status} and cannot be cancelled`);
+    }
+    await temporal.workflow.getHandle(workflowIdFor(verification.id)).cancel();
+    // The workflow records the cancellation within moments; answer with it when it has.
+    let current = verification;
+    for (let i = 0; i < 50 && !isTerminal(current.status as Stage); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      current = (await getVerification(db, verification.id))!;
+    }
+    res.status(202).json(present(current));
+  });
+
+  router.use('/:id/review', reviewHandler({ db, temporal, present }));
 
   router.get('/:id', requireRole('client', 'analyst', 'admin'), async (req, res) => {
     const verification = await getVerification(db, String(req.params.id), tenantScope(req));

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DECISIONS, STAGES } from '../../domain/lifecycle';
+import { paginationSchema } from '../pagination';
 
 export const DOCUMENT_TYPES = ['passport', 'id_card', 'residence_permit'] as const;
 
@@ -33,3 +35,9 @@ export const createVerificationSchema = z
   .refine((body) => body.images !== undefined || body.mrz !== undefined, { message: 'send document images or mrz text', path: ['images'] });
 
 export type CreateVerificationRequest = z.output<typeof createVerificationSchema>;
+
+export const listVerificationsQuery = paginationSchema.extend({
+  status: z.enum(STAGES).optional(),
+  decision: z.enum(DECISIONS).optional(),
+  reference: z.string().max(128).optional(),
+});

@@ -12,8 +12,8 @@ export interface RecordedDelivery {
 }
 
 export interface RecordedEvent {
-  eventId: string;
-  sequence: number;
+  eventId: string | null;
+  sequence: number | null;
   deliveries: RecordedDelivery[];
 }
 

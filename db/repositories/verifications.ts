@@ -64,3 +64,30 @@ export function updateVerification(db: Db, id: string, patch: VerificationUpdate
 export function listDocuments(db: Db, verificationId: string): Promise<DocumentRow[]> {
   return db.selectFrom('documents').selectAll().where('verification_id', '=', verificationId).orderBy('id').execute();
 }
+
+export interface VerificationFilter {
+  clientId: string | null;
+  status?: string | undefined;
+  decision?: string | undefined;
+  reference?: string | undefined;
+  cursor?: string | undefined;
+  limit: number;
+}
+
+/** Newest first; `cursor` is the id of the last verification of the previous page. Fetches limit + 1. */
+export function listVerifications(db: Db, filter: VerificationFilter): Promise<Verification[]> {
+  let query = db.selectFrom('verifications').selectAll();
+  if (filter.clientId !== null) query = query.where('client_id', '=', filter.clientId);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.decision) query = query.where('decision', '=', filter.decision);
+  if (filter.reference) query = query.where('reference', '=', filter.reference);
+  if (filter.cursor) query = query.where('id', '<', filter.cursor);
+  return query.orderBy('id', 'desc').limit(filter.limit + 1).execute();
+}
+
+/** The analysts' queue: verifications awaiting review, oldest first. */
+export function listAwaitingReview(db: Db, cursor: string | undefined, limit: number): Promise<Verification[]> {
+  let query = db.selectFrom('verifications').selectAll().where('status', '=', 'awaiting_review');
+  if (cursor) query = query.where('id', '>', cursor);
+  return query.orderBy('id', 'asc').limit(limit + 1).execute();
+}

@@ -14,6 +14,7 @@ import { connectTemporalClient } from '../../runtime/bootstrap';
 import { connectWorker, createWorker } from '../../worker/create-worker';
 import { createTestDatabase, type TestDatabase } from './db';
 import { temporalAddress, workflowBundlePath } from './env';
+import { eventually } from './wait';
 
 export interface TestClient {
   id: string;
@@ -27,7 +28,11 @@ export interface TestSystem {
   secrets: SecretBox;
   temporal: TemporalClient;
   baseUrl: string;
-  createTenant(name?: string): Promise<TestClient>;
+  createTenant(name?: string, options?: { skipManualReview?: boolean }): Promise<TestClient>;
+  /** An analyst API key. */
+  createAnalyst(): Promise<string>;
+  /** Waits until the verification reaches one of the statuses and returns it. */
+  waitForStatus(key: string, id: string, statuses: string[], timeoutMs?: number): Promise<any>;
   /** fetch against the API with a bearer key. */
   api(key: string, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
   stop(): Promise<void>;
@@ -79,16 +84,29 @@ export async function startTestSystem(overrides: Record<string, string> = {}): P
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  return {
+  const system: TestSystem = {
     config,
     database,
     secrets,
     temporal,
     baseUrl,
-    async createTenant(name = 'Test client') {
-      const { client, signingSecret } = await createClient(database.db, secrets, { name });
+    async createTenant(name = 'Test client', options = {}) {
+      const { client, signingSecret } = await createClient(database.db, secrets, { name, skipManualReview: options.skipManualReview ?? false });
       const { key } = await issueApiKey(database.db, { role: 'client', clientId: client.id, name: 'test' });
       return { id: client.id, apiKey: key, signingSecret };
+    },
+    async createAnalyst() {
+      return (await issueApiKey(database.db, { role: 'analyst', name: 'test analyst' })).key;
+    },
+    async waitForStatus(key, id, statuses, timeoutMs = 20_000) {
+      return eventually(
+        async () => {
+          const response = await system.api(key, 'GET', `/v1/verifications/${id}`);
+          return statuses.includes(response.body.status) ? response.body : undefined;
+        },
+        timeoutMs,
+        `verification ${id} to be ${statuses.join(' or ')}`,
+      );
     },
     async api(key, method, path, body, headers = {}) {
       const response = await fetch(baseUrl + path, {
@@ -111,4 +129,5 @@ export async function startTestSystem(overrides: Record<string, string> = {}): P
       await database.drop();
     },
   };
+  return system;
 }

@@ -1,0 +1,89 @@
+import type { Check, CheckCode } from '../domain/checks';
+import type { Extraction } from './extraction';
+
+export interface Applicant {
+  firstName?: string | undefined;
+  lastName?: string | undefined;
+  dateOfBirth?: string | undefined;
+  nationality?: string | undefined;
+}
+
+export interface CheckContext {
+  applicant?: Applicant | null;
+  now: Date;
+  minimumAge: number;
+  /** The document type the client declared. */
+  documentType?: string;
+}
+
+const CHECK_DIGIT_FIELDS = ['documentNumberCheckDigit', 'birthDateCheckDigit', 'expirationDateCheckDigit', 'personalNumberCheckDigit', 'compositeCheckDigit'];
+
+/** Well-known specimen documents (ICAO 9303 examples and national specimens). */
+const SPECIMEN_NUMBERS = new Set(['L898902C3', 'D23145890', 'C01X00T47', 'T22000129', 'AB2134<<<', 'X00000000']);
+const SPECIMEN_NAMES = ['ERIKSSON ANNA MARIA', 'MUSTERMANN ERIKA', 'SPECIMEN', 'SPECIMAN', 'MUSTERFRAU', 'HAPPY TRAVELLER'];
+
+export function normaliseName(value: string): string {
+  return value
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase()
+    .replace(/ß/g, 'SS')
+    .replace(/Æ/g, 'AE')
+    .replace(/Ø/g, 'OE')
+    .replace(/[^A-Z]+/g, ' ')
+    .trim();
+}
+
+function yearsBetween(fromIso: string, to: Date): number {
+  const from = new Date(`${fromIso}T00:00:00Z`);
+  let years = to.getUTCFullYear() - from.getUTCFullYear();
+  const beforeBirthday = to.getUTCMonth() < from.getUTCMonth() || (to.getUTCMonth() === from.getUTCMonth() && to.getUTCDate() < from.getUTCDate());
+  if (beforeBirthday) years -= 1;
+  return years;
+}
+
+const result = (code: CheckCode, failed: boolean, severity: 'fail' | 'consider', detail?: string): Check =>
+  failed ? { code, result: severity, ...(detail !== undefined && { detail }) } : { code, result: 'pass' };
+
+/** Runs the check catalogue on an extraction. Pure: the same input gives the same checks. */
+export function runChecks(extraction: Extraction, context: CheckContext): Check[] {
+  const { fields, fieldValidity } = extraction;
+  const today = context.now.toISOString().slice(0, 10);
+
+  const badDigits = CHECK_DIGIT_FIELDS.filter((name) => fieldValidity[name] === false);
+  const badFormat = Object.keys(fieldValidity).filter((name) => !CHECK_DIGIT_FIELDS.includes(name) && fieldValidity[name] === false);
+
+  const expired = fields.expirationDate !== null && fields.expirationDate < today;
+  const age = fields.birthDate ? yearsBetween(fields.birthDate, context.now) : null;
+  const birthImplausible = fields.birthDate === null || fields.birthDate > today || (age !== null && age > 120);
+  const validityYears = fields.expirationDate ? yearsBetween(today, new Date(`${fields.expirationDate}T00:00:00Z`)) : null;
+
+  const fullName = normaliseName(`${fields.lastName ?? ''} ${fields.firstName ?? ''}`);
+  const specimen = (fields.documentNumber !== null && SPECIMEN_NUMBERS.has(fields.documentNumber)) || SPECIMEN_NAMES.some((name) => fullName.includes(name));
+
+  const checks: Check[] = [
+    result('mrz_check_digit_invalid', badDigits.length > 0, 'fail', `invalid check digits: ${badDigits.join(', ')}`),
+    result('mrz_format_invalid', badFormat.length > 0, 'fail', `invalid fields: ${badFormat.join(', ')}`),
+    result('document_expired', expired, 'fail', 'the document is past its expiry date'),
+    result('validity_period_implausible', validityYears !== null && validityYears > 15, 'fail', 'the document is valid for more than 15 more years'),
+    result('birth_date_implausible', birthImplausible, 'fail', 'the birth date is missing, in the future or more than 120 years ago'),
+    result('underage', !birthImplausible && age !== null && age < context.minimumAge, 'fail', `the holder is younger than ${context.minimumAge}`),
+    result('specimen_document', specimen, 'fail', 'the document is a known specimen'),
+  ];
+  if (context.applicant) checks.push(applicantCheck(extraction, context.applicant));
+  return checks;
+}
+
+function applicantCheck(extraction: Extraction, applicant: Applicant): Check {
+  const { fields } = extraction;
+  const mismatched: string[] = [];
+  if (applicant.lastName && normaliseName(applicant.lastName) !== normaliseName(fields.lastName ?? '')) mismatched.push('lastName');
+  if (applicant.firstName) {
+    const declared = normaliseName(applicant.firstName).split(' ');
+    const onDocument = normaliseName(fields.firstName ?? '').split(' ');
+    if (!declared.every((part) => onDocument.includes(part))) mismatched.push('firstName');
+  }
+  if (applicant.dateOfBirth && applicant.dateOfBirth !== fields.birthDate) mismatched.push('dateOfBirth');
+  if (applicant.nationality && applicant.nationality !== fields.nationality) mismatched.push('nationality');
+  return result('applicant_mismatch', mismatched.length > 0, 'consider', `declared data differs: ${mismatched.join(', ')}`);
+}

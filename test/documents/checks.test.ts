@@ -1,0 +1,52 @@
+import type { Check } from '../../domain/checks';
+import { runChecks } from '../../documents/checks';
+import { extractFromMrz } from '../../documents/extraction';
+import { APPLICANT, forgedBirthDateMrz, idCardMrz, passportMrz } from '../helpers/documents';
+
+const NOW = new Date('2026-11-27T12:00:00Z');
+const failing = (checks: Check[]) => checks.filter((c) => c.result !== 'pass').map((c) => `${c.code}:${c.result}`);
+
+function check(mrz: string, applicant: Record<string, string> | null = APPLICANT) {
+  return runChecks(extractFromMrz(mrz, 'mrz_text', NOW), { applicant, now: NOW, minimumAge: 18 });
+}
+
+describe('extraction from MRZ text', () => {
+  it('reads a TD3 passport into ISO fields', () => {
+    const extraction = extractFromMrz(passportMrz(), 'mrz_text', NOW);
+    expect(extraction).toMatchObject({ source: 'mrz_text', format: 'TD3', confidence: 1 });
+    expect(extraction.fields).toMatchObject({
+      documentNumber: 'K4T7Q92M1',
+      lastName: 'LINDQVIST',
+      firstName: 'MAJA ELISE',
+      birthDate: '1988-03-14',
+      expirationDate: '2033-09-30',
+      nationality: 'UTO',
+      issuingState: 'UTO',
+      sex: 'female',
+    });
+  });
+
+  it('reads a TD1 identity card', () => {
+    expect(extractFromMrz(idCardMrz(), 'mrz_text', NOW)).toMatchObject({ format: 'TD1', fields: { documentNumber: 'ZR81F03X2', lastName: 'LINDQVIST' } });
+  });
+});
+
+describe('authenticity checks', () => {
+  it.each<[string, string, Record<string, string> | null, string[]]>([
+    ['a genuine passport', passportMrz(), APPLICANT, []],
+    ['a genuine ID card', idCardMrz(), APPLICANT, []],
+    ['an altered birth date', forgedBirthDateMrz(), null, ['mrz_check_digit_invalid:fail']],
+    ['an expired passport', passportMrz({ expirationDate: '2024-01-31' }), APPLICANT, ['document_expired:fail']],
+    ['an underage holder', passportMrz({ birthDate: '2012-05-05' }), null, ['underage:fail']],
+    ['the ICAO specimen', passportMrz({ documentNumber: 'L898902C3' }), APPLICANT, ['specimen_document:fail']],
+    ['a declared name that differs', passportMrz(), { ...APPLICANT, lastName: 'Andersson' }, ['applicant_mismatch:consider']],
+    ['a declared birth date that differs', passportMrz(), { ...APPLICANT, dateOfBirth: '1988-03-15' }, ['applicant_mismatch:consider']],
+    ['a validity far in the future', passportMrz({ expirationDate: '2049-01-01' }), APPLICANT, ['validity_period_implausible:fail']],
+  ])('%s', (_name, mrz, applicant, expected) => {
+    expect(failing(check(mrz, applicant))).toEqual(expected);
+  });
+
+  it('matches declared names regardless of case and accents', () => {
+    expect(failing(check(passportMrz(), { firstName: 'mája', lastName: 'Lindqvíst' }))).toEqual([]);
+  });
+});
