@@ -19,8 +19,8 @@ export function webhookActivities({ db, secrets, http, allowList, webhook, logge
       if (!context) throw ApplicationFailure.nonRetryable(`Delivery ${deliveryId} does not exist`, 'DeliveryNotFound');
       const { delivery } = context;
       if (delivery.status === 'succeeded') return 'succeeded';
-      if (context.endpointStatus === 'disabled') {
-        await finishDelivery(db, deliveryId, 'failed', 'endpoint_disabled');
+      if (context.endpointStatus === 'disabled' || context.endpointStatus === 'deleted') {
+        await finishDelivery(db, deliveryId, 'failed', `endpoint_${context.endpointStatus}`);
         return 'skipped';
       }
 
@@ -55,7 +55,7 @@ export function webhookActivities({ db, secrets, http, allowList, webhook, logge
       }
       logger.info(logContext, 'webhook attempt failed');
 
-      if (result.statusCode === 410 && delivery.endpoint_id) {
+      if (result.statusCode === 410 && delivery.target === 'endpoint' && delivery.endpoint_id) {
         await db
           .updateTable('webhook_endpoints')
           .set({ status: 'disabled', disabled_reason: 'gone', updated_at: new Date() })

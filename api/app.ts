@@ -3,10 +3,13 @@ import type { Client as TemporalClient } from '@temporalio/client';
 import { sql } from 'kysely';
 import type { Config } from '../config';
 import type { Db } from '../db';
+import type { SecretBox } from '../lib/crypto';
 import type { Logger } from '../lib/logger';
 import { authenticate } from './auth';
 import { errorHandler, routeNotFound } from './errors';
+import { eventsRouter } from './routes/events';
 import { reviewQueueRouter } from './routes/reviews';
+import { webhookEndpointsRouter } from './routes/webhook-endpoints';
 import { presenter, verificationsRouter } from './routes/verifications';
 
 export interface AppDeps {
@@ -14,6 +17,7 @@ export interface AppDeps {
   db: Db;
   temporal: TemporalClient;
   logger: Logger;
+  secrets: SecretBox;
   /** Base URL of the Temporal Web UI, for links in responses. */
   temporalUiUrl?: string | undefined;
 }
@@ -49,6 +53,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v1', authenticate(deps.db));
   const temporalUiUrl = deps.temporalUiUrl ?? deps.config.TEMPORAL_UI_URL;
   app.use('/v1/verifications', verificationsRouter({ ...deps, temporalUiUrl }));
+  app.use('/v1/webhook-endpoints', webhookEndpointsRouter(deps));
+  app.use('/v1/events', eventsRouter(deps));
   app.use('/v1/reviews', reviewQueueRouter({ db: deps.db, temporal: deps.temporal, present: presenter(deps.config, temporalUiUrl) }));
 
   app.use(routeNotFound);

@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'verification_completed'
   | 'not_awaiting_review'
   | 'url_not_allowed'
+  | 'endpoint_disabled'
+  | 'no_delivery_target'
   | 'invalid_idempotency_key'
   | 'temporal_unavailable'
   | 'internal_error';

@@ -40,7 +40,7 @@ export function serializeDelivery(d: Delivery, attempts: Attempt[] = []) {
     id: d.id,
     eventId: d.event_id,
     endpointId: d.endpoint_id,
-    target: d.endpoint_id ? 'endpoint' : 'callback',
+    target: d.target,
     url: d.target_url,
     status: d.status,
     attemptCount: d.attempt_count,

@@ -1,6 +1,6 @@
 import { loadConfig, loadDotEnv } from '../config';
 import { createLogger } from '../lib/logger';
-import { connectTemporalClient, onShutdown, openMigratedDatabase } from '../runtime/bootstrap';
+import { connectTemporalClient, loadSecretBox, onShutdown, openMigratedDatabase } from '../runtime/bootstrap';
 import { createApp } from './app';
 
 /** Production entrypoint of the API (`npm run api`): needs DATABASE_URL and TEMPORAL_ADDRESS or their defaults. */
@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL, 'kycflow-api');
   const database = await openMigratedDatabase(config, logger);
   const temporal = await connectTemporalClient(config.TEMPORAL_ADDRESS ?? 'localhost:7233', config.TEMPORAL_NAMESPACE);
-  const app = createApp({ config, db: database.db, temporal, logger });
+  const app = createApp({ config, db: database.db, temporal, logger, secrets: loadSecretBox(config) });
   const server = app.listen(config.PORT, config.HOST, () => logger.info({ host: config.HOST, port: config.PORT }, 'API listening'));
   onShutdown(logger, async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -94,6 +94,7 @@ export interface DeliveryTable {
   event_id: string;
   verification_id: string;
   client_id: string;
+  target: 'endpoint' | 'callback';
   endpoint_id: string | null;
   target_url: string;
   status: DeliveryStatus;

@@ -79,7 +79,7 @@ async function main(): Promise<void> {
 
     const temporal = await connectTemporalClient(address, config.TEMPORAL_NAMESPACE);
     stops.push(() => temporal.connection.close());
-    const app = createApp({ config, db: database.db, temporal, logger, temporalUiUrl });
+    const app = createApp({ config, db: database.db, temporal, logger, secrets, temporalUiUrl });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(config.PORT, config.HOST, () => resolve(s));
       s.once('error', (error: NodeJS.ErrnoException) =>

@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Config } from '../config';
 import { SearchAttributes, workflowIdFor } from '../domain/temporal';
-import { verificationWorkflow, type VerificationWorkflowInput } from '../workflows';
+import { resendWebhooksWorkflow, verificationWorkflow, type VerificationWorkflowInput } from '../workflows';
 import type { WebhookRetrySettings } from '../workflows/activity-options';
 
 export function webhookRetrySettings(config: Config): WebhookRetrySettings {
@@ -61,4 +61,19 @@ export async function startVerificationWorkflow(
 export function temporalUiLink(config: Config, verificationId: string, uiBase: string | undefined): string | undefined {
   if (!uiBase) return undefined;
   return `${uiBase.replace(/\/$/, '')}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows/${workflowIdFor(verificationId)}`;
+}
+
+/** Sends new deliveries of an existing event (a resend); one workflow per resend request. */
+export async function startResendWorkflow(client: Client, config: Config, deliveries: Array<{ id: string; target: string; endpoint_id: string | null }>): Promise<void> {
+  if (deliveries.length === 0) return;
+  await client.workflow.start(resendWebhooksWorkflow, {
+    workflowId: `resend-${deliveries[0]!.id}`,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    args: [
+      {
+        deliveries: deliveries.map((d) => ({ deliveryId: d.id, targetKey: d.target === 'endpoint' ? `endpoint:${d.endpoint_id}` : 'callback' })),
+        webhooks: webhookRetrySettings(config),
+      },
+    ],
+  });
 }

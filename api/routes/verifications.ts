@@ -19,6 +19,8 @@ import { createVerificationSchema, listVerificationsQuery } from '../schemas/ver
 import { reviewHandler } from './reviews';
 import { serializeDelivery, serializeEvent, serializeVerification } from '../serializers';
 import { parseBody } from '../validation';
+import { assertAllowedWebhookUrl } from '../webhook-urls';
+import { parseAllowList } from '../../webhooks/ssrf';
 
 export function presenter(config: Config, temporalUiUrl: string | undefined) {
   return (v: Parameters<typeof serializeVerification>[0]) => serializeVerification(v, { temporalUi: temporalUiLink(config, v.id, temporalUiUrl) });
@@ -34,6 +36,7 @@ export interface VerificationRouteDeps {
 export function verificationsRouter({ config, db, temporal, temporalUiUrl }: VerificationRouteDeps): Router {
   const router = Router();
   const present = presenter(config, temporalUiUrl);
+  const allowList = parseAllowList(config.WEBHOOK_ALLOW_PRIVATE_HOSTS);
 
   router.post('/', requireRole('client'), async (req, res) => {
     const clientId = principal(req).clientId!;
@@ -44,6 +47,7 @@ export function verificationsRouter({ config, db, temporal, temporalUiUrl }: Ver
       throw new ApiError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 characters');
     }
     const body = parseBody(createVerificationSchema, req.body, { documentType: 'unsupported_document_type' });
+    if (body.callbackUrl) await assertAllowedWebhookUrl(body.callbackUrl, allowList, 'callbackUrl');
     const requestHash = sha256Hex(JSON.stringify(req.body));
 
     if (idempotencyKey) {

@@ -105,6 +105,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('event_id', 'text', (c) => c.notNull().references('events.id').onDelete('cascade'))
     .addColumn('verification_id', 'text', (c) => c.notNull())
     .addColumn('client_id', 'text', (c) => c.notNull())
+    .addColumn('target', 'text', (c) => c.notNull().check(sql`target in ('endpoint', 'callback')`))
     .addColumn('endpoint_id', 'text', (c) => c.references('webhook_endpoints.id').onDelete('set null'))
     .addColumn('target_url', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('pending', 'succeeded', 'failed')`))

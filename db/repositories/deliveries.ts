@@ -9,7 +9,8 @@ export interface DeliveryContext {
   eventId: string;
   /** Sealed secrets that sign this delivery: the endpoint's (and its previous one during a grace period) or the client's. */
   sealedSecrets: string[];
-  endpointStatus: 'enabled' | 'disabled' | null;
+  /** null for callback deliveries; 'deleted' when the endpoint no longer exists. */
+  endpointStatus: 'enabled' | 'disabled' | 'deleted' | null;
 }
 
 export async function getDeliveryContext(db: Db, deliveryId: string, now = new Date()): Promise<DeliveryContext | undefined> {
@@ -31,15 +32,15 @@ export async function getDeliveryContext(db: Db, deliveryId: string, now = new D
     .executeTakeFirst();
   if (!row) return undefined;
   const { event_body, client_secret, endpoint_status, endpoint_secret, endpoint_previous_secret, endpoint_previous_expires, ...delivery } = row;
-  const sealedSecrets = endpoint_secret
-    ? [endpoint_secret, ...(endpoint_previous_secret && endpoint_previous_expires && endpoint_previous_expires > now ? [endpoint_previous_secret] : [])]
-    : [client_secret];
+  const inGrace = endpoint_previous_secret && endpoint_previous_expires && endpoint_previous_expires > now;
+  const sealedSecrets =
+    delivery.target === 'callback' ? [client_secret] : endpoint_secret ? [endpoint_secret, ...(inGrace ? [endpoint_previous_secret] : [])] : [];
   return {
     delivery,
     eventBody: event_body,
     eventId: delivery.event_id,
     sealedSecrets,
-    endpointStatus: delivery.endpoint_id ? (endpoint_status ?? 'disabled') : null,
+    endpointStatus: delivery.target === 'callback' ? null : (endpoint_status ?? 'deleted'),
   };
 }
 
@@ -101,4 +102,41 @@ export function listDeliveriesForEvents(db: Db, eventIds: string[]): Promise<Del
 export function listAttempts(db: Db, deliveryIds: string[]): Promise<Attempt[]> {
   if (deliveryIds.length === 0) return Promise.resolve([]);
   return db.selectFrom('attempts').selectAll().where('delivery_id', 'in', deliveryIds).orderBy('delivery_id').orderBy('attempt_number').execute();
+}
+
+export function listDeliveriesForEndpoint(db: Db, endpointId: string, cursor: string | undefined, limit: number): Promise<Delivery[]> {
+  let query = db.selectFrom('deliveries').selectAll().where('endpoint_id', '=', endpointId);
+  if (cursor) query = query.where('id', '<', cursor);
+  return query.orderBy('id', 'desc').limit(limit + 1).execute();
+}
+
+export interface ResendTarget {
+  target: 'endpoint' | 'callback';
+  endpointId: string | null;
+  url: string;
+}
+
+/** New delivery rows for an existing event: the same event id, so receivers see the same webhook-id. */
+export async function createResendDeliveries(
+  db: Db,
+  event: { id: string; verification_id: string; client_id: string },
+  targets: ResendTarget[],
+): Promise<Delivery[]> {
+  if (targets.length === 0) return [];
+  return db
+    .insertInto('deliveries')
+    .values(
+      targets.map((t) => ({
+        id: newId('delivery'),
+        event_id: event.id,
+        verification_id: event.verification_id,
+        client_id: event.client_id,
+        target: t.target,
+        endpoint_id: t.endpointId,
+        target_url: t.url,
+        status: 'pending' as const,
+      })),
+    )
+    .returningAll()
+    .execute();
 }

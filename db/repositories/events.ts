@@ -37,7 +37,7 @@ export async function recordTransition(db: Db, transition: StageTransition): Pro
       .where('type', '=', transition.eventType)
       .executeTakeFirst();
     if (existing) {
-      const deliveries = await trx.selectFrom('deliveries').select(['id', 'endpoint_id']).where('event_id', '=', existing.id).orderBy('id').execute();
+      const deliveries = await trx.selectFrom('deliveries').select(['id', 'target', 'endpoint_id']).where('event_id', '=', existing.id).orderBy('id').execute();
       return { eventId: existing.id, sequence: existing.sequence, deliveries: deliveries.map(toRecordedDelivery) };
     }
 
@@ -68,16 +68,17 @@ export async function recordTransition(db: Db, transition: StageTransition): Pro
       .where('status', '=', 'enabled')
       .orderBy('id')
       .execute();
-    const targets = endpoints
+    const targets: Array<{ target: 'endpoint' | 'callback'; endpoint_id: string | null; target_url: string }> = endpoints
       .filter((e) => e.event_types.length === 0 || e.event_types.includes(transition.eventType))
-      .map((e) => ({ endpoint_id: e.id as string | null, target_url: e.url }));
-    if (verification.callback_url) targets.push({ endpoint_id: null, target_url: verification.callback_url });
+      .map((e) => ({ target: 'endpoint', endpoint_id: e.id, target_url: e.url }));
+    if (verification.callback_url) targets.push({ target: 'callback', endpoint_id: null, target_url: verification.callback_url });
 
     const rows = targets.map((t) => ({
       id: newId('delivery'),
       event_id: eventId,
       verification_id: verification.id,
       client_id: verification.client_id,
+      target: t.target,
       endpoint_id: t.endpoint_id,
       target_url: t.target_url,
       status: 'pending' as const,
@@ -87,8 +88,8 @@ export async function recordTransition(db: Db, transition: StageTransition): Pro
   });
 }
 
-function toRecordedDelivery(row: { id: string; endpoint_id: string | null }): RecordedDelivery {
-  return { deliveryId: row.id, targetKey: row.endpoint_id ?? 'callback' };
+export function toRecordedDelivery(row: { id: string; target: 'endpoint' | 'callback'; endpoint_id: string | null }): RecordedDelivery {
+  return { deliveryId: row.id, targetKey: row.target === 'endpoint' ? `endpoint:${row.endpoint_id}` : 'callback' };
 }
 
 function eventData(v: Verification, sequence: number, type: EventType) {

@@ -78,7 +78,7 @@ export async function startTestSystem(overrides: Record<string, string> = {}): P
   });
   const running = worker.run();
   const temporal = await connectTemporalClient(config.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE);
-  const app = createApp({ config, db: database.db, temporal, logger, temporalUiUrl: 'http://localhost:8233' });
+  const app = createApp({ config, db: database.db, temporal, logger, secrets, temporalUiUrl: 'http://localhost:8233' });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

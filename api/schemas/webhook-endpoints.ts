@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { EVENT_TYPES } from '../../domain/lifecycle';
+
+const url = z.url({ protocol: /^https?$/ }).max(2048);
+/** Empty or omitted: every event type. */
+const eventTypes = z.array(z.enum(EVENT_TYPES)).max(EVENT_TYPES.length);
+
+export const createEndpointSchema = z
+  .object({
+    url,
+    eventTypes: eventTypes.default([]),
+    description: z.string().max(500).optional(),
+  })
+  .strict();
+
+export const updateEndpointSchema = z
+  .object({
+    url: url.optional(),
+    eventTypes: eventTypes.optional(),
+    description: z.string().max(500).nullable().optional(),
+    enabled: z.boolean().optional(),
+    status: z.enum(['enabled', 'disabled']).optional(),
+  })
+  .strict();
+
+export const rotateSecretSchema = z
+  .object({
+    /** How long the old secret keeps signing (default 24 h, at most 7 days). */
+    gracePeriodSeconds: z.number().int().min(0).max(7 * 24 * 3600).default(24 * 3600),
+  })
+  .strict();
+
+export const resendSchema = z
+  .object({
+    /** Resend to this endpoint only; by default to every target the event was delivered to. */
+    endpointId: z.string().max(64).optional(),
+  })
+  .strict();
