@@ -43,6 +43,7 @@ export const configSchema = z.object({
   WEBHOOK_RETRY_BACKOFF: z.coerce.number().min(1).default(2),
   WEBHOOK_RETRY_MAX_INTERVAL_MS: durationMs(2 * HOUR),
   WEBHOOK_RETRY_MAX_AGE_MS: durationMs(72 * HOUR),
+  WEBHOOK_RETRY_AFTER_MAX_MS: durationMs(2 * HOUR),
   WEBHOOK_ALLOW_PRIVATE_HOSTS: csv,
   WEBHOOK_USER_AGENT: z.string().default('kycflow-webhooks/0.1'),
   REVIEW_DEADLINE_MS: durationMs(72 * HOUR),

@@ -28,7 +28,7 @@ export function buildActivityDeps(deps: Pick<WorkerDeps, 'config' | 'db' | 'secr
     webhook: {
       timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS,
       userAgent: deps.config.WEBHOOK_USER_AGENT,
-      maxRetryAfterMs: deps.config.WEBHOOK_RETRY_MAX_INTERVAL_MS,
+      maxRetryAfterMs: deps.config.WEBHOOK_RETRY_AFTER_MAX_MS,
     },
     analysis: { minimumAge: deps.config.MINIMUM_AGE },
   };
