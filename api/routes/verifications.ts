@@ -14,6 +14,7 @@ import { newId } from '../../lib/ids';
 import { startVerificationWorkflow, temporalUiLink } from '../../temporal/verification-client';
 import { requireRole, tenantScope, principal } from '../auth';
 import { ApiError, notFound } from '../errors';
+import { multipartVerification } from '../multipart';
 import { page, parseQuery } from '../pagination';
 import { createVerificationSchema, listVerificationsQuery } from '../schemas/verifications';
 import { reviewHandler } from './reviews';
@@ -38,7 +39,7 @@ export function verificationsRouter({ config, db, temporal, temporalUiUrl }: Ver
   const present = presenter(config, temporalUiUrl);
   const allowList = parseAllowList(config.WEBHOOK_ALLOW_PRIVATE_HOSTS);
 
-  router.post('/', requireRole('client'), async (req, res) => {
+  router.post('/', requireRole('client'), multipartVerification(config.MAX_DOCUMENT_BYTES), async (req, res) => {
     const clientId = principal(req).clientId!;
     const client = await getClient(db, clientId);
     if (!client) throw new ApiError(401, 'unauthenticated', 'The API key has no client');

@@ -60,6 +60,46 @@ describe('POST /v1/verifications and GET /v1/verifications/:id', () => {
     expect(documents[0]).toMatchObject({ side: 'front', content_type: 'image/png' });
   });
 
+  it('accepts multipart uploads with the same fields, and applies the size limit to files', async () => {
+    const form = new FormData();
+    form.append('documentType', 'passport');
+    form.append('reference', 'multipart-1');
+    form.append('applicant', JSON.stringify({ lastName: 'Lindqvist' }));
+    form.append('front', new Blob([Buffer.from(PNG_1PX, 'base64')], { type: 'image/png' }), 'front.png');
+    const response = await fetch(`${system.baseUrl}/v1/verifications`, { method: 'POST', headers: { authorization: `Bearer ${alice.apiKey}` }, body: form });
+    expect(response.status).toBe(202);
+    const created = (await response.json()) as any;
+    expect(created.reference).toBe('multipart-1');
+    const documents = await system.database.db.selectFrom('documents').select(['side', 'content_type']).where('verification_id', '=', created.id).execute();
+    expect(documents).toEqual([{ side: 'front', content_type: 'image/png' }]);
+
+    const big = new FormData();
+    big.append('documentType', 'passport');
+    big.append('front', new Blob([Buffer.alloc(4096, 1)]), 'big.png');
+    const tooBig = await fetch(`${system.baseUrl}/v1/verifications`, { method: 'POST', headers: { authorization: `Bearer ${alice.apiKey}` }, body: big });
+    expect(tooBig.status).toBe(413);
+    expect(((await tooBig.json()) as any).error.code).toBe('document_too_large');
+
+    const badJson = new FormData();
+    badJson.append('documentType', 'passport');
+    badJson.append('applicant', '{not json');
+    badJson.append('front', new Blob([Buffer.from(PNG_1PX, 'base64')]), 'front.png');
+    const invalid = await fetch(`${system.baseUrl}/v1/verifications`, { method: 'POST', headers: { authorization: `Bearer ${alice.apiKey}` }, body: badJson });
+    expect(invalid.status).toBe(400);
+  });
+
+  it('enforces roles: analysts cannot submit, clients cannot read the review queue', async () => {
+    const analyst = await system.createAnalyst();
+    const submit = await system.api(analyst, 'POST', '/v1/verifications', { documentType: 'passport', mrz: MRZ });
+    expect(submit.status).toBe(403);
+    expect(submit.body.error.code).toBe('forbidden');
+    const queue = await system.api(alice.apiKey, 'GET', '/v1/reviews');
+    expect(queue.status).toBe(403);
+    const created = await system.api(alice.apiKey, 'POST', '/v1/verifications', { documentType: 'passport', mrz: MRZ });
+    const read = await system.api(analyst, 'GET', `/v1/verifications/${created.body.id}`);
+    expect(read.status).toBe(200);
+  });
+
   it('honours Idempotency-Key: same body returns the same verification, a different body is a 409', async () => {
     const body = { documentType: 'passport', mrz: MRZ, reference: 'idem-1' };
     const headers = { 'idempotency-key': 'order-123' };
