@@ -3,6 +3,7 @@ import type { ActivityDeps } from './deps';
 import { finishDelivery, getDeliveryContext, recordAttempt } from '../db/repositories/deliveries';
 import { sendWebhook } from '../webhooks/sender';
 import { signedHeaders } from '../webhooks/signing';
+import { webhookAttempts, webhookLatency } from '../lib/metrics';
 
 export const WEBHOOK_FAILURE_TYPE = 'WebhookDeliveryFailed';
 
@@ -48,6 +49,8 @@ export function webhookActivities({ db, secrets, http, allowList, webhook, logge
         errorClass: result.errorClass,
         responseExcerpt: result.responseExcerpt,
       });
+      webhookAttempts.inc({ outcome: result.ok ? 'success' : 'failure', error_class: result.errorClass ?? 'none' });
+      if (result.ok) webhookLatency.observe((Date.now() - context.eventCreatedAt.getTime()) / 1000);
       const logContext = { deliveryId, eventId: context.eventId, attempt: attemptNumber, statusCode: result.statusCode, errorClass: result.errorClass };
       if (result.ok) {
         logger.debug(logContext, 'webhook delivered');

@@ -5,7 +5,10 @@ import type { Config } from '../config';
 import type { Db } from '../db';
 import type { SecretBox } from '../lib/crypto';
 import type { Logger } from '../lib/logger';
+import swaggerUi from 'swagger-ui-express';
 import { authenticate } from './auth';
+import { metricsHandler } from './metrics';
+import { buildOpenApi } from './openapi';
 import { errorHandler, routeNotFound } from './errors';
 import { eventsRouter } from './routes/events';
 import { reviewQueueRouter } from './routes/reviews';
@@ -49,6 +52,13 @@ export function createApp(deps: AppDeps): Express {
     const ready = checks.database && checks.temporal;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
   });
+
+  const spec = buildOpenApi();
+  app.get('/openapi.json', (_req, res) => {
+    res.json(spec);
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(spec, { customSiteTitle: 'kycflow API' }));
+  app.get('/metrics', metricsHandler(deps.db));
 
   app.use('/v1', authenticate(deps.db));
   const temporalUiUrl = deps.temporalUiUrl ?? deps.config.TEMPORAL_UI_URL;

@@ -1,4 +1,6 @@
+import http from 'node:http';
 import { loadConfig, loadDotEnv } from '../config';
+import { registry } from '../lib/metrics';
 import { createLogger } from '../lib/logger';
 import { installTemporalRuntime } from '../lib/temporal-runtime';
 import { loadSecretBox, onShutdown, openMigratedDatabase } from '../runtime/bootstrap';
@@ -14,8 +16,17 @@ async function main(): Promise<void> {
   const connection = await connectWorker(config.TEMPORAL_ADDRESS ?? 'localhost:7233');
   const worker = await createWorker({ config, db: database.db, secrets: loadSecretBox(config), logger, connection });
   const running = worker.run();
+  const metrics = config.WORKER_METRICS_PORT
+    ? http
+        .createServer((req, res) => {
+          if (req.url !== '/metrics') return void res.writeHead(404).end();
+          registry.metrics().then((body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body));
+        })
+        .listen(config.WORKER_METRICS_PORT, config.HOST)
+    : undefined;
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
   onShutdown(logger, async () => {
+    metrics?.close();
     worker.shutdown();
     await running;
     await connection.close();

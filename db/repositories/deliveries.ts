@@ -7,6 +7,7 @@ export interface DeliveryContext {
   delivery: Delivery;
   eventBody: string;
   eventId: string;
+  eventCreatedAt: Date;
   /** Sealed secrets that sign this delivery: the endpoint's (and its previous one during a grace period) or the client's. */
   sealedSecrets: string[];
   /** null for callback deliveries; 'deleted' when the endpoint no longer exists. */
@@ -22,6 +23,7 @@ export async function getDeliveryContext(db: Db, deliveryId: string, now = new D
     .selectAll('d')
     .select([
       'e.body as event_body',
+      'e.created_at as event_created_at',
       'c.signing_secret_enc as client_secret',
       'w.status as endpoint_status',
       'w.secret_enc as endpoint_secret',
@@ -31,7 +33,7 @@ export async function getDeliveryContext(db: Db, deliveryId: string, now = new D
     .where('d.id', '=', deliveryId)
     .executeTakeFirst();
   if (!row) return undefined;
-  const { event_body, client_secret, endpoint_status, endpoint_secret, endpoint_previous_secret, endpoint_previous_expires, ...delivery } = row;
+  const { event_body, event_created_at, client_secret, endpoint_status, endpoint_secret, endpoint_previous_secret, endpoint_previous_expires, ...delivery } = row;
   const inGrace = endpoint_previous_secret && endpoint_previous_expires && endpoint_previous_expires > now;
   const sealedSecrets =
     delivery.target === 'callback' ? [client_secret] : endpoint_secret ? [endpoint_secret, ...(inGrace ? [endpoint_previous_secret] : [])] : [];
@@ -39,6 +41,7 @@ export async function getDeliveryContext(db: Db, deliveryId: string, now = new D
     delivery,
     eventBody: event_body,
     eventId: delivery.event_id,
+    eventCreatedAt: event_created_at,
     sealedSecrets,
     endpointStatus: delivery.target === 'callback' ? null : (endpoint_status ?? 'deleted'),
   };

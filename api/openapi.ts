@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { listVerificationsQuery, createVerificationSchema } from './schemas/verifications';
+import { submitReviewSchema } from './schemas/reviews';
+import { createEndpointSchema, resendSchema, rotateSecretSchema, updateEndpointSchema } from './schemas/webhook-endpoints';
+import { paginationSchema } from './pagination';
+
+/** JSON Schema 2020-12 (what OpenAPI 3.1 uses) from the zod schemas that validate requests. */
+function schema(type: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(type, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+}
+
+function queryParameters(type: z.ZodObject) {
+  const json = schema(type) as { properties: Record<string, unknown> };
+  return Object.entries(json.properties).map(([name, property]) => ({ name, in: 'query', required: false, schema: property }));
+}
+
+const json = (ref: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } });
+const ok = (description: string, ref?: string) => ({ description, ...(ref && { content: json(ref) }) });
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [String(status), { description: 'Error', content: json('Error') }]));
+const body = (ref: string, required = true) => ({ required, content: json(ref) });
+const idParam = (name = 'id') => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+
+export function buildOpenApi(serverUrl = '/') {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'kycflow API',
+      version: '0.1.0',
+      description:
+        'Identity-document verification on Temporal. Every stage is pushed to your endpoints as a signed Standard Webhook. ' +
+        'Authenticate with `Authorization: Bearer <api key>`. Errors: `{"error": {"code", "message", "details"?}}`.',
+    },
+    servers: [{ url: serverUrl }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        CreateVerification: schema(createVerificationSchema),
+        SubmitReview: schema(submitReviewSchema),
+        CreateWebhookEndpoint: schema(createEndpointSchema),
+        UpdateWebhookEndpoint: schema(updateEndpointSchema),
+        RotateSecret: schema(rotateSecretSchema),
+        Resend: schema(resendSchema),
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: {
+                code: { type: 'string', examples: ['validation_failed'] },
+                message: { type: 'string' },
+                details: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+              },
+            },
+          },
+        },
+        Verification: { type: 'object', description: 'A verification: status, stage, decision, reasons, extraction, checks, review, timestamps, links.' },
+        WebhookEndpoint: { type: 'object', description: 'A webhook endpoint; `secret` only in create and rotate-secret responses.' },
+        List: { type: 'object', properties: { object: { const: 'list' }, data: { type: 'array' }, hasMore: { type: 'boolean' }, nextCursor: { type: ['string', 'null'] } } },
+      },
+    },
+    paths: {
+      '/v1/verifications': {
+        post: {
+          summary: 'Start a verification (JSON with base64 images or MRZ text, or multipart with files front/back)',
+          parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }],
+          requestBody: body('CreateVerification'),
+          responses: { '202': ok('Accepted; the workflow runs', 'Verification'), ...errors(400, 401, 403, 409, 413, 415) },
+        },
+        get: { summary: 'List verifications, newest first', parameters: queryParameters(listVerificationsQuery), responses: { '200': ok('A page', 'List'), ...errors(400, 401) } },
+      },
+      '/v1/verifications/{id}': { get: { summary: 'A verification', parameters: [idParam()], responses: { '200': ok('The verification', 'Verification'), ...errors(401, 404) } } },
+      '/v1/verifications/{id}/events': {
+        get: { summary: 'The event timeline with each delivery and its attempts', parameters: [idParam()], responses: { '200': ok('Events', 'List'), ...errors(401, 404) } },
+      },
+      '/v1/verifications/{id}/cancel': {
+        post: { summary: 'Cancel a verification', parameters: [idParam()], responses: { '202': ok('Cancelled', 'Verification'), ...errors(401, 404, 409) } },
+      },
+      '/v1/verifications/{id}/review': {
+        post: {
+          summary: "Record an analyst's outcome (analyst keys)",
+          parameters: [idParam()],
+          requestBody: body('SubmitReview'),
+          responses: { '200': ok('The decided verification', 'Verification'), ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      '/v1/reviews': { get: { summary: 'The review queue, oldest first (analyst keys)', parameters: queryParameters(paginationSchema), responses: { '200': ok('A page', 'List'), ...errors(401, 403) } } },
+      '/v1/webhook-endpoints': {
+        post: { summary: 'Register an endpoint; the response shows its secret once', requestBody: body('CreateWebhookEndpoint'), responses: { '201': ok('Created', 'WebhookEndpoint'), ...errors(400, 401, 403) } },
+        get: { summary: 'List endpoints', parameters: queryParameters(paginationSchema), responses: { '200': ok('A page', 'List'), ...errors(401, 403) } },
+      },
+      '/v1/webhook-endpoints/{id}': {
+        get: { summary: 'An endpoint', parameters: [idParam()], responses: { '200': ok('The endpoint', 'WebhookEndpoint'), ...errors(401, 404) } },
+        patch: { summary: 'Update url, eventTypes, description, enabled', parameters: [idParam()], requestBody: body('UpdateWebhookEndpoint'), responses: { '200': ok('Updated', 'WebhookEndpoint'), ...errors(400, 401, 404) } },
+        delete: { summary: 'Delete an endpoint', parameters: [idParam()], responses: { '204': ok('Deleted'), ...errors(401, 404) } },
+      },
+      '/v1/webhook-endpoints/{id}/rotate-secret': {
+        post: {
+          summary: 'New secret; the old one keeps signing during the grace period',
+          parameters: [idParam()],
+          requestBody: body('RotateSecret', false),
+          responses: { '200': ok('Rotated; shows the new secret', 'WebhookEndpoint'), ...errors(400, 401, 404) },
+        },
+      },
+      '/v1/webhook-endpoints/{id}/deliveries': {
+        get: { summary: 'Deliveries and attempts, newest first', parameters: [idParam(), ...queryParameters(paginationSchema)], responses: { '200': ok('A page', 'List'), ...errors(401, 404) } },
+      },
+      '/v1/events/{id}/resend': {
+        post: { summary: 'Deliver an event again, with the same webhook-id', parameters: [idParam()], requestBody: body('Resend', false), responses: { '202': ok('New deliveries', 'List'), ...errors(401, 404, 409) } },
+      },
+      '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': ok('Alive') } } },
+      '/readyz': { get: { summary: 'Readiness: PostgreSQL and Temporal reachable', security: [], responses: { '200': ok('Ready'), '503': ok('Not ready') } } },
+      '/metrics': { get: { summary: 'Prometheus metrics', security: [], responses: { '200': ok('Metrics') } } },
+    },
+  };
+}
