@@ -32,7 +32,43 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   const { PGlite } = await import('@electric-sql/pglite');
   const dir = path.join(options.DATA_DIR, 'pgdata');
   fs.mkdirSync(dir, { recursive: true });
+  const unlock = lockDataDir(options.DATA_DIR);
   const pglite = await PGlite.create(dir);
   const db = new Kysely<Database>({ dialect: createPGliteDialect(pglite) });
-  return { db, kind: 'pglite', close: () => db.destroy() };
+  return {
+    db,
+    kind: 'pglite',
+    close: async () => {
+      await db.destroy();
+      unlock();
+    },
+  };
+}
+
+export class DatabaseInUseError extends Error {
+  override name = 'DatabaseInUseError';
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** PGlite is single-process: a lock file keeps a second process (another start, the CLI) out. */
+function lockDataDir(dataDir: string): () => void {
+  const file = path.join(dataDir, 'pgdata.lock');
+  try {
+    const holder = Number(fs.readFileSync(file, 'utf8'));
+    if (holder && holder !== process.pid && isRunning(holder)) {
+      throw new DatabaseInUseError(`The embedded database in ${dataDir} is in use by process ${holder}. Stop it, or set DATABASE_URL to a PostgreSQL server.`);
+    }
+  } catch (error) {
+    if (error instanceof DatabaseInUseError) throw error;
+  }
+  fs.writeFileSync(file, String(process.pid));
+  return () => fs.rmSync(file, { force: true });
 }

@@ -1,0 +1,100 @@
+import { parseArgs } from 'node:util';
+import type { Role } from '../db';
+import { createClient, issueApiKey, listClients } from '../db/repositories/clients';
+import { getEvent } from '../db/repositories/events';
+import { listVerifications } from '../db/repositories/verifications';
+import { loadConfig, loadDotEnv } from '../config';
+import { createLogger } from '../lib/logger';
+import { connectTemporalClient, loadSecretBox, openMigratedDatabase } from '../runtime/bootstrap';
+import { resendEvent } from '../services/resend';
+
+const USAGE = `kycflow admin CLI — npm run kyc -- <command> [options]
+
+  client:create --name NAME [--skip-review]   a client, its signing secret and a client API key
+  clients:list
+  key:create --role client|analyst|admin [--client CLIENT_ID] [--name NAME]
+  analyst:create --name NAME                  an analyst API key
+  key:revoke KEY_ID
+  verifications:list [--client CLIENT_ID] [--status STATUS] [--limit N]
+  events:resend EVENT_ID [--endpoint ENDPOINT_ID]
+
+Uses DATABASE_URL (or the embedded database in DATA_DIR, when kycflow is not running) and
+TEMPORAL_ADDRESS (default localhost:7233) for resends. Secrets and keys are printed once.`;
+
+class UsageError extends Error {}
+
+async function main(): Promise<void> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      role: { type: 'string' },
+      client: { type: 'string' },
+      status: { type: 'string' },
+      limit: { type: 'string' },
+      endpoint: { type: 'string' },
+      'skip-review': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, argument] = positionals;
+  if (!command || values.help) return void console.log(USAGE);
+
+  loadDotEnv();
+  const config = loadConfig();
+  const logger = createLogger('warn', 'kycflow-cli');
+  const database = await openMigratedDatabase(config, logger);
+  const { db } = database;
+  const secrets = loadSecretBox(config);
+  const out = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+  try {
+    switch (command) {
+      case 'client:create': {
+        if (!values.name) throw new UsageError('--name is required');
+        const { client, signingSecret } = await createClient(db, secrets, { name: values.name, skipManualReview: values['skip-review'] ?? false });
+        const { key } = await issueApiKey(db, { role: 'client', clientId: client.id, name: 'default' });
+        return out({ clientId: client.id, name: client.name, apiKey: key, signingSecret });
+      }
+      case 'clients:list':
+        return out((await listClients(db)).map((c) => ({ id: c.id, name: c.name, skipManualReview: c.skip_manual_review, createdAt: c.created_at })));
+      case 'analyst:create':
+      case 'key:create': {
+        const role = (command === 'analyst:create' ? 'analyst' : values.role) as Role;
+        if (!['client', 'analyst', 'admin'].includes(role)) throw new UsageError('--role must be client, analyst or admin');
+        if (role === 'client' && !values.client) throw new UsageError('--client is required for a client key');
+        const { apiKey, key } = await issueApiKey(db, { role, clientId: values.client ?? null, name: values.name ?? role });
+        return out({ keyId: apiKey.id, role, clientId: apiKey.client_id, apiKey: key });
+      }
+      case 'key:revoke': {
+        if (!argument) throw new UsageError('the key id is required');
+        const result = await db.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', argument).executeTakeFirst();
+        return out({ revoked: Number(result.numUpdatedRows) === 1 });
+      }
+      case 'verifications:list': {
+        const rows = await listVerifications(db, { clientId: values.client ?? null, status: values.status, limit: Number(values.limit ?? 20) });
+        return out(rows.map((v) => ({ id: v.id, clientId: v.client_id, reference: v.reference, status: v.status, decision: v.decision, createdAt: v.created_at })));
+      }
+      case 'events:resend': {
+        if (!argument) throw new UsageError('the event id is required');
+        const event = await getEvent(db, argument);
+        if (!event) throw new UsageError(`no event ${argument}`);
+        const temporal = await connectTemporalClient(config.TEMPORAL_ADDRESS ?? 'localhost:7233', config.TEMPORAL_NAMESPACE);
+        try {
+          const deliveries = await resendEvent(db, temporal, config, event, values.endpoint);
+          return out(deliveries.map((d) => ({ deliveryId: d.id, target: d.target, url: d.target_url })));
+        } finally {
+          await temporal.connection.close();
+        }
+      }
+      default:
+        throw new UsageError(`unknown command: ${command}`);
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof UsageError ? `${error.message}\n\n${USAGE}` : error instanceof Error ? error.message : error);
+  process.exit(error instanceof UsageError ? 2 : 1);
+});

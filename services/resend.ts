@@ -1,0 +1,51 @@
+import type { Client as TemporalClient } from '@temporalio/client';
+import type { Config } from '../config';
+import type { Db, Delivery, EventRow } from '../db';
+import { createResendDeliveries, listDeliveriesForEvents, type ResendTarget } from '../db/repositories/deliveries';
+import { getVerification } from '../db/repositories/verifications';
+import { getEndpoint } from '../db/repositories/webhook-endpoints';
+import { startResendWorkflow } from '../temporal/verification-client';
+
+export class ResendError extends Error {
+  override name = 'ResendError';
+  constructor(
+    readonly code: 'endpoint_not_found' | 'endpoint_disabled' | 'no_delivery_target',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Delivers an event again, with the same event id (`webhook-id`) and body: to one endpoint, or to
+ * every target it went to before that can still receive (enabled endpoints and the callback URL).
+ */
+export async function resendEvent(db: Db, temporal: TemporalClient, config: Config, event: EventRow, endpointId?: string): Promise<Delivery[]> {
+  let targets: ResendTarget[];
+  if (endpointId) {
+    const endpoint = await getEndpoint(db, endpointId, event.client_id);
+    if (!endpoint) throw new ResendError('endpoint_not_found', 'Webhook endpoint not found');
+    if (endpoint.status !== 'enabled') throw new ResendError('endpoint_disabled', 'The webhook endpoint is disabled');
+    targets = [{ target: 'endpoint', endpointId: endpoint.id, url: endpoint.url }];
+  } else {
+    targets = await originalTargets(db, event);
+  }
+  if (targets.length === 0) throw new ResendError('no_delivery_target', 'The event has no enabled endpoint or callback URL to deliver to');
+  const deliveries = await createResendDeliveries(db, event, targets);
+  await startResendWorkflow(temporal, config, deliveries);
+  return deliveries;
+}
+
+async function originalTargets(db: Db, event: EventRow): Promise<ResendTarget[]> {
+  const previous = await listDeliveriesForEvents(db, [event.id]);
+  const targets: ResendTarget[] = [];
+  for (const endpointId of new Set(previous.filter((d) => d.endpoint_id).map((d) => d.endpoint_id!))) {
+    const endpoint = await getEndpoint(db, endpointId, event.client_id);
+    if (endpoint?.status === 'enabled') targets.push({ target: 'endpoint', endpointId, url: endpoint.url });
+  }
+  const verification = await getVerification(db, event.verification_id);
+  if (previous.some((d) => d.target === 'callback') && verification?.callback_url) {
+    targets.push({ target: 'callback', endpointId: null, url: verification.callback_url });
+  }
+  return targets;
+}

@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { passportMrz } from '../helpers/documents';
+import { PROJECT_ROOT } from '../helpers/env';
+import { startReceiver } from '../helpers/receiver';
+import { startTestSystem, type TestSystem } from '../helpers/system';
+
+const run = promisify(execFile);
+
+describe('npm run kyc (admin CLI)', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await startTestSystem();
+  });
+  afterAll(async () => {
+    await system.stop();
+  });
+
+  async function kyc(...args: string[]): Promise<any> {
+    const { stdout } = await run(path.join(PROJECT_ROOT, 'node_modules/.bin/tsx'), [path.join(PROJECT_ROOT, 'scripts/kyc.ts'), ...args], {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '',
+        DATABASE_URL: system.database.url,
+        ENCRYPTION_KEY: system.config.ENCRYPTION_KEY,
+        TEMPORAL_ADDRESS: system.config.TEMPORAL_ADDRESS,
+        TEMPORAL_TASK_QUEUE: system.config.TEMPORAL_TASK_QUEUE,
+      },
+    });
+    return JSON.parse(stdout);
+  }
+
+  it('creates clients, analysts and keys that work against the API, lists verifications and resends events', async () => {
+    const client = await kyc('client:create', '--name', 'Acme Neobank');
+    expect(client).toMatchObject({ clientId: expect.stringMatching(/^cli_/), apiKey: expect.stringMatching(/^kyc_client_/), signingSecret: expect.stringMatching(/^whsec_/) });
+    const analyst = await kyc('analyst:create', '--name', 'Dana');
+    expect(analyst.role).toBe('analyst');
+
+    const receiver = await startReceiver();
+    try {
+      const created = await system.api(client.apiKey, 'POST', '/v1/verifications', { documentType: 'passport', mrz: passportMrz(), callbackUrl: receiver.url });
+      expect(created.status).toBe(202);
+      expect((await system.api(analyst.apiKey, 'GET', '/v1/reviews')).status).toBe(200);
+      await system.waitForStatus(client.apiKey, created.body.id, ['completed']);
+      const [first] = await receiver.waitFor(4);
+
+      const listed = await kyc('verifications:list', '--client', client.clientId);
+      expect(listed.map((v: { id: string }) => v.id)).toEqual([created.body.id]);
+
+      const resent = await kyc('events:resend', first!.headers['webhook-id']!);
+      expect(resent).toHaveLength(1);
+      const again = (await receiver.waitFor(5))[4]!;
+      expect(again.headers['webhook-id']).toBe(first!.headers['webhook-id']);
+    } finally {
+      await receiver.close();
+    }
+
+    const extra = await kyc('key:create', '--role', 'client', '--client', client.clientId);
+    expect((await system.api(extra.apiKey, 'GET', '/v1/verifications')).status).toBe(200);
+    expect(await kyc('key:revoke', extra.keyId)).toEqual({ revoked: true });
+    expect((await system.api(extra.apiKey, 'GET', '/v1/verifications')).status).toBe(401);
+  });
+
+  it('explains its usage on a bad command', async () => {
+    await expect(kyc('frobnicate')).rejects.toMatchObject({ stderr: expect.stringContaining('unknown command: frobnicate') });
+  });
+});
