@@ -1,0 +1,219 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import autocannon from 'autocannon';
+import { Worker } from '@temporalio/worker';
+import { createApp } from '../api/app';
+import { loadConfig } from '../config';
+import { createClient, issueApiKey } from '../db/repositories/clients';
+import { buildTd3 } from '../documents/mrz';
+import { createLogger } from '../lib/logger';
+import { installTemporalRuntime } from '../lib/temporal-runtime';
+import { connectTemporalClient, loadSecretBox, openMigratedDatabase } from '../runtime/bootstrap';
+import { startDevServer } from '../temporal/dev-server';
+import { connectWorker, createWorker } from '../worker/create-worker';
+import { floorWorkflow } from './floor-workflow';
+
+/**
+ * `npm run bench`: end-to-end throughput with every webhook delivered, webhook latency, the Temporal
+ * floor (same pipeline shape, no-op activities), and API latency at a fixed rate. Method: docs/benchmarks.md.
+ * Options (env): BENCH_N (verifications per phase, default 200), BENCH_CONCURRENCY (default 32),
+ * BENCH_API_RATE (requests/s for the API phase, default 100), DATABASE_URL / TEMPORAL_ADDRESS to use running services.
+ */
+const N = Number(process.env.BENCH_N ?? 200);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const API_RATE = Number(process.env.BENCH_API_RATE ?? 100);
+const EVENTS_PER_VERIFICATION = 4;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+
+async function pool<T>(count: number, concurrency: number, task: (i: number) => Promise<T>, pace?: number): Promise<void> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) {
+        const i = next++;
+        if (pace) {
+          const due = started + (i * 1000) / pace;
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+        await task(i);
+      }
+    }),
+  );
+}
+
+/** A webhook receiver that records, per event, the delay from the event's timestamp to its arrival. */
+async function startReceiver() {
+  const latencies: number[] = [];
+  let received = 0;
+  const waiters: Array<() => void> = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const event = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { timestamp: string };
+      latencies.push(Date.now() - Date.parse(event.timestamp));
+      received++;
+      res.writeHead(204).end();
+      waiters.splice(0).forEach((wake) => wake());
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+    latencies,
+    reset() {
+      latencies.length = 0;
+      received = 0;
+    },
+    waitFor(count: number) {
+      return new Promise<void>((resolve) => {
+        const check = () => (received >= count ? resolve() : waiters.push(check));
+        check();
+      });
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function main(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kycflow-bench-'));
+  const config = loadConfig({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', WEBHOOK_ALLOW_PRIVATE_HOSTS: '127.0.0.1', TEMPORAL_TASK_QUEUE: `bench-${Date.now()}` });
+  const logger = createLogger(config.LOG_LEVEL);
+  installTemporalRuntime(logger, 'error');
+  const devServer = config.TEMPORAL_ADDRESS ? undefined : await startDevServer({ projectRoot: path.resolve(__dirname, '..'), cliPath: config.TEMPORAL_CLI_PATH, namespace: 'default' });
+  const address = config.TEMPORAL_ADDRESS ?? devServer!.address;
+  const database = await openMigratedDatabase(config, logger);
+  const secrets = loadSecretBox(config);
+  const { client } = await createClient(database.db, secrets, { name: 'bench' });
+  const { key } = await issueApiKey(database.db, { role: 'client', clientId: client.id, name: 'bench' });
+
+  const connection = await connectWorker(address);
+  const worker = await createWorker({ config, db: database.db, secrets, logger, connection });
+  const floorQueue = `${config.TEMPORAL_TASK_QUEUE}-floor`;
+  const floorWorker = await Worker.create({
+    connection,
+    taskQueue: floorQueue,
+    workflowsPath: require.resolve('./floor-workflow'),
+    activities: { noop: async (step: string) => step },
+  });
+  const running = [worker.run(), floorWorker.run()];
+  const temporal = await connectTemporalClient(address, config.TEMPORAL_NAMESPACE);
+  const app = createApp({ config, db: database.db, temporal, logger, secrets });
+  const server = await new Promise<http.Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const receiver = await startReceiver();
+  await fetch(`${api}/v1/webhook-endpoints`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ url: receiver.url }),
+  });
+
+  const mrz = buildTd3({
+    issuingState: 'UTO', documentNumber: 'B3NCH0001', lastName: 'BENCH', firstName: 'MARK', nationality: 'UTO',
+    birthDate: '1980-01-01', sex: 'unspecified', expirationDate: '2034-01-01',
+  }).join('\n');
+  const submit = async () => {
+    const response = await fetch(`${api}/v1/verifications`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ documentType: 'passport', mrz }),
+    });
+    if (response.status !== 202) throw new Error(`submit failed: ${response.status}`);
+    return ((await response.json()) as { id: string }).id;
+  };
+
+  // Warm-up: bundles, connections, JIT.
+  await pool(10, 10, submit);
+  await receiver.waitFor(10 * EVENTS_PER_VERIFICATION);
+  receiver.reset();
+
+  // (a) + (b): end to end at full speed, every webhook delivered.
+  let t0 = performance.now();
+  await pool(N, CONCURRENCY, submit);
+  await receiver.waitFor(N * EVENTS_PER_VERIFICATION);
+  const e2eSeconds = (performance.now() - t0) / 1000;
+  const e2eRate = N / e2eSeconds;
+  const fullSpeedLatency = [...receiver.latencies];
+
+  // (b) at half the measured maximum rate.
+  receiver.reset();
+  const halfRate = e2eRate / 2;
+  await pool(N, CONCURRENCY, submit, halfRate);
+  await receiver.waitFor(N * EVENTS_PER_VERIFICATION);
+  const halfRateLatency = [...receiver.latencies];
+
+  // (c) the Temporal floor: same shape, no-op activities, no HTTP.
+  t0 = performance.now();
+  await pool(N, CONCURRENCY, (i) => temporal.workflow.execute(floorWorkflow, { taskQueue: floorQueue, workflowId: `floor-${Date.now()}-${i}` }));
+  const floorRate = N / ((performance.now() - t0) / 1000);
+
+  // (d) API latency at a fixed rate.
+  const created = await submit();
+  const cannon = (opts: autocannon.Options) => autocannon({ duration: 10, connections: 10, overallRate: API_RATE, ...opts });
+  const post = await cannon({
+    url: `${api}/v1/verifications`,
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ documentType: 'passport', mrz }),
+  });
+  const get = await cannon({ url: `${api}/v1/verifications/${created}`, headers: { authorization: `Bearer ${key}` } });
+
+  const results = {
+    at: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, node: process.version, database: database.kind, temporal: devServer ? 'embedded dev server (in-memory)' : address },
+    settings: { verificationsPerPhase: N, concurrency: CONCURRENCY, apiRate: API_RATE },
+    endToEnd: { verificationsPerSecond: round(e2eRate, 2), webhooksPerSecond: round(e2eRate * EVENTS_PER_VERIFICATION, 1) },
+    webhookLatencyMs: {
+      fullSpeed: { p50: percentile(fullSpeedLatency, 50), p95: percentile(fullSpeedLatency, 95), p99: percentile(fullSpeedLatency, 99) },
+      halfRate: { ratePerSecond: round(halfRate, 2), p50: percentile(halfRateLatency, 50), p95: percentile(halfRateLatency, 95), p99: percentile(halfRateLatency, 99) },
+    },
+    temporalFloor: { workflowsPerSecond: round(floorRate, 2), ratioEndToEndToFloor: round(e2eRate / floorRate, 3) },
+    api: {
+      postVerifications: { rate: API_RATE, p50: post.latency.p50, p99: post.latency.p99, non2xx: post.non2xx, errors: post.errors },
+      getVerification: { rate: API_RATE, p50: get.latency.p50, p99: get.latency.p99, non2xx: get.non2xx, errors: get.errors },
+    },
+  };
+
+  console.table({
+    'end to end (verifications/s)': results.endToEnd.verificationsPerSecond,
+    'Temporal floor (workflows/s)': results.temporalFloor.workflowsPerSecond,
+    'ratio a/c': results.temporalFloor.ratioEndToEndToFloor,
+    'webhook p50/p95/p99 ms (full speed)': `${results.webhookLatencyMs.fullSpeed.p50} / ${results.webhookLatencyMs.fullSpeed.p95} / ${results.webhookLatencyMs.fullSpeed.p99}`,
+    [`webhook p50/p95/p99 ms (at ${results.webhookLatencyMs.halfRate.ratePerSecond}/s)`]: `${results.webhookLatencyMs.halfRate.p50} / ${results.webhookLatencyMs.halfRate.p95} / ${results.webhookLatencyMs.halfRate.p99}`,
+    [`POST /v1/verifications p50/p99 ms (${API_RATE}/s)`]: `${post.latency.p50} / ${post.latency.p99}`,
+    [`GET /v1/verifications/:id p50/p99 ms (${API_RATE}/s)`]: `${get.latency.p50} / ${get.latency.p99}`,
+  });
+  const out = path.join(__dirname, 'results', `bench-${results.at.replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+  console.log(`results: ${path.relative(process.cwd(), out)}`);
+
+  server.close();
+  await receiver.close();
+  worker.shutdown();
+  floorWorker.shutdown();
+  await Promise.all(running);
+  await temporal.connection.close();
+  await connection.close();
+  await database.close();
+  await devServer?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
