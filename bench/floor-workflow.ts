@@ -1,10 +1,12 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 
 /** The no-op activities of the Temporal floor: same count and shape as the real pipeline, no I/O. */
 export interface FloorActivities {
   noop(step: string): Promise<string>;
 }
 
+// Same kinds as the real pipeline: stage transitions are local activities, the rest are activities.
+const { noop: stage } = proxyLocalActivities<FloorActivities>({ startToCloseTimeout: '30 seconds' });
 const { noop } = proxyActivities<FloorActivities>({ startToCloseTimeout: '30 seconds' });
 
 /**
@@ -16,16 +18,16 @@ export async function floorWorkflow(): Promise<void> {
   const deliver = () => {
     chain = chain.then(() => noop('deliver'));
   };
-  await noop('submitted');
+  await stage('submitted');
   deliver();
-  await noop('extracting');
+  await stage('extracting');
   await noop('extract');
-  await noop('extraction_completed');
+  await stage('extraction_completed');
   deliver();
   await noop('checks');
-  await noop('authenticity_completed');
+  await stage('authenticity_completed');
   deliver();
-  await noop('completed');
+  await stage('completed');
   deliver();
   await chain;
 }

@@ -1,4 +1,4 @@
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 
 /** Webhook retry settings travel in the workflow input, so every run's policy is visible in its history. */
 export interface WebhookRetrySettings {
@@ -12,7 +12,10 @@ export interface WebhookRetrySettings {
 
 /** The named activity-option presets: the one place timeouts and retry policies are set. */
 export const activityPresets = {
-  /** Short database work: retried quickly and for a bounded time. */
+  /**
+   * Stage transitions: one short database transaction, run as a local activity (in the worker, no
+   * extra round trips through the Temporal server; still recorded in the history by name).
+   */
   stage: {
     startToCloseTimeout: '30 seconds',
     scheduleToCloseTimeout: '10 minutes',
@@ -33,4 +36,4 @@ export const activityPresets = {
       nonRetryableErrorTypes: ['DeliveryNotFound'],
     },
   }),
-} satisfies Record<string, ActivityOptions | ((settings: WebhookRetrySettings) => ActivityOptions)>;
+} satisfies Record<string, ActivityOptions | LocalActivityOptions | ((settings: WebhookRetrySettings) => ActivityOptions)>;

@@ -7,6 +7,7 @@ import {
   defineUpdate,
   isCancellation,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -48,7 +49,7 @@ export interface VerificationWorkflowInput {
 
 // ---- workflow -------------------------------------------------------------------------------
 export async function verificationWorkflow(input: VerificationWorkflowInput): Promise<VerificationStatus> {
-  const { recordStage } = proxyActivities<Activities>(activityPresets.stage);
+  const { recordStage } = proxyLocalActivities<Activities>(activityPresets.stage);
   const analysis = proxyActivities<Activities>(activityPresets.analysis);
   const outbox = new WebhookOutbox(input.webhooks);
   const state: VerificationStatus = { verificationId: input.verificationId, status: 'submitted', stage: 'submitted', decision: null, reasons: [] };

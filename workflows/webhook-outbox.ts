@@ -1,4 +1,4 @@
-import { ActivityFailure, CancellationScope, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, CancellationScope, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { activityPresets, type WebhookRetrySettings } from './activity-options';
 
@@ -17,7 +17,7 @@ export class WebhookOutbox {
 
   constructor(settings: WebhookRetrySettings) {
     const delivery = proxyActivities<Activities>(activityPresets.webhookDelivery(settings));
-    const stage = proxyActivities<Activities>(activityPresets.stage);
+    const stage = proxyLocalActivities<Activities>(activityPresets.stage);
     this.deliver = delivery.deliverWebhook;
     this.giveUp = stage.giveUpDelivery;
   }
