@@ -29,7 +29,7 @@ const server = http.createServer((req, res) => {
     }
     const event = JSON.parse(body) as { type: string; data: { verificationId: string; sequence: number; status: string; decision?: string } };
     console.log(
-      `${req.headers['webhook-id']}  ${event.type.padEnd(38)} seq=${event.data.sequence} status=${event.data.status}` +
+      `${event.data.verificationId}  ${event.type.padEnd(38)} seq=${event.data.sequence} status=${event.data.status}` +
         `${event.data.decision ? ` decision=${event.data.decision}` : ''}  (${verdict})`,
     );
     res.writeHead(204).end();
