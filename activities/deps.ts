@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { Db } from '../db';
+import type { MrzReader } from '../documents/ocr';
 import type { SecretBox } from '../lib/crypto';
 import type { Logger } from '../lib/logger';
 import type { AllowList } from '../webhooks/ssrf';
@@ -11,5 +12,5 @@ export interface ActivityDeps {
   http: Dispatcher;
   allowList: AllowList;
   webhook: { timeoutMs: number; userAgent: string; maxRetryAfterMs: number };
-  analysis: { minimumAge: number };
+  analysis: { minimumAge: number; reader: MrzReader };
 }

@@ -1,9 +1,12 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { sql } from 'kysely';
 import type { ActivityDeps } from './deps';
+import type { Db } from '../db';
 import { getVerification, listDocuments, updateVerification } from '../db/repositories/verifications';
 import type { Check } from '../domain/checks';
-import { runChecks, type Applicant } from '../documents/checks';
-import { extractFromMrz, UnreadableDocumentError, type Extraction } from '../documents/extraction';
+import { extractDocument } from '../documents/analyse';
+import { normaliseName, runChecks, type Applicant } from '../documents/checks';
+import type { Extraction } from '../documents/extraction';
 
 export interface ExtractionSummary {
   readable: boolean;
@@ -11,9 +14,26 @@ export interface ExtractionSummary {
   confidence: number;
 }
 
+/** The same document number already seen (for this client) on a document of a different person. */
+async function seenForOtherPerson(db: Db, verificationId: string, clientId: string, extraction: Extraction): Promise<boolean> {
+  const { documentNumber, lastName, birthDate } = extraction.fields;
+  if (!documentNumber) return false;
+  const others = await db
+    .selectFrom('verifications')
+    .select(sql<string | null>`extraction->'fields'->>'lastName'`.as('lastName'))
+    .select(sql<string | null>`extraction->'fields'->>'birthDate'`.as('birthDate'))
+    .where('client_id', '=', clientId)
+    .where('id', '!=', verificationId)
+    .where(sql`extraction->'fields'->>'documentNumber'`, '=', documentNumber)
+    .limit(20)
+    .execute();
+  return others.some((o) => normaliseName(o.lastName ?? '') !== normaliseName(lastName ?? '') || o.birthDate !== birthDate);
+}
+
 /**
- * Extraction and authenticity analysis. Extracted personal data stays in PostgreSQL: the workflow
- * history only sees whether the document was readable and the checks' codes and results.
+ * Extraction (OCR of the stored images, or the given MRZ text) and authenticity analysis. Images are
+ * read from PostgreSQL by verification id; extracted personal data stays there. The workflow history
+ * only sees whether the document was readable and the checks' codes and results.
  */
 export function documentActivities({ db, analysis }: ActivityDeps) {
   async function loadVerification(verificationId: string) {
@@ -25,17 +45,15 @@ export function documentActivities({ db, analysis }: ActivityDeps) {
   return {
     async extractDocument(verificationId: string): Promise<ExtractionSummary> {
       await loadVerification(verificationId);
+      await updateVerification(db, verificationId, { status: 'extracting', stage: 'extracting' });
       const documents = await listDocuments(db, verificationId);
-      const mrzText = documents.find((d) => d.mrz_text !== null)?.mrz_text;
-      let extraction: Extraction | null = null;
-      if (mrzText) {
-        try {
-          extraction = extractFromMrz(mrzText, 'mrz_text');
-        } catch (error) {
-          if (!(error instanceof UnreadableDocumentError)) throw error;
-        }
-      }
-      // Image OCR arrives with the document engine (issue #4); until then images without MRZ text are unreadable.
+      const images = documents.filter((d) => d.content !== null).sort((a, b) => (a.side === 'front' ? -1 : b.side === 'front' ? 1 : 0));
+      const heartbeat = () => Context.current().heartbeat();
+      const extraction = await extractDocument(
+        analysis.reader,
+        { images: images.map((d) => Buffer.from(d.content!)), mrzText: documents.find((d) => d.mrz_text !== null)?.mrz_text ?? null },
+        heartbeat,
+      );
       await updateVerification(db, verificationId, { extraction: JSON.stringify(extraction) });
       return extraction
         ? { readable: true, source: extraction.source, confidence: extraction.confidence }
@@ -51,6 +69,7 @@ export function documentActivities({ db, analysis }: ActivityDeps) {
         now: new Date(),
         minimumAge: analysis.minimumAge,
         documentType: verification.document_type,
+        duplicateOfOtherPerson: await seenForOtherPerson(db, verification.id, verification.client_id, extraction),
       });
       await updateVerification(db, verificationId, { checks: JSON.stringify(checks) });
       return checks;

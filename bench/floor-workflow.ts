@@ -10,7 +10,7 @@ const { noop: stage } = proxyLocalActivities<FloorActivities>({ startToCloseTime
 const { noop } = proxyActivities<FloorActivities>({ startToCloseTimeout: '30 seconds' });
 
 /**
- * The verification pipeline's shape with nothing inside: four stage steps, extraction and checks,
+ * The verification pipeline's shape with nothing inside: four stage transitions, extraction and checks,
  * and one delivery per event chained per target — what Temporal itself costs per verification.
  */
 export async function floorWorkflow(): Promise<void> {
@@ -20,7 +20,6 @@ export async function floorWorkflow(): Promise<void> {
   };
   await stage('submitted');
   deliver();
-  await stage('extracting');
   await noop('extract');
   await stage('extraction_completed');
   deliver();

@@ -48,6 +48,7 @@ export const configSchema = z.object({
   WEBHOOK_ALLOW_PRIVATE_HOSTS: csv,
   WEBHOOK_USER_AGENT: z.string().default('kycflow-webhooks/0.1'),
   REVIEW_DEADLINE_MS: durationMs(72 * HOUR),
+  OCR_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   MINIMUM_AGE: z.coerce.number().int().min(0).max(100).default(18),
   MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
 });

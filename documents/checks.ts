@@ -14,7 +14,15 @@ export interface CheckContext {
   minimumAge: number;
   /** The document type the client declared. */
   documentType?: string;
+  /** The issuing country the client declared (ICAO code), if any. */
+  issuingCountry?: string | undefined;
+  /** True when the same document number was seen before for a different person. */
+  duplicateOfOtherPerson?: boolean;
 }
+
+/** Below these, an image is too small or too blurred to trust without a human look. */
+export const MIN_IMAGE_WIDTH = 700;
+export const MIN_SHARPNESS = 300;
 
 const CHECK_DIGIT_FIELDS = ['documentNumberCheckDigit', 'birthDateCheckDigit', 'expirationDateCheckDigit', 'personalNumberCheckDigit', 'compositeCheckDigit'];
 
@@ -71,6 +79,17 @@ export function runChecks(extraction: Extraction, context: CheckContext): Check[
     result('specimen_document', specimen, 'fail', 'the document is a known specimen'),
   ];
   if (context.applicant) checks.push(applicantCheck(extraction, context.applicant));
+  if (context.issuingCountry) {
+    checks.push(result('issuing_country_mismatch', context.issuingCountry !== fields.issuingState, 'consider', 'the issuing country differs from the one declared'));
+  }
+  checks.push(result('duplicate_document', context.duplicateOfOtherPerson === true, 'fail', 'the document number was used by a different person'));
+  const image = extraction.image;
+  if (image && image.width > 0) {
+    const small = image.width < MIN_IMAGE_WIDTH;
+    const blurred = image.sharpness !== null && image.sharpness < MIN_SHARPNESS;
+    checks.push(result('image_quality_low', small || blurred, 'consider', small ? 'the image resolution is low' : 'the image is blurred'));
+  }
+  if (image) checks.push(result('image_edited', image.editingSoftware !== null, 'consider', 'the image metadata names editing software'));
   return checks;
 }
 

@@ -1,4 +1,5 @@
 import { parse } from 'mrz';
+import { SPECIAL_STATE_CODES } from './state-codes';
 
 export type MrzFormat = 'TD1' | 'TD2' | 'TD3';
 
@@ -25,17 +26,11 @@ export interface Extraction {
   /** 0..1: share of MRZ fields that read as valid. */
   confidence: number;
   mrzLines: string[];
+  /** Measured on the first image (absent for MRZ text alone). */
+  image?: { width: number; height: number; sharpness: number | null; editingSoftware: string | null };
 }
 
-/**
- * ICAO 9303 codes the `mrz` package does not list as states: the specimen state Utopia, Germany's
- * one-letter code, British nationality classes, Kosovo, EU and UN travel documents, and the codes
- * for stateless persons and refugees.
- */
-export const SPECIAL_STATE_CODES = new Set([
-  'UTO', 'D', 'EUE', 'UNO', 'UNA', 'UNK', 'XXA', 'XXB', 'XXC', 'XXX', 'XBA', 'XIM', 'XCC', 'XCE', 'XCO', 'XEC', 'XPO', 'XES',
-  'XMP', 'XOM', 'XDC', 'GBD', 'GBN', 'GBO', 'GBP', 'GBS', 'RKS',
-]);
+export { SPECIAL_STATE_CODES };
 
 export class UnreadableDocumentError extends Error {
   override name = 'UnreadableDocumentError';

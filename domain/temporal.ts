@@ -3,6 +3,14 @@ import { defineSearchAttributeKey } from '@temporalio/common';
 /** The one task queue of the verification pipeline (overridable per deployment via TEMPORAL_TASK_QUEUE). */
 export const TASK_QUEUE = 'kycflow-verifications';
 
+/**
+ * Document extraction and checks run on their own task queue, served by a worker with few slots:
+ * OCR is CPU-bound and must not starve webhook delivery or other verifications.
+ */
+export function documentsTaskQueue(taskQueue: string): string {
+  return `${taskQueue}-documents`;
+}
+
 export const WORKFLOW_ID_PREFIX = 'verification-';
 
 export function workflowIdFor(verificationId: string): string {

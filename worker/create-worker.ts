@@ -6,6 +6,8 @@ import type { SecretBox } from '../lib/crypto';
 import type { Logger } from '../lib/logger';
 import { createWebhookDispatcher } from '../webhooks/sender';
 import { parseAllowList } from '../webhooks/ssrf';
+import { documentsTaskQueue } from '../domain/temporal';
+import { MrzReader } from '../documents/ocr';
 
 export interface WorkerDeps {
   config: Config;
@@ -17,7 +19,7 @@ export interface WorkerDeps {
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
-export function buildActivityDeps(deps: Pick<WorkerDeps, 'config' | 'db' | 'secrets' | 'logger'>): ActivityDeps {
+export function buildActivityDeps(deps: Pick<WorkerDeps, 'config' | 'db' | 'secrets' | 'logger'>, reader: MrzReader): ActivityDeps {
   const allowList = parseAllowList(deps.config.WEBHOOK_ALLOW_PRIVATE_HOSTS);
   return {
     db: deps.db,
@@ -30,19 +32,43 @@ export function buildActivityDeps(deps: Pick<WorkerDeps, 'config' | 'db' | 'secr
       userAgent: deps.config.WEBHOOK_USER_AGENT,
       maxRetryAfterMs: deps.config.WEBHOOK_RETRY_AFTER_MAX_MS,
     },
-    analysis: { minimumAge: deps.config.MINIMUM_AGE },
+    analysis: { minimumAge: deps.config.MINIMUM_AGE, reader },
   };
 }
 
-export async function createWorker(deps: WorkerDeps): Promise<Worker> {
+/** The verification worker: workflows, stage and webhook activities, plus the documents worker. */
+export interface KycWorker {
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+export async function createWorker(deps: WorkerDeps): Promise<KycWorker> {
+  const { config } = deps;
   const workflowSource = deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: require.resolve('../workflows') };
-  return Worker.create({
-    connection: deps.connection,
-    namespace: deps.config.TEMPORAL_NAMESPACE,
-    taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities(buildActivityDeps(deps)),
-    ...workflowSource,
+  const reader = new MrzReader(config.OCR_CONCURRENCY);
+  const activities = createActivities(buildActivityDeps(deps, reader));
+  const common = { connection: deps.connection, namespace: config.TEMPORAL_NAMESPACE };
+  const main = await Worker.create({ ...common, taskQueue: config.TEMPORAL_TASK_QUEUE, activities, ...workflowSource });
+  // OCR is CPU-bound: its own queue and a few slots, so it never starves webhook delivery.
+  const documents = await Worker.create({
+    ...common,
+    taskQueue: documentsTaskQueue(config.TEMPORAL_TASK_QUEUE),
+    activities: { extractDocument: activities.extractDocument, checkAuthenticity: activities.checkAuthenticity },
+    maxConcurrentActivityTaskExecutions: config.OCR_CONCURRENCY,
   });
+  return {
+    async run() {
+      try {
+        await Promise.all([main.run(), documents.run()]);
+      } finally {
+        await reader.close();
+      }
+    },
+    shutdown() {
+      main.shutdown();
+      documents.shutdown();
+    },
+  };
 }
 
 export function connectWorker(address: string): Promise<NativeConnection> {

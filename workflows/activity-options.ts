@@ -21,11 +21,13 @@ export const activityPresets = {
     scheduleToCloseTimeout: '10 minutes',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
   },
-  /** Document extraction and checks: CPU-bound, a few attempts, then the verification fails. */
-  analysis: {
+  /** Document extraction (OCR) and checks: CPU-bound, on the documents task queue, heartbeating. */
+  analysis: (taskQueue: string): ActivityOptions => ({
+    taskQueue,
     startToCloseTimeout: '2 minutes',
+    heartbeatTimeout: '30 seconds',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 3, nonRetryableErrorTypes: ['VerificationNotFound', 'ExtractionMissing'] },
-  },
+  }),
   webhookDelivery: (settings: WebhookRetrySettings): ActivityOptions => ({
     startToCloseTimeout: settings.timeoutMs + 10_000,
     scheduleToCloseTimeout: settings.maximumAgeMs,
@@ -36,4 +38,4 @@ export const activityPresets = {
       nonRetryableErrorTypes: ['DeliveryNotFound'],
     },
   }),
-} satisfies Record<string, ActivityOptions | LocalActivityOptions | ((settings: WebhookRetrySettings) => ActivityOptions)>;
+} satisfies Record<string, ActivityOptions | LocalActivityOptions | ((settings: WebhookRetrySettings) => ActivityOptions) | ((taskQueue: string) => ActivityOptions)>;

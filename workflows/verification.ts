@@ -16,7 +16,7 @@ import type { Activities, RecordStageInput } from '../activities';
 import type { Check } from '../domain/checks';
 import { assess, decideAfterReview, reviewInputProblem, type ReviewInput } from '../domain/decision';
 import type { Decision, EventType, Reason, Stage } from '../domain/lifecycle';
-import { SearchAttributes } from '../domain/temporal';
+import { documentsTaskQueue, SearchAttributes } from '../domain/temporal';
 import { activityPresets, type WebhookRetrySettings } from './activity-options';
 import { WebhookOutbox } from './webhook-outbox';
 
@@ -50,7 +50,7 @@ export interface VerificationWorkflowInput {
 // ---- workflow -------------------------------------------------------------------------------
 export async function verificationWorkflow(input: VerificationWorkflowInput): Promise<VerificationStatus> {
   const { recordStage } = proxyLocalActivities<Activities>(activityPresets.stage);
-  const analysis = proxyActivities<Activities>(activityPresets.analysis);
+  const analysis = proxyActivities<Activities>(activityPresets.analysis(documentsTaskQueue(workflowInfo().taskQueue)));
   const outbox = new WebhookOutbox(input.webhooks);
   const state: VerificationStatus = { verificationId: input.verificationId, status: 'submitted', stage: 'submitted', decision: null, reasons: [] };
   let review: ReviewInput | undefined;
@@ -95,7 +95,9 @@ export async function verificationWorkflow(input: VerificationWorkflowInput): Pr
 
   async function pipeline(): Promise<void> {
     await enter('submitted', 'verification.submitted');
-    await enter('extracting', undefined);
+    state.status = 'extracting';
+    state.stage = 'extracting';
+    upsertSearchAttributes([{ key: SearchAttributes.stage, value: 'extracting' }]);
     const extraction = await analysis.extractDocument(input.verificationId);
     if (!extraction.readable) {
       await enter('extracting', 'verification.extraction_completed');

@@ -24,6 +24,7 @@ export function idCardMrz(overrides: Partial<MrzPerson> = {}): string {
 
 /** A genuine MRZ whose birth date was altered afterwards: its check digits no longer match. */
 export function forgedBirthDateMrz(): string {
-  const [line1, line2] = buildTd3(PERSON);
+  // Its own document number: the same number for a "different" birth date would be a duplicate.
+  const [line1, line2] = buildTd3({ ...PERSON, documentNumber: 'FRG3D0012' });
   return `${line1}\n${line2.slice(0, 13)}900101${line2.slice(19)}`;
 }

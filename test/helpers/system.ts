@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { Client as TemporalClient } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import { createApp } from '../../api/app';
 import { loadConfig, type Config } from '../../config';
 import { createClient, issueApiKey } from '../../db/repositories/clients';
@@ -11,7 +11,7 @@ import { newEncryptionKey, SecretBox } from '../../lib/crypto';
 import { createLogger } from '../../lib/logger';
 import { installTemporalRuntime } from '../../lib/temporal-runtime';
 import { connectTemporalClient } from '../../runtime/bootstrap';
-import { connectWorker, createWorker } from '../../worker/create-worker';
+import { connectWorker, createWorker, type KycWorker } from '../../worker/create-worker';
 import { createTestDatabase, type TestDatabase } from './db';
 import { temporalAddress, workflowBundlePath } from './env';
 import { eventually } from './wait';
@@ -68,7 +68,7 @@ export async function startTestSystem(overrides: Record<string, string> = {}): P
   }
   const secrets = new SecretBox(config.ENCRYPTION_KEY!);
   const connection: NativeConnection = await connectWorker(config.TEMPORAL_ADDRESS!);
-  const worker: Worker = await createWorker({
+  const worker: KycWorker = await createWorker({
     config,
     db: database.db,
     secrets,

@@ -75,6 +75,15 @@ describe('the verification lifecycle end to end', () => {
     expect(verification.reasons[0].code).toBe('mrz_check_digit_invalid');
   });
 
+  it('rejects a document number already used by a different person as duplicate_document', async () => {
+    const other = await system.createTenant('Duplicates Ltd');
+    const first = await submit({ mrz: passportMrz({ documentNumber: 'DP1234567' }) }, other.apiKey);
+    expect((await system.waitForStatus(other.apiKey, first, ['completed'])).decision).toBe('accepted');
+    const second = await submit({ mrz: passportMrz({ documentNumber: 'DP1234567', lastName: 'IMPOSTOR', birthDate: '1979-01-02' }) }, other.apiKey);
+    const verification = await system.waitForStatus(other.apiKey, second, ['completed']);
+    expect(verification).toMatchObject({ decision: 'rejected', reasons: [{ code: 'duplicate_document', retryable: false }] });
+  });
+
   it('rejects an unreadable document as retryable', async () => {
     const id = await submit({ mrz: 'THIS IS NOT A MACHINE READABLE ZONE AT ALL <<<<<<<<' });
     const verification = await system.waitForStatus(tenant.apiKey, id, ['completed']);

@@ -1,18 +1,9 @@
 import { Webhook } from 'standardwebhooks';
+import { seededRandom } from '../../lib/random';
 import { APPLICANT, passportMrz } from '../helpers/documents';
 import { startReceiver, type ReceivedRequest, type Receiver } from '../helpers/receiver';
 import { startTestSystem, type TestClient, type TestSystem } from '../helpers/system';
 import { eventually } from '../helpers/wait';
-
-/** A small deterministic PRNG so a flaky receiver is flaky the same way on every run. */
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const body = (r: ReceivedRequest) => JSON.parse(r.body) as { type: string; data: { verificationId: string; sequence: number } };
 
@@ -49,7 +40,7 @@ describe('webhook delivery behaviour (registered endpoints)', () => {
 
   it('keeps per-verification order under random 500s and timeouts; each event arrives once after dedupe', async () => {
     await register();
-    const random = mulberry32(7);
+    const random = seededRandom(7);
     receiver.setResponder(() => {
       const roll = random();
       if (roll < 0.3) return { status: 500 };

@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { assess } from '../domain/decision';
+import { runChecks } from './checks';
+import { extractDocument } from './analyse';
+import type { ManifestDocument } from './corpus';
+import type { MrzReader } from './ocr';
+
+export const TRUTH_FIELDS = ['documentNumber', 'lastName', 'firstName', 'birthDate', 'expirationDate', 'nationality', 'issuingState', 'sex'] as const;
+type Outcome = 'accepted' | 'rejected' | 'review';
+const OUTCOMES: Outcome[] = ['accepted', 'rejected', 'review'];
+
+export interface DocumentResult {
+  id: string;
+  expected: Outcome;
+  actual: Outcome;
+  expectedReasons: string[];
+  reasons: string[];
+  fieldsCorrect: Record<string, boolean>;
+  ms: number;
+}
+
+export interface EvaluationReport {
+  documents: number;
+  fieldAccuracy: { overall: number; perField: Record<string, number> };
+  decisionAccuracy: number;
+  /** confusion[expected][actual] */
+  confusion: Record<Outcome, Record<Outcome, number>>;
+  reasonRecall: Record<string, { expected: number; found: number; recall: number }>;
+  msPerDocument: { p50: number; p95: number };
+  failures: Array<Pick<DocumentResult, 'id' | 'expected' | 'actual' | 'expectedReasons' | 'reasons'>>;
+}
+
+const normalise = (value: unknown) => String(value ?? '').toUpperCase().replace(/[^A-Z0-9-]+/g, ' ').trim();
+
+/** Runs extraction and the checks on one manifest document, as the worker does for a verification. */
+export async function evaluateDocument(reader: MrzReader, dir: string, doc: ManifestDocument, seen: Map<string, string>): Promise<DocumentResult> {
+  const started = performance.now();
+  const images = doc.images.map((name) => fs.readFileSync(path.join(dir, name)));
+  const extraction = await extractDocument(reader, { images, mrzText: doc.mrz });
+  let reasons: string[];
+  let actual: Outcome;
+  if (!extraction) {
+    reasons = ['document_unreadable'];
+    actual = 'rejected';
+  } else {
+    const number = extraction.fields.documentNumber ?? '';
+    const holder = normalise(`${extraction.fields.lastName} ${extraction.fields.birthDate}`);
+    const duplicate = seen.has(number) && seen.get(number) !== holder;
+    if (number && !seen.has(number)) seen.set(number, holder);
+    const assessment = assess(runChecks(extraction, { applicant: doc.applicant ?? null, now: new Date(), minimumAge: 18, duplicateOfOtherPerson: duplicate }));
+    reasons = assessment.reasons.map((r) => r.code);
+    actual = assessment.outcome;
+  }
+  const fieldsCorrect = Object.fromEntries(
+    TRUTH_FIELDS.map((field) => [field, extraction !== null && normalise(extraction.fields[field]) === normalise(doc.truth[field])]),
+  );
+  return { id: doc.id, expected: doc.expected, actual, expectedReasons: doc.expectedReasons, reasons, fieldsCorrect, ms: performance.now() - started };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!) : 0;
+}
+
+export function summarise(results: DocumentResult[]): EvaluationReport {
+  const perField = Object.fromEntries(TRUTH_FIELDS.map((f) => [f, results.filter((r) => r.fieldsCorrect[f]).length / results.length]));
+  const confusion = Object.fromEntries(OUTCOMES.map((e) => [e, Object.fromEntries(OUTCOMES.map((a) => [a, 0]))])) as EvaluationReport['confusion'];
+  for (const r of results) confusion[r.expected][r.actual]++;
+  const reasonRecall: EvaluationReport['reasonRecall'] = {};
+  for (const r of results) {
+    for (const code of r.expectedReasons) {
+      const entry = (reasonRecall[code] ??= { expected: 0, found: 0, recall: 0 });
+      entry.expected++;
+      if (r.reasons.includes(code)) entry.found++;
+    }
+  }
+  for (const entry of Object.values(reasonRecall)) entry.recall = entry.found / entry.expected;
+  const round = (x: number) => Number(x.toFixed(4));
+  return {
+    documents: results.length,
+    fieldAccuracy: {
+      overall: round(Object.values(perField).reduce((a, b) => a + b, 0) / TRUTH_FIELDS.length),
+      perField: Object.fromEntries(Object.entries(perField).map(([k, v]) => [k, round(v)])),
+    },
+    decisionAccuracy: round(results.filter((r) => r.actual === r.expected).length / results.length),
+    confusion,
+    reasonRecall,
+    msPerDocument: { p50: percentile(results.map((r) => r.ms), 50), p95: percentile(results.map((r) => r.ms), 95) },
+    failures: results.filter((r) => r.actual !== r.expected).map(({ id, expected, actual, expectedReasons, reasons }) => ({ id, expected, actual, expectedReasons, reasons })),
+  };
+}

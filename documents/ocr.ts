@@ -1,0 +1,167 @@
+import path from 'node:path';
+import os from 'node:os';
+import { createCanvas, loadImage, type Image } from '@napi-rs/canvas';
+import { createWorker, PSM, type Worker } from 'tesseract.js';
+import { measureQuality, type ImageQuality } from './image-quality';
+import { checkDigitCount, formatOf, repairMrz, validCheckDigits } from './mrz-repair';
+
+const MRZ_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<';
+
+interface Pass {
+  /** Where the crop starts, as a share of the page height (the MRZ is at the bottom). */
+  top: number;
+  scale: number;
+  binarize: boolean;
+}
+
+const PASSES: Pass[] = [
+  { top: 0.6, scale: 1, binarize: false },
+  { top: 0.6, scale: 1.5, binarize: true },
+  { top: 0, scale: 1, binarize: false },
+];
+
+/** Otsu's threshold: ink black, paper white. */
+function binarize(g: ReturnType<ReturnType<typeof createCanvas>['getContext']>, width: number, height: number): void {
+  const image = g.getImageData(0, 0, width, height);
+  const data = image.data;
+  const histogram = new Array<number>(256).fill(0);
+  const grey = new Uint8Array(width * height);
+  for (let i = 0; i < grey.length; i++) {
+    grey[i] = Math.round(0.299 * data[i * 4]! + 0.587 * data[i * 4 + 1]! + 0.114 * data[i * 4 + 2]!);
+    histogram[grey[i]!]!++;
+  }
+  let sum = 0;
+  for (let t = 0; t < 256; t++) sum += t * histogram[t]!;
+  let sumBackground = 0;
+  let weightBackground = 0;
+  let bestThreshold = 128;
+  let bestVariance = 0;
+  for (let t = 0; t < 256; t++) {
+    weightBackground += histogram[t]!;
+    if (weightBackground === 0) continue;
+    const weightForeground = grey.length - weightBackground;
+    if (weightForeground === 0) break;
+    sumBackground += t * histogram[t]!;
+    const meanBackground = sumBackground / weightBackground;
+    const meanForeground = (sum - sumBackground) / weightForeground;
+    const variance = weightBackground * weightForeground * (meanBackground - meanForeground) ** 2;
+    if (variance > bestVariance) {
+      bestVariance = variance;
+      bestThreshold = t;
+    }
+  }
+  for (let i = 0; i < grey.length; i++) {
+    const value = grey[i]! > bestThreshold ? 255 : 0;
+    data[i * 4] = data[i * 4 + 1] = data[i * 4 + 2] = value;
+  }
+  g.putImageData(image, 0, 0);
+}
+
+export interface OcrResult {
+  /** The MRZ lines after repair, or null when none were found. */
+  lines: string[] | null;
+  rawText: string;
+  /** Tesseract's mean confidence, 0..1. */
+  confidence: number;
+  quality: ImageQuality;
+}
+
+/** Lines that look like an MRZ: long runs of MRZ characters, the last two (TD2/TD3) or three (TD1). */
+export function mrzLinesFrom(text: string): string[] | null {
+  const candidates = text
+    .split('\n')
+    .map((line) => line.replace(/\s+/g, '').toUpperCase())
+    .filter((line) => line.length >= 26 && /^[A-Z0-9<]+$/.test(line) && line.includes('<'));
+  if (candidates.length < 2) return null;
+  const lastThree = candidates.slice(-3);
+  if (lastThree.length === 3 && lastThree.every((l) => l.length >= 26 && l.length <= 33)) return lastThree;
+  const lastTwo = candidates.slice(-2);
+  return formatOf(lastTwo) ? lastTwo : null;
+}
+
+/**
+ * Reads the machine-readable zone of a document image offline: tesseract.js with the English model
+ * installed from npm (@tesseract.js-data/eng), restricted to MRZ characters, on the bottom of the
+ * page first and the whole page if that finds nothing. A small pool bounds CPU use.
+ */
+export class MrzReader {
+  private readonly idle: Worker[] = [];
+  private readonly waiting: Array<(worker: Worker) => void> = [];
+  private created = 0;
+
+  constructor(private readonly size = 1) {}
+
+  private async newWorker(): Promise<Worker> {
+    const worker = await createWorker('eng', 1, {
+      langPath: path.dirname(require.resolve('@tesseract.js-data/eng/4.0.0_best_int/eng.traineddata.gz')),
+      cachePath: path.join(os.tmpdir(), 'kycflow-tesseract'),
+      gzip: true,
+    });
+    await worker.setParameters({ tessedit_char_whitelist: MRZ_CHARS, tessedit_pageseg_mode: PSM.SINGLE_BLOCK });
+    return worker;
+  }
+
+  private async acquire(): Promise<Worker> {
+    const idle = this.idle.pop();
+    if (idle) return idle;
+    if (this.created < this.size) {
+      this.created++;
+      return this.newWorker();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(worker: Worker): void {
+    const next = this.waiting.shift();
+    if (next) next(worker);
+    else this.idle.push(worker);
+  }
+
+  private async recognize(image: Image, pass: Pass, onProgress?: () => void): Promise<{ text: string; confidence: number }> {
+    const top = Math.floor(image.height * pass.top);
+    const height = image.height - top;
+    const scale = (image.width < 1000 ? 2 : 1) * pass.scale;
+    const canvas = createCanvas(Math.round(image.width * scale), Math.round(height * scale));
+    const g = canvas.getContext('2d');
+    g.fillStyle = '#fff';
+    g.fillRect(0, 0, canvas.width, canvas.height);
+    g.drawImage(image, 0, top, image.width, height, 0, 0, canvas.width, canvas.height);
+    if (pass.binarize) binarize(g, canvas.width, canvas.height);
+    const worker = await this.acquire();
+    try {
+      onProgress?.();
+      const { data } = await worker.recognize(canvas.toBuffer('image/png'));
+      return { text: data.text, confidence: data.confidence / 100 };
+    } finally {
+      this.release(worker);
+    }
+  }
+
+  /**
+   * Several passes (the bottom of the page as is, enlarged and binarised, then the whole page) until
+   * every check digit agrees; the pass whose MRZ has the most agreeing check digits wins.
+   */
+  async read(bytes: Buffer, onProgress?: () => void): Promise<OcrResult> {
+    const image = await loadImage(bytes);
+    const quality = measureQuality(image);
+    let best: OcrResult = { lines: null, rawText: '', confidence: 0, quality };
+    let bestScore = -1;
+    for (const pass of PASSES) {
+      const { text, confidence } = await this.recognize(image, pass, onProgress);
+      const found = mrzLinesFrom(text);
+      const lines = found ? repairMrz(found) : null;
+      const format = lines ? formatOf(lines) : null;
+      const score = lines && format ? validCheckDigits(format, lines) : -1;
+      if (score > bestScore) {
+        bestScore = score;
+        best = { lines, rawText: text, confidence, quality };
+      }
+      if (format && score === checkDigitCount(format)) break;
+    }
+    return best;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.idle.splice(0).map((worker) => worker.terminate()));
+  }
+}

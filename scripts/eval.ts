@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ManifestDocument } from '../documents/corpus';
+import { evaluateDocument, summarise, type DocumentResult } from '../documents/evaluate';
+import { MrzReader } from '../documents/ocr';
+
+/**
+ * `npm run eval -- --corpus DIR [--json OUT]`: extraction and checks on every document of a corpus
+ * (DIR/manifest.json), then field accuracy, decision accuracy with a confusion matrix, per-reason
+ * recall and time per document.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { corpus: { type: 'string' }, json: { type: 'string' } } });
+  if (!values.corpus) {
+    console.error('usage: npm run eval -- --corpus DIR [--json OUT]');
+    process.exit(2);
+  }
+  const dir = path.resolve(values.corpus);
+  const { documents } = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { documents: ManifestDocument[] };
+  const reader = new MrzReader(1);
+  const seen = new Map<string, string>();
+  const results: DocumentResult[] = [];
+  try {
+    for (const doc of documents) results.push(await evaluateDocument(reader, dir, doc, seen));
+  } finally {
+    await reader.close();
+  }
+  const report = summarise(results);
+
+  console.log(`\n${report.documents} documents from ${dir}\n`);
+  console.log(`field accuracy: ${(report.fieldAccuracy.overall * 100).toFixed(2)} %`);
+  console.table(Object.fromEntries(Object.entries(report.fieldAccuracy.perField).map(([k, v]) => [k, `${(v * 100).toFixed(2)} %`])));
+  console.log(`decision accuracy: ${(report.decisionAccuracy * 100).toFixed(2)} %   (rows: expected, columns: actual)`);
+  console.table(report.confusion);
+  console.log('reason recall');
+  console.table(Object.fromEntries(Object.entries(report.reasonRecall).map(([k, v]) => [k, `${v.found}/${v.expected} (${(v.recall * 100).toFixed(1)} %)`])));
+  console.log(`time per document: p50 ${report.msPerDocument.p50} ms, p95 ${report.msPerDocument.p95} ms`);
+  if (report.failures.length) {
+    console.log('\nmisclassified:');
+    for (const f of report.failures) console.log(`  ${f.id}: expected ${f.expected} [${f.expectedReasons.join(', ')}], got ${f.actual} [${f.reasons.join(', ')}]`);
+  }
+  if (values.json) {
+    const { failures: _failures, documents: _count, ...numbers } = report;
+    fs.writeFileSync(values.json, JSON.stringify({ ...numbers, documents: report.documents, failures: report.failures }, null, 2) + '\n');
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,50 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { PROJECT_ROOT } from '../helpers/env';
+
+const run = promisify(execFile);
+const tsx = path.join(PROJECT_ROOT, 'node_modules/.bin/tsx');
+
+describe('npm run corpus and npm run eval', () => {
+  it('render a labelled corpus in the manifest format and evaluate it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kycflow-corpus-'));
+    try {
+      await run(tsx, [path.join(PROJECT_ROOT, 'scripts/corpus.ts'), '--out', dir, '--n', '8', '--seed', '3'], { cwd: PROJECT_ROOT });
+      const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+      expect(manifest.documents).toHaveLength(8);
+      for (const doc of manifest.documents) {
+        expect(doc).toMatchObject({ id: expect.stringMatching(/^doc-\d{4}$/), documentType: expect.stringMatching(/^(passport|id_card)$/), expected: expect.stringMatching(/^(accepted|rejected|review)$/) });
+        expect(Object.keys(doc.truth).sort()).toEqual(['birthDate', 'documentNumber', 'expirationDate', 'firstName', 'issuingState', 'lastName', 'nationality', 'sex']);
+        for (const image of doc.images) expect(fs.existsSync(path.join(dir, image))).toBe(true);
+        expect(doc.images.length > 0 || typeof doc.mrz === 'string').toBe(true);
+      }
+      // The same seed renders the same corpus.
+      const again = fs.mkdtempSync(path.join(os.tmpdir(), 'kycflow-corpus-'));
+      await run(tsx, [path.join(PROJECT_ROOT, 'scripts/corpus.ts'), '--out', again, '--n', '8', '--seed', '3'], { cwd: PROJECT_ROOT });
+      expect(fs.readFileSync(path.join(again, 'manifest.json'), 'utf8')).toBe(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+      fs.rmSync(again, { recursive: true, force: true });
+
+      const out = path.join(dir, 'report.json');
+      const { stdout } = await run(tsx, [path.join(PROJECT_ROOT, 'scripts/eval.ts'), '--corpus', dir, '--json', out], { cwd: PROJECT_ROOT });
+      expect(stdout).toContain('field accuracy');
+      const report = JSON.parse(fs.readFileSync(out, 'utf8'));
+      expect(report).toEqual(
+        expect.objectContaining({
+          fieldAccuracy: expect.objectContaining({ overall: expect.any(Number) }),
+          decisionAccuracy: expect.any(Number),
+          confusion: expect.objectContaining({ accepted: expect.any(Object), rejected: expect.any(Object), review: expect.any(Object) }),
+          reasonRecall: expect.any(Object),
+          msPerDocument: { p50: expect.any(Number), p95: expect.any(Number) },
+        }),
+      );
+      const total = Object.values(report.confusion as Record<string, Record<string, number>>).flatMap((row) => Object.values(row)).reduce((a, b) => a + b, 0);
+      expect(total).toBe(8);
+      expect(report.decisionAccuracy).toBeGreaterThan(0.5);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
