@@ -26,12 +26,12 @@ interface Field {
 }
 
 const DIGIT_FOR: Record<string, string[]> = {
-  O: ['0'], Q: ['0'], D: ['0'], U: ['0'], C: ['0'], I: ['1'], L: ['1'], J: ['1'], T: ['7', '1'], Z: ['2'], S: ['5'],
+  O: ['0', '9'], Q: ['0'], D: ['0'], U: ['0'], C: ['0'], I: ['1'], L: ['1'], J: ['1'], T: ['7', '1'], Z: ['2'], S: ['5'],
   B: ['8', '0'], G: ['6'], A: ['4'], E: ['8'], Y: ['7'], '<': ['0'],
 };
 const LETTER_FOR: Record<string, string> = { '0': 'O', '1': 'I', '2': 'Z', '4': 'A', '5': 'S', '6': 'G', '7': 'T', '8': 'B' };
 /** Swaps tried in alphanumeric fields: only glyphs that OCR-B and common monospace fonts nearly share. */
-const LOOK_ALIKE: Record<string, string[]> = { O: ['0'], '0': ['O'], I: ['1'], '1': ['I'], Z: ['2'], '2': ['Z'], B: ['8'], '8': ['B'], S: ['5'], '5': ['S'] };
+const LOOK_ALIKE: Record<string, string[]> = { O: ['0', '9'], '0': ['O'], '9': ['O'], I: ['1'], '1': ['I'], Z: ['2'], '2': ['Z'], B: ['8'], '8': ['B'], S: ['5'], '5': ['S'] };
 
 export type MrzFormatName = 'TD1' | 'TD2' | 'TD3';
 
