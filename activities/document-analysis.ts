@@ -69,6 +69,7 @@ export function documentActivities({ db, analysis }: ActivityDeps) {
         now: new Date(),
         minimumAge: analysis.minimumAge,
         documentType: verification.document_type,
+        issuingCountry: verification.issuing_country ?? undefined,
         duplicateOfOtherPerson: await seenForOtherPerson(db, verification.id, verification.client_id, extraction),
       });
       await updateVerification(db, verificationId, { checks: JSON.stringify(checks) });

@@ -10,6 +10,7 @@ export function serializeVerification(v: Verification, links: { temporalUi?: str
     reasons: v.reasons,
     reference: v.reference,
     documentType: v.document_type,
+    issuingCountry: v.issuing_country,
     callbackUrl: v.callback_url,
     metadata: v.metadata,
     extraction: v.extraction,

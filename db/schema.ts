@@ -31,6 +31,8 @@ export interface VerificationTable {
   client_id: string;
   reference: string | null;
   document_type: string;
+  /** The issuing country the client declared (ICAO code), compared with the document's. */
+  issuing_country: string | null;
   status: string;
   stage: string;
   decision: string | null;

@@ -60,6 +60,8 @@ export function runChecks(extraction: Extraction, context: CheckContext): Check[
 
   const badDigits = CHECK_DIGIT_FIELDS.filter((name) => fieldValidity[name] === false);
   const badFormat = Object.keys(fieldValidity).filter((name) => !CHECK_DIGIT_FIELDS.includes(name) && fieldValidity[name] === false);
+  // Dates must be real calendar dates (a 31st of February reads as digits but is no date).
+  for (const date of ['birthDate', 'expirationDate'] as const) if (fields[date] === null && !badFormat.includes(date)) badFormat.push(date);
 
   const expired = fields.expirationDate !== null && fields.expirationDate < today;
   const age = fields.birthDate ? yearsBetween(fields.birthDate, context.now) : null;

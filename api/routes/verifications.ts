@@ -81,6 +81,7 @@ export function verificationsRouter({ config, db, temporal, temporalUiUrl }: Ver
         client_id: clientId,
         reference: body.reference ?? null,
         document_type: body.documentType,
+        issuing_country: body.issuingCountry ?? null,
         status: 'submitted',
         stage: 'submitted',
         decision: null,

@@ -21,6 +21,10 @@ const applicant = z
 export const createVerificationSchema = z
   .object({
     documentType: z.enum(DOCUMENT_TYPES),
+    issuingCountry: z
+      .string()
+      .regex(/^[A-Z]{1,3}$/, 'must be an ICAO country code')
+      .optional(),
     reference: z.string().min(1).max(128).optional(),
     images: z.union([z.array(base64Image).min(1).max(2), z.object({ front: base64Image, back: base64Image.optional() }).strict()]).optional(),
     mrz: z.string().min(30).max(200).optional(),

@@ -34,6 +34,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('client_id', 'text', (c) => c.notNull().references('clients.id'))
     .addColumn('reference', 'text')
     .addColumn('document_type', 'text', (c) => c.notNull())
+    .addColumn('issuing_country', 'text')
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('stage', 'text', (c) => c.notNull())
     .addColumn('decision', 'text')

@@ -1,6 +1,7 @@
 import type { Check } from '../../domain/checks';
 import { runChecks } from '../../documents/checks';
 import { extractFromMrz } from '../../documents/extraction';
+import { checkDigit } from '../../documents/mrz';
 import { APPLICANT, forgedBirthDateMrz, idCardMrz, passportMrz } from '../helpers/documents';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
@@ -44,6 +45,16 @@ describe('authenticity checks', () => {
     ['a validity far in the future', passportMrz({ expirationDate: '2049-01-01' }), APPLICANT, ['validity_period_implausible:fail']],
   ])('%s', (_name, mrz, applicant, expected) => {
     expect(failing(check(mrz, applicant))).toEqual(expected);
+  });
+
+  it('flags an impossible date as a format error, and a declared issuing country that differs', () => {
+    const [line1, line2] = passportMrz().split('\n') as [string, string];
+    // 31 February, with a check digit that agrees: the format, not the check digit, is wrong.
+    const impossible = `${line1}\n${line2.slice(0, 13)}880231${checkDigit('880231')}${line2.slice(20)}`;
+    expect(failing(check(impossible, null))).toEqual(expect.arrayContaining(['mrz_format_invalid:fail']));
+    const extraction = extractFromMrz(passportMrz(), 'mrz_text', NOW);
+    const checks = runChecks(extraction, { applicant: null, now: NOW, minimumAge: 18, issuingCountry: 'FRA' });
+    expect(failing(checks)).toEqual(['issuing_country_mismatch:consider']);
   });
 
   it('matches declared names regardless of case and accents', () => {

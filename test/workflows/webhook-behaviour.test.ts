@@ -139,3 +139,30 @@ describe('webhook delivery behaviour (registered endpoints)', () => {
     expect(() => new Webhook(endpoint.secret).verify(again!.body, again!.headers)).not.toThrow();
   });
 });
+
+describe('giving up on a delivery', () => {
+  it('marks it failed when the retry policy gives up, then sends the next events in order', async () => {
+    const system = await startTestSystem({ WEBHOOK_RETRY_INITIAL_MS: '500', WEBHOOK_RETRY_MAX_AGE_MS: '2500' });
+    const receiver = await startReceiver((request) => (body(request).type === 'verification.submitted' ? { status: 500 } : { status: 204 }));
+    try {
+      const tenant = await system.createTenant();
+      const created = await system.api(tenant.apiKey, 'POST', '/v1/verifications', { documentType: 'passport', mrz: passportMrz(), callbackUrl: receiver.url });
+      const id = created.body.id;
+      const events = await eventually(async () => {
+        const response = await system.api(tenant.apiKey, 'GET', `/v1/verifications/${id}/events`);
+        const all = response.body.data as Array<{ type: string; deliveries: Array<{ status: string; lastError: string | null; attemptCount: number }> }>;
+        return all.length === 4 && all.every((e) => e.deliveries[0]!.status !== 'pending') ? all : undefined;
+      }, 30_000);
+      expect(events[0]!.deliveries[0]).toMatchObject({ status: 'failed', lastError: 'retries_exhausted' });
+      expect(events[0]!.deliveries[0]!.attemptCount).toBeGreaterThanOrEqual(2);
+      expect(events.slice(1).map((e) => e.deliveries[0]!.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+      const delivered = receiver.requests.filter((r) => body(r).type !== 'verification.submitted').map((r) => body(r).data.sequence);
+      expect(delivered).toEqual([2, 3, 4]);
+      const lastSubmittedAttempt = Math.max(...receiver.requests.filter((r) => body(r).type === 'verification.submitted').map((r) => r.receivedAt));
+      expect(receiver.requests.find((r) => body(r).data.sequence === 2)!.receivedAt).toBeGreaterThan(lastSubmittedAttempt);
+    } finally {
+      await receiver.close();
+      await system.stop();
+    }
+  }, 60_000);
+});
