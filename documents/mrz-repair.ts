@@ -126,10 +126,12 @@ function combinations(options: string[][], limit = 256): string[] {
   return results;
 }
 
-function repairDigits(value: string, expected: string | undefined): string {
+/** Readings of a digit field: the default mapping first, then others that satisfy its check digit. */
+function digitCandidates(value: string, expected: string | undefined): string[] {
   const candidates = combinations([...value].map(digitOptions));
-  if (expected && /\d/.test(expected)) return candidates.find((c) => checkDigit(c) === expected) ?? candidates[0]!;
-  return candidates[0]!;
+  const first = candidates[0]!;
+  if (!expected || !/\d/.test(expected) || checkDigit(first) === expected) return [first];
+  return [first, ...candidates.slice(1).filter((c) => checkDigit(c) === expected)];
 }
 
 /** One look-alike swap that makes an alphanumeric field agree with its check digit (the composite must confirm it). */
@@ -162,9 +164,9 @@ function coerceChar(char: string, kind: CharClass): string {
 }
 
 /**
- * Applies position classes and check-digit repairs to fixed-length lines. Alphanumeric repairs are
- * only taken when the composite check digit confirms them: one check digit alone would accept a
- * wrong repair one time in ten.
+ * Applies position classes and check-digit repairs to fixed-length lines. A reading other than the
+ * default is only taken when the composite check digit confirms it: one check digit alone would
+ * accept a wrong repair one time in ten.
  */
 function repairAligned(format: MrzFormatName, lines: string[]): string[] {
   const layout = LAYOUTS[format];
@@ -173,26 +175,30 @@ function repairAligned(format: MrzFormatName, lines: string[]): string[] {
   const first = chars[0]!;
   if (format === 'TD1' && !'IAC'.includes(first[0]!)) first[0] = 'I';
   if (format === 'TD3' && 'RFB'.includes(first[0]!)) first[0] = 'P';
-  const alphanumeric: Array<{ field: Field; options: string[] }> = [];
+  // Fields with several readings (look-alike letters in digit fields, swaps in alphanumeric ones).
+  const ambiguous: Array<{ field: Field; options: string[] }> = [];
   for (const field of layout.fields) {
     const line = chars[field.line]!;
     if (field.check !== undefined) line[field.check] = coerceChar(line[field.check]!, 'C');
     const raw = line.slice(field.start, field.end).join('');
     let repaired = raw;
-    if (field.kind === 'D') repaired = repairDigits(raw, field.check !== undefined ? line[field.check] : undefined);
-    else if (field.kind === 'N') {
-      if (field.check !== undefined) alphanumeric.push({ field, options: alphanumericCandidates(raw, line[field.check]!) });
+    if (field.kind === 'D') {
+      const options = digitCandidates(raw, field.check !== undefined ? line[field.check] : undefined);
+      repaired = options[0]!;
+      if (options.length > 1) ambiguous.push({ field, options });
+    } else if (field.kind === 'N') {
+      if (field.check !== undefined) ambiguous.push({ field, options: alphanumericCandidates(raw, line[field.check]!) });
     } else repaired = [...raw].map((c) => coerceChar(c, field.kind)).join('');
     line.splice(field.start, field.end - field.start, ...repaired);
   }
   const { line: compositeLine, index } = layout.composite;
   const compositeRead = /\d/.test(chars[compositeLine]![index]!);
   if (compositeRead) {
-    // Try the combinations of alphanumeric repairs; keep the first the composite confirms.
-    const combos = alphanumeric.reduce<string[][]>((acc, { options }) => acc.flatMap((prefix) => options.map((o) => [...prefix, o])), [[]]).slice(0, 512);
+    // Try the combinations of readings; keep the first the composite confirms.
+    const combos = ambiguous.reduce<string[][]>((acc, { options }) => acc.flatMap((prefix) => options.map((o) => [...prefix, o])), [[]]).slice(0, 512);
     for (const combo of combos) {
       const attempt = chars.map((l) => [...l]);
-      combo.forEach((value, k) => attempt[alphanumeric[k]!.field.line]!.splice(alphanumeric[k]!.field.start, value.length, ...value));
+      combo.forEach((value, k) => attempt[ambiguous[k]!.field.line]!.splice(ambiguous[k]!.field.start, value.length, ...value));
       if (checkDigit(compositeInput(format, attempt.map((l) => l.join('')))) === chars[compositeLine]![index]) {
         return attempt.map((l) => l.join(''));
       }

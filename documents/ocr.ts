@@ -18,6 +18,8 @@ const PASSES: Pass[] = [
   { top: 0.6, scale: 1, binarize: false },
   { top: 0.6, scale: 1.5, binarize: true },
   { top: 0, scale: 1, binarize: false },
+  { top: 0.6, scale: 2, binarize: false },
+  { top: 0.6, scale: 0.8, binarize: false },
 ];
 
 /** Otsu's threshold: ink black, paper white. */
@@ -138,25 +140,40 @@ export class MrzReader {
   }
 
   /**
-   * Several passes (the bottom of the page as is, enlarged and binarised, then the whole page) until
-   * every check digit agrees; the pass whose MRZ has the most agreeing check digits wins.
+   * Several passes (the bottom of the page as is, enlarged and binarised, the whole page, other
+   * scales) until every check digit agrees. Lines read by different passes are combined too, since
+   * passes misread different lines; the read whose MRZ has the most agreeing check digits wins.
    */
   async read(bytes: Buffer, onProgress?: () => void): Promise<OcrResult> {
     const image = await loadImage(bytes);
     const quality = measureQuality(image);
     let best: OcrResult = { lines: null, rawText: '', confidence: 0, quality };
     let bestScore = -1;
-    for (const pass of PASSES) {
-      const { text, confidence } = await this.recognize(image, pass, onProgress);
-      const found = mrzLinesFrom(text);
-      const lines = found ? repairMrz(found) : null;
-      const format = lines ? formatOf(lines) : null;
-      const score = lines && format ? validCheckDigits(format, lines) : -1;
+    const reads: string[][] = [];
+    const consider = (lines: string[], rawText: string, confidence: number) => {
+      const repaired = repairMrz(lines);
+      const format = formatOf(repaired);
+      const score = format ? validCheckDigits(format, repaired) : -1;
       if (score > bestScore) {
         bestScore = score;
-        best = { lines, rawText: text, confidence, quality };
+        best = { lines: repaired, rawText, confidence, quality };
       }
-      if (format && score === checkDigitCount(format)) break;
+      return format !== null && score === checkDigitCount(format);
+    };
+    for (const pass of PASSES) {
+      const { text, confidence } = await this.recognize(image, pass, onProgress);
+      if (!best.rawText) best = { ...best, rawText: text, confidence };
+      const found = mrzLinesFrom(text);
+      if (!found) continue;
+      if (consider(found, text, confidence)) return best;
+      // Different passes misread different lines: also try each line of this read with the others.
+      for (const earlier of reads.filter((r) => r.length === found.length)) {
+        for (let i = 0; i < found.length; i++) {
+          const mixed = earlier.map((line, k) => (k === i ? found[i]! : line));
+          if (consider(mixed, text, confidence)) return best;
+        }
+      }
+      reads.push(found);
     }
     return best;
   }
