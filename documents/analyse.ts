@@ -24,7 +24,13 @@ export async function extractDocument(reader: MrzReader, input: DocumentInput, o
   }
   let quality: { width: number; height: number; sharpness: number | null } | undefined;
   for (const bytes of input.images) {
-    const result = await reader.read(bytes, onProgress);
+    let result;
+    try {
+      result = await reader.read(bytes, onProgress);
+    } catch {
+      // A file that only looks like an image (right magic bytes, corrupt data) cannot be read.
+      continue;
+    }
     quality ??= result.quality;
     if (!result.lines) continue;
     try {

@@ -64,6 +64,13 @@ describe('the document engine in the workflow', () => {
     expect(verification.reasons).toEqual([expect.objectContaining({ code: 'image_quality_low', retryable: true })]);
   }, 90_000);
 
+  it('rejects a corrupt image (PNG signature, garbage after it) as document_unreadable', async () => {
+    const corrupt = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(2000, 7)]);
+    const id = await submitImage(corrupt);
+    const verification = await system.waitForStatus(tenant.apiKey, id, ['completed'], 60_000);
+    expect(verification).toMatchObject({ decision: 'rejected', reasons: [{ code: 'document_unreadable', retryable: true }] });
+  }, 90_000);
+
   it('rejects an image without a readable MRZ as document_unreadable, retryable', async () => {
     const id = await submitImage(renderDocument({ kind: 'passport', person: PERSON, mrzLines: ['THIS PAGE HAS NO', 'MACHINE READABLE ZONE'] }));
     const verification = await system.waitForStatus(tenant.apiKey, id, ['completed'], 60_000);
