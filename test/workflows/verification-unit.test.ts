@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { RecordStageInput } from '../../activities';
+import { verificationWorkflow, type VerificationWorkflowInput } from '../../workflows';
+import { temporalAddress, workflowBundlePath } from '../helpers/env';
+
+/**
+ * The workflow alone, on the real Temporal dev server, with stand-in activities (a unit test: the
+ * integration tests run the real ones). Covers the failure path, which real activities rarely take.
+ */
+describe('verificationWorkflow with stand-in activities', () => {
+  const input = (id: string): VerificationWorkflowInput => ({
+    verificationId: id,
+    clientId: 'cli_unit',
+    webhooks: { timeoutMs: 1000, initialIntervalMs: 100, backoffCoefficient: 2, maximumIntervalMs: 1000, maximumAgeMs: 5000 },
+    review: { enabled: true, deadlineMs: 60_000 },
+  });
+
+  async function run(extractDocument: () => Promise<unknown>) {
+    const taskQueue = `unit-${randomBytes(4).toString('hex')}`;
+    const stages: RecordStageInput[] = [];
+    const delivered: string[] = [];
+    const activities = {
+      recordStage: async (stage: RecordStageInput) => {
+        stages.push(stage);
+        return { eventId: 'evt_x', sequence: stages.length, deliveries: stage.eventType ? [{ deliveryId: `whd_${stage.eventType}`, targetKey: 'callback' }] : [] };
+      },
+      extractDocument,
+      checkAuthenticity: async () => [],
+      deliverWebhook: async (deliveryId: string) => {
+        delivered.push(deliveryId);
+        return 'succeeded';
+      },
+      giveUpDelivery: async () => undefined,
+    };
+    const connection = await Connection.connect({ address: temporalAddress() });
+    const native = await NativeConnection.connect({ address: temporalAddress() });
+    const worker = await Worker.create({
+      connection: native,
+      taskQueue,
+      workflowBundle: { code: fs.readFileSync(workflowBundlePath(), 'utf8') },
+      activities,
+    });
+    const documents = await Worker.create({
+      connection: native,
+      taskQueue: `${taskQueue}-documents`,
+      activities,
+    });
+    const client = new Client({ connection });
+    let outcome: unknown;
+    await worker.runUntil(
+      documents.runUntil(async () => {
+        outcome = await client.workflow
+          .execute(verificationWorkflow, { taskQueue, workflowId: `verification-unit-${randomBytes(4).toString('hex')}`, args: [input('ver_unit')] })
+          .catch((error: unknown) => error);
+      }),
+    );
+    await connection.close();
+    await native.close();
+    return { outcome, stages, delivered };
+  }
+
+  it('records `failed` and delivers verification.failed when a stage fails for good, then fails the run', async () => {
+    const { outcome, stages, delivered } = await run(async () => {
+      throw ApplicationFailure.nonRetryable('storage is gone', 'VerificationNotFound');
+    });
+    expect(outcome).toBeInstanceOf(WorkflowFailedError);
+    expect(stages.map((s) => [s.status, s.eventType])).toEqual([
+      ['submitted', 'verification.submitted'],
+      ['failed', 'verification.failed'],
+    ]);
+    expect(stages[1]).toMatchObject({ reasons: [{ code: 'processing_failed', retryable: true }], completed: true });
+    expect(delivered).toEqual(['whd_verification.submitted', 'whd_verification.failed']);
+  });
+
+  it('accepts when every check passes, with each stage event delivered in order', async () => {
+    const { outcome, stages, delivered } = await run(async () => ({ readable: true, source: 'mrz_text', confidence: 1 }));
+    expect(outcome).toMatchObject({ status: 'completed', decision: 'accepted' });
+    expect(stages.map((s) => s.eventType)).toEqual([
+      'verification.submitted',
+      'verification.extraction_completed',
+      'verification.authenticity_completed',
+      'verification.completed',
+    ]);
+    expect(delivered).toEqual(stages.map((s) => `whd_${s.eventType}`));
+  });
+});
