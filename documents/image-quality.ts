@@ -8,20 +8,25 @@ export interface ImageQuality {
   sharpness: number;
 }
 
-/** Grey levels (0..255) of a region of an image. */
-export function greyRegion(image: Image, x: number, y: number, w: number, h: number): { data: Float32Array; width: number; height: number } {
-  const canvas = createCanvas(w, h);
-  canvas.getContext('2d').drawImage(image, x, y, w, h, 0, 0, w, h);
-  const rgba = canvas.getContext('2d').getImageData(0, 0, w, h).data;
-  const data = new Float32Array(w * h);
+/** Grey levels (0..255) of a region of an image, drawn at `scale`. */
+export function greyRegion(image: Image, x: number, y: number, w: number, h: number, scale = 1): { data: Float32Array; width: number; height: number } {
+  const [width, height] = [Math.max(1, Math.round(w * scale)), Math.max(1, Math.round(h * scale))];
+  const canvas = createCanvas(width, height);
+  canvas.getContext('2d').drawImage(image, x, y, w, h, 0, 0, width, height);
+  const rgba = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+  const data = new Float32Array(width * height);
   for (let i = 0; i < data.length; i++) data[i] = 0.299 * rgba[i * 4]! + 0.587 * rgba[i * 4 + 1]! + 0.114 * rgba[i * 4 + 2]!;
-  return { data, width: w, height: h };
+  return { data, width, height };
 }
 
-/** Sharpness of the bottom part of the document (where the MRZ is), normalised to a 1000 px wide image. */
+/**
+ * Sharpness of the bottom part of the document (where the MRZ is). Large photos are measured at
+ * 1250 px wide, so a sharp high-resolution capture is not mistaken for a blurred one.
+ */
 export function measureQuality(image: Image): ImageQuality {
   const top = Math.floor(image.height * 0.6);
-  const { data, width, height } = greyRegion(image, 0, top, image.width, image.height - top);
+  const scale = Math.min(1, 1250 / image.width);
+  const { data, width, height } = greyRegion(image, 0, top, image.width, image.height - top, scale);
   let sum = 0;
   let sumSq = 0;
   let n = 0;

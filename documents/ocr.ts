@@ -122,7 +122,8 @@ export class MrzReader {
   private async recognize(image: Image, pass: Pass, onProgress?: () => void): Promise<{ text: string; confidence: number }> {
     const top = Math.floor(image.height * pass.top);
     const height = image.height - top;
-    const scale = (image.width < 1000 ? 2 : 1) * pass.scale;
+    // Small images are enlarged; large photos are brought down to a size Tesseract reads quickly.
+    const scale = (image.width < 1000 ? 2 : Math.min(1, 1600 / image.width)) * pass.scale;
     const canvas = createCanvas(Math.round(image.width * scale), Math.round(height * scale));
     const g = canvas.getContext('2d');
     g.fillStyle = '#fff';
