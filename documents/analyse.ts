@@ -38,6 +38,7 @@ export async function extractDocument(reader: MrzReader, input: DocumentInput, o
       return {
         ...extraction,
         confidence: Number((extraction.confidence * Math.max(0.5, result.confidence)).toFixed(3)),
+        checkDigitsGuessed: result.guessed,
         image: { ...quality, editingSoftware: image?.editingSoftware ?? null },
       };
     } catch (error) {

@@ -30,6 +30,35 @@ const CHECK_DIGIT_FIELDS = ['documentNumberCheckDigit', 'birthDateCheckDigit', '
 const SPECIMEN_NUMBERS = new Set(['L898902C3', 'D23145890', 'C01X00T47', 'T22000129', 'AB2134<<<', 'X00000000']);
 const SPECIMEN_NAMES = ['ERIKSSON ANNA MARIA', 'MUSTERMANN ERIKA', 'SPECIMEN', 'SPECIMAN', 'MUSTERFRAU', 'HAPPY TRAVELLER'];
 
+/** ICAO 9303 transliterations that differ from simply dropping the accent (Ä → AE, Ø → OE, …). */
+const ICAO_TRANSLITERATION: Record<string, string> = { Ä: 'AE', Ö: 'OE', Ü: 'UE', Å: 'AA', Æ: 'AE', Ø: 'OE', ß: 'SS', Þ: 'TH', Ĳ: 'IJ', Œ: 'OE' };
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** Both ways a declared name may appear in an MRZ: accents dropped, or ICAO-transliterated. */
+function nameVariants(value: string): string[] {
+  const icao = normaliseName([...value.toUpperCase()].map((c) => ICAO_TRANSLITERATION[c] ?? c).join(''));
+  return [...new Set([normaliseName(value), icao])];
+}
+
+/** Names match if equal up to transliteration, or one edit apart for names of five letters or more (OCR, typos). */
+export function namesMatch(declared: string, onDocument: string): boolean {
+  const target = normaliseName(onDocument);
+  return nameVariants(declared).some((variant) => variant === target || (variant.length >= 5 && levenshtein(variant, target) <= 1));
+}
+
 export function normaliseName(value: string): string {
   return value
     .normalize('NFD')
@@ -72,7 +101,9 @@ export function runChecks(extraction: Extraction, context: CheckContext): Check[
   const specimen = (fields.documentNumber !== null && SPECIMEN_NUMBERS.has(fields.documentNumber)) || SPECIMEN_NAMES.some((name) => fullName.includes(name));
 
   const checks: Check[] = [
-    result('mrz_check_digit_invalid', badDigits.length > 0, 'fail', `invalid check digits: ${badDigits.join(', ')}`),
+    badDigits.length === 0 && extraction.checkDigitsGuessed
+      ? { code: 'mrz_check_digit_invalid', result: 'consider', detail: 'a check digit could only be read with a guess; an analyst should compare it with the image' }
+      : result('mrz_check_digit_invalid', badDigits.length > 0, 'fail', `invalid check digits: ${badDigits.join(', ')}`),
     result('mrz_format_invalid', badFormat.length > 0, 'fail', `invalid fields: ${badFormat.join(', ')}`),
     result('document_expired', expired, 'fail', 'the document is past its expiry date'),
     result('validity_period_implausible', validityYears !== null && validityYears > 15, 'fail', 'the document is valid for more than 15 more years'),
@@ -98,11 +129,11 @@ export function runChecks(extraction: Extraction, context: CheckContext): Check[
 function applicantCheck(extraction: Extraction, applicant: Applicant): Check {
   const { fields } = extraction;
   const mismatched: string[] = [];
-  if (applicant.lastName && normaliseName(applicant.lastName) !== normaliseName(fields.lastName ?? '')) mismatched.push('lastName');
+  if (applicant.lastName && !namesMatch(applicant.lastName, fields.lastName ?? '')) mismatched.push('lastName');
   if (applicant.firstName) {
-    const declared = normaliseName(applicant.firstName).split(' ');
     const onDocument = normaliseName(fields.firstName ?? '').split(' ');
-    if (!declared.every((part) => onDocument.includes(part))) mismatched.push('firstName');
+    const declared = normaliseName(applicant.firstName).split(' ');
+    if (!declared.every((part) => onDocument.some((token) => namesMatch(part, token)))) mismatched.push('firstName');
   }
   if (applicant.dateOfBirth && applicant.dateOfBirth !== fields.birthDate) mismatched.push('dateOfBirth');
   if (applicant.nationality && applicant.nationality !== fields.nationality) mismatched.push('nationality');

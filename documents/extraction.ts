@@ -26,6 +26,8 @@ export interface Extraction {
   /** 0..1: share of MRZ fields that read as valid. */
   confidence: number;
   mrzLines: string[];
+  /** A check digit (or checked date) was read from an ambiguous letter: valid digits are then not proof. */
+  checkDigitsGuessed?: boolean;
   /** Measured on the first image (absent for MRZ text alone). */
   image?: { width: number; height: number; sharpness: number | null; editingSoftware: string | null };
 }

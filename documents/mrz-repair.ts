@@ -27,7 +27,7 @@ interface Field {
 
 const DIGIT_FOR: Record<string, string[]> = {
   O: ['0', '9'], Q: ['0'], D: ['0'], U: ['0'], C: ['0'], I: ['1'], L: ['1'], J: ['1'], T: ['7', '1'], Z: ['2'], S: ['5'],
-  B: ['8', '0'], G: ['6'], A: ['4'], E: ['8'], Y: ['7'], '<': ['0'],
+  B: ['8', '0'], G: ['6'], A: ['4'], E: ['8'], Y: ['7'], H: ['6', '4'], '<': ['0'],
 };
 const LETTER_FOR: Record<string, string> = { '0': 'O', '1': 'I', '2': 'Z', '4': 'A', '5': 'S', '6': 'G', '7': 'T', '8': 'B' };
 /** Swaps tried in alphanumeric fields: only glyphs that OCR-B and common monospace fonts nearly share. */
@@ -108,9 +108,9 @@ export function compositeInput(format: MrzFormatName, lines: string[]): string {
   return l2.slice(0, 10) + l2.slice(13, 20) + l2.slice(21, 43);
 }
 
-/** Filler runs: OCR often reads one '<' of a long run as K, L, C, E or X. */
+/** Filler runs: OCR reads some '<' of a long run as K, L, C, E or X; a run that is mostly '<' is all '<'. */
 function cleanFiller(line: string): string {
-  return line.replace(/(?<=<<)[KLCEX](?=[<KLCEX]*<)/g, '<').replace(/(?<=<<)[KLCEX]+$/g, (m) => '<'.repeat(m.length));
+  return line.replace(/<[<KLCEX]{3,}/g, (run) => ((run.match(/</g)?.length ?? 0) >= run.length * 0.75 ? '<'.repeat(run.length) : run));
 }
 
 const digitOptions = (char: string): string[] => (/\d/.test(char) ? [char] : (DIGIT_FOR[char] ?? [char]));
@@ -168,6 +168,21 @@ function coerceChar(char: string, kind: CharClass): string {
  * default is only taken when the composite check digit confirms it: one check digit alone would
  * accept a wrong repair one time in ten.
  */
+/**
+ * A letter read where a digit must be is a guess: the look-alike digit is only likely, and when the
+ * printed digit was forged the guess can be the original one.
+ */
+const isGuess = (char: string) => /[A-Z]/.test(char);
+
+/** Whether reading these (aligned) lines needs a guess in a check digit or a checked date; see repairMrzWithCertainty. */
+function needsGuess(format: MrzFormatName, lines: string[]): boolean {
+  return LAYOUTS[format].fields.some((field) => {
+    const line = lines[field.line]!;
+    const checked = field.check !== undefined && isGuess(line[field.check]!);
+    return checked || (field.kind === 'D' && field.check !== undefined && [...line.slice(field.start, field.end)].some(isGuess));
+  }) || isGuess(lines[LAYOUTS[format].composite.line]![LAYOUTS[format].composite.index]!);
+}
+
 function repairAligned(format: MrzFormatName, lines: string[]): string[] {
   const layout = LAYOUTS[format];
   const chars = lines.map((line) => [...line]);
@@ -191,6 +206,7 @@ function repairAligned(format: MrzFormatName, lines: string[]): string[] {
     } else repaired = [...raw].map((c) => coerceChar(c, field.kind)).join('');
     line.splice(field.start, field.end - field.start, ...repaired);
   }
+  repairStates(format, chars);
   const { line: compositeLine, index } = layout.composite;
   const compositeRead = /\d/.test(chars[compositeLine]![index]!);
   if (compositeRead) {
@@ -310,15 +326,43 @@ function unknownStates(format: MrzFormatName, lines: string[]): number {
   return STATE_POSITIONS[format].filter(([line, start]) => !isStateCode([...lines[line]!.slice(start, start + 3)].map((c) => coerceChar(c, 'A')).join(''))).length;
 }
 
+const STATE_LOOK_ALIKE: Record<string, string[]> = { T: ['I'], I: ['T', 'L'], L: ['I'], O: ['D', 'Q'], D: ['O'], U: ['O', 'V'], V: ['U'], E: ['F'], F: ['E'], M: ['N'], N: ['M'] };
+
+/** A country code that is no code: one look-alike letter swap that makes it a known one, if unique. */
+function repairStates(format: MrzFormatName, chars: string[][]): void {
+  for (const [line, start] of STATE_POSITIONS[format]) {
+    const code = chars[line]!.slice(start, start + 3).join('');
+    if (isStateCode(code)) continue;
+    const fixes = new Set<string>();
+    [...code].forEach((c, i) => {
+      for (const alternative of STATE_LOOK_ALIKE[c] ?? []) {
+        const candidate = code.slice(0, i) + alternative + code.slice(i + 1);
+        if (isStateCode(candidate)) fixes.add(candidate);
+      }
+    });
+    if (fixes.size === 1) chars[line]!.splice(start, 3, ...[...fixes][0]!);
+  }
+}
+
 export function repairMrz(rawLines: string[]): string[] {
+  return repairMrzWithCertainty(rawLines).lines;
+}
+
+/**
+ * The repaired lines, and whether a check digit or a checked date had to be guessed from a letter.
+ * Such a guess can turn a forged digit back into the original one, so a document read that way goes
+ * to an analyst instead of being accepted automatically.
+ */
+export function repairMrzWithCertainty(rawLines: string[]): { lines: string[]; guessed: boolean } {
   const format = formatOf(rawLines);
-  if (!format) return rawLines;
+  if (!format) return { lines: rawLines, guessed: false };
   const { lengths } = LAYOUTS[format];
   const cleaned = rawLines.map(cleanFiller);
   // Lines are aligned one at a time (the others as currently chosen), which keeps the search linear.
   // Score: agreeing check digits first, then fewest misplaced characters.
   const current = cleaned.map((line, i) => alignments(line, lengths[i]!)[0]!);
   let best = repairAligned(format, current);
+  let chosen = [...current];
   cleaned.forEach((line, i) => {
     let bestScore = -Infinity;
     for (const candidate of alignments(line, lengths[i]!)) {
@@ -330,8 +374,9 @@ export function repairMrz(rawLines: string[]): string[] {
         bestScore = score;
         best = repaired;
         current[i] = candidate;
+        chosen = [...current];
       }
     }
   });
-  return best;
+  return { lines: best, guessed: needsGuess(format, chosen.map(cleanFiller)) };
 }

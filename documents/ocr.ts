@@ -3,7 +3,7 @@ import os from 'node:os';
 import { createCanvas, loadImage, type Image } from '@napi-rs/canvas';
 import { createWorker, PSM, type Worker } from 'tesseract.js';
 import { measureQuality, type ImageQuality } from './image-quality';
-import { checkDigitCount, formatOf, repairMrz, validCheckDigits } from './mrz-repair';
+import { checkDigitCount, formatOf, repairMrzWithCertainty, validCheckDigits } from './mrz-repair';
 
 const MRZ_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<';
 
@@ -65,6 +65,8 @@ export interface OcrResult {
   rawText: string;
   /** Tesseract's mean confidence, 0..1. */
   confidence: number;
+  /** A check digit had to be guessed from an ambiguous letter (see repairMrzWithCertainty). */
+  guessed: boolean;
   quality: ImageQuality;
 }
 
@@ -148,18 +150,19 @@ export class MrzReader {
   async read(bytes: Buffer, onProgress?: () => void): Promise<OcrResult> {
     const image = await loadImage(bytes);
     const quality = measureQuality(image);
-    let best: OcrResult = { lines: null, rawText: '', confidence: 0, quality };
+    let best: OcrResult = { lines: null, rawText: '', confidence: 0, quality, guessed: false };
     let bestScore = -1;
     const reads: string[][] = [];
     const consider = (lines: string[], rawText: string, confidence: number) => {
-      const repaired = repairMrz(lines);
+      const { lines: repaired, guessed } = repairMrzWithCertainty(lines);
       const format = formatOf(repaired);
-      const score = format ? validCheckDigits(format, repaired) : -1;
+      // A read without guesses beats an equally valid read with them.
+      const score = format ? validCheckDigits(format, repaired) * 2 + (guessed ? 0 : 1) : -1;
       if (score > bestScore) {
         bestScore = score;
-        best = { lines: repaired, rawText, confidence, quality };
+        best = { lines: repaired, rawText, confidence, quality, guessed };
       }
-      return format !== null && score === checkDigitCount(format);
+      return format !== null && score === checkDigitCount(format) * 2 + 1;
     };
     for (const pass of PASSES) {
       const { text, confidence } = await this.recognize(image, pass, onProgress);

@@ -1,5 +1,5 @@
 import type { Check } from '../../domain/checks';
-import { runChecks } from '../../documents/checks';
+import { namesMatch, runChecks } from '../../documents/checks';
 import { extractFromMrz } from '../../documents/extraction';
 import { checkDigit } from '../../documents/mrz';
 import { APPLICANT, forgedBirthDateMrz, idCardMrz, passportMrz } from '../helpers/documents';
@@ -57,7 +57,25 @@ describe('authenticity checks', () => {
     expect(failing(checks)).toEqual(['issuing_country_mismatch:consider']);
   });
 
+  it('sends valid but guessed check digits to an analyst', () => {
+    const extraction = { ...extractFromMrz(passportMrz(), 'mrz_text', NOW), checkDigitsGuessed: true };
+    expect(failing(runChecks(extraction, { applicant: null, now: NOW, minimumAge: 18 }))).toEqual(['mrz_check_digit_invalid:consider']);
+  });
+
   it('matches declared names regardless of case and accents', () => {
     expect(failing(check(passportMrz(), { firstName: 'mája', lastName: 'Lindqvíst' }))).toEqual([]);
+  });
+
+  it.each([
+    ['Müller', 'MUELLER', true],
+    ['Müller', 'MULLER', true],
+    ['Øster', 'OESTER', true],
+    ['Lindqvist', 'LINDOVIST', true],
+    ['Lindqvist', 'LINDQUIST', true],
+    ['Lindqvist', 'ANDERSSON', false],
+    ['Li', 'LU', false],
+    ['Nadia', 'NADTA', true],
+  ])('names: %s matches %s: %s', (declared, onDocument, expected) => {
+    expect(namesMatch(declared, onDocument)).toBe(expected);
   });
 });

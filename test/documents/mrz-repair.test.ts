@@ -1,5 +1,5 @@
 import { buildTd1, buildTd3 } from '../../documents/mrz';
-import { repairMrz, validCheckDigits } from '../../documents/mrz-repair';
+import { repairMrz, repairMrzWithCertainty, validCheckDigits } from '../../documents/mrz-repair';
 import { PERSON } from '../helpers/documents';
 
 const td3 = buildTd3({ ...PERSON, documentNumber: 'K4T7Q92M1' });
@@ -45,5 +45,18 @@ describe('MRZ repair', () => {
     expect(validCheckDigits('TD3', repairMrz(alteredDate))).toBeLessThan(5);
     const lostComposite = [td3[0]!, replaceAt(td3[1]!, 43, 'H')];
     expect(validCheckDigits('TD3', repairMrz(lostComposite))).toBeLessThan(5);
+  });
+});
+
+describe('MRZ repair certainty', () => {
+  it('marks digits guessed from letters in check digits and checked dates, not look-alikes in names', () => {
+    expect(repairMrzWithCertainty([...td3]).guessed).toBe(false);
+    const oForCheck = [td3[0]!, replaceAt(td3[1]!, 27, 'O')];
+    expect(td3[1]![27]).toBe('2');
+    expect(repairMrzWithCertainty(oForCheck).guessed).toBe(true);
+    const sInDate = [td3[0]!, replaceAt(td3[1]!, 13, 'B')];
+    expect(repairMrzWithCertainty(sInDate).guessed).toBe(true);
+    const iInName = [replaceAt(td3[0]!, 6, '1'), td3[1]!];
+    expect(repairMrzWithCertainty(iInName)).toEqual({ lines: td3, guessed: false });
   });
 });
