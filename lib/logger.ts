@@ -27,6 +27,9 @@ export const REDACT_PATHS = [
   '*.body',
 ];
 
-export function createLogger(level: string, name = 'kycflow'): Logger {
-  return pino({ name, level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
+/** JSON lines by default; readable lines when a person watches a terminal in development. */
+export function createLogger(level: string, name = 'kycflow', pretty = process.stdout.isTTY && process.env.NODE_ENV !== 'production'): Logger {
+  const options = { name, level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+  if (!pretty) return pino(options);
+  return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' } } });
 }
