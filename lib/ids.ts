@@ -16,9 +16,3 @@ export type IdKind = keyof typeof ID_PREFIX;
 export function newId(kind: IdKind): string {
   return `${ID_PREFIX[kind]}_${ulid()}`;
 }
-
-const ID_PATTERN = /^[a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}$/;
-
-export function isId(kind: IdKind, value: string): boolean {
-  return ID_PATTERN.test(value) && value.startsWith(`${ID_PREFIX[kind]}_`);
-}
