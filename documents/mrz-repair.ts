@@ -35,13 +35,16 @@ const LOOK_ALIKE: Record<string, string[]> = { O: ['0', '9'], '0': ['O'], '9': [
 
 export type MrzFormatName = 'TD1' | 'TD2' | 'TD3';
 
-const LAYOUTS: Record<MrzFormatName, { lengths: number[]; fields: Field[]; composite: { line: number; index: number } }> = {
-  TD3: {
-    lengths: [44, 44],
-    composite: { line: 1, index: 43 },
+type Layout = { lengths: number[]; fields: Field[]; composite: { line: number; index: number } };
+
+/** TD2 and TD3 share everything up to the optional data of line 2 (ICAO 9303 parts 5 and 4). */
+function twoLineLayout(length: number, optionalData: Field[]): Layout {
+  return {
+    lengths: [length, length],
+    composite: { line: 1, index: length - 1 },
     fields: [
       { line: 0, start: 0, end: 5, kind: 'A' },
-      { line: 0, start: 5, end: 44, kind: 'A' },
+      { line: 0, start: 5, end: length, kind: 'A' },
       { line: 1, start: 0, end: 9, kind: 'N', check: 9 },
       { line: 1, start: 9, end: 10, kind: 'D' },
       { line: 1, start: 10, end: 13, kind: 'A' },
@@ -50,29 +53,18 @@ const LAYOUTS: Record<MrzFormatName, { lengths: number[]; fields: Field[]; compo
       { line: 1, start: 20, end: 21, kind: 'S' },
       { line: 1, start: 21, end: 27, kind: 'D', check: 27 },
       { line: 1, start: 27, end: 28, kind: 'D' },
-      { line: 1, start: 28, end: 42, kind: 'N', check: 42 },
-      { line: 1, start: 42, end: 43, kind: 'C' },
-      { line: 1, start: 43, end: 44, kind: 'D' },
+      ...optionalData,
+      { line: 1, start: length - 1, end: length, kind: 'D' },
     ],
-  },
-  TD2: {
-    lengths: [36, 36],
-    composite: { line: 1, index: 35 },
-    fields: [
-      { line: 0, start: 0, end: 5, kind: 'A' },
-      { line: 0, start: 5, end: 36, kind: 'A' },
-      { line: 1, start: 0, end: 9, kind: 'N', check: 9 },
-      { line: 1, start: 9, end: 10, kind: 'D' },
-      { line: 1, start: 10, end: 13, kind: 'A' },
-      { line: 1, start: 13, end: 19, kind: 'D', check: 19 },
-      { line: 1, start: 19, end: 20, kind: 'D' },
-      { line: 1, start: 20, end: 21, kind: 'S' },
-      { line: 1, start: 21, end: 27, kind: 'D', check: 27 },
-      { line: 1, start: 27, end: 28, kind: 'D' },
-      { line: 1, start: 28, end: 35, kind: 'N' },
-      { line: 1, start: 35, end: 36, kind: 'D' },
-    ],
-  },
+  };
+}
+
+const LAYOUTS: Record<MrzFormatName, Layout> = {
+  TD3: twoLineLayout(44, [
+    { line: 1, start: 28, end: 42, kind: 'N', check: 42 },
+    { line: 1, start: 42, end: 43, kind: 'C' },
+  ]),
+  TD2: twoLineLayout(36, [{ line: 1, start: 28, end: 35, kind: 'N' }]),
   TD1: {
     lengths: [30, 30, 30],
     composite: { line: 1, index: 29 },

@@ -2,35 +2,18 @@ import { Webhook } from 'standardwebhooks';
 import { buildTd3 } from '../../documents/mrz';
 import { renderDocument } from '../../documents/render';
 import { APPLICANT, PERSON } from '../helpers/documents';
-import { startReceiver, type Receiver } from '../helpers/receiver';
-import { startTestSystem, type TestClient, type TestSystem } from '../helpers/system';
+import { useSystemWithReceiver } from '../helpers/harness';
 
 /** Real images through the real pipeline: OCR on the documents task queue, checks, decision, webhooks. */
 describe('the document engine in the workflow', () => {
-  let system: TestSystem;
-  let tenant: TestClient;
-  let receiver: Receiver;
-
-  beforeAll(async () => {
-    system = await startTestSystem();
-    tenant = await system.createTenant();
-  });
-  afterAll(async () => {
-    await system.stop();
-  });
-  beforeEach(async () => {
-    receiver = await startReceiver();
-  });
-  afterEach(async () => {
-    await receiver.close();
-  });
+  const h = useSystemWithReceiver();
 
   async function submitImage(png: Buffer, applicant: Record<string, string> = APPLICANT): Promise<string> {
-    const response = await system.api(tenant.apiKey, 'POST', '/v1/verifications', {
+    const response = await h.system.api(h.tenant.apiKey, 'POST', '/v1/verifications', {
       documentType: 'passport',
       images: [png.toString('base64')],
       applicant,
-      callbackUrl: receiver.url,
+      callbackUrl: h.receiver.url,
     });
     expect(response.status).toBe(202);
     return response.body.id;
@@ -38,7 +21,7 @@ describe('the document engine in the workflow', () => {
 
   it('reads a genuine passport image and accepts it', async () => {
     const id = await submitImage(renderDocument({ kind: 'passport', person: PERSON }));
-    const verification = await system.waitForStatus(tenant.apiKey, id, ['completed'], 60_000);
+    const verification = await h.system.waitForStatus(h.tenant.apiKey, id, ['completed'], 60_000);
     expect(verification.decision).toBe('accepted');
     expect(verification.extraction).toMatchObject({ source: 'ocr', format: 'TD3', fields: { documentNumber: 'K4T7Q92M1', lastName: 'LINDQVIST', birthDate: '1988-03-14' } });
   }, 90_000);
@@ -47,12 +30,12 @@ describe('the document engine in the workflow', () => {
     const [line1, line2] = buildTd3(PERSON);
     const forged = line2.slice(0, 9) + String((Number(line2[9]) + 3) % 10) + line2.slice(10);
     const id = await submitImage(renderDocument({ kind: 'passport', person: PERSON, mrzLines: [line1, forged] }));
-    const verification = await system.waitForStatus(tenant.apiKey, id, ['completed'], 60_000);
+    const verification = await h.system.waitForStatus(h.tenant.apiKey, id, ['completed'], 60_000);
     expect(verification.decision).toBe('rejected');
     expect(verification.reasons.map((r: { code: string }) => r.code)).toContain('mrz_check_digit_invalid');
 
-    const requests = await receiver.waitFor(4, 30_000);
-    const completed = requests.map((r) => new Webhook(tenant.signingSecret).verify(r.body, r.headers) as any).find((e) => e.type === 'verification.completed');
+    const requests = await h.receiver.waitFor(4, 30_000);
+    const completed = requests.map((r) => new Webhook(h.tenant.signingSecret).verify(r.body, r.headers) as any).find((e) => e.type === 'verification.completed');
     expect(completed.data.decision).toBe('rejected');
     expect(completed.data.reasons).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'mrz_check_digit_invalid', retryable: false })]));
     expect(JSON.stringify(completed)).not.toContain('LINDQVIST');
@@ -60,20 +43,20 @@ describe('the document engine in the workflow', () => {
 
   it('sends a blurred image to review with image_quality_low', async () => {
     const id = await submitImage(renderDocument({ kind: 'passport', person: PERSON, blur: 1.5 }));
-    const verification = await system.waitForStatus(tenant.apiKey, id, ['awaiting_review'], 60_000);
+    const verification = await h.system.waitForStatus(h.tenant.apiKey, id, ['awaiting_review'], 60_000);
     expect(verification.reasons).toEqual([expect.objectContaining({ code: 'image_quality_low', retryable: true })]);
   }, 90_000);
 
   it('rejects a corrupt image (PNG signature, garbage after it) as document_unreadable', async () => {
     const corrupt = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(2000, 7)]);
     const id = await submitImage(corrupt);
-    const verification = await system.waitForStatus(tenant.apiKey, id, ['completed'], 60_000);
+    const verification = await h.system.waitForStatus(h.tenant.apiKey, id, ['completed'], 60_000);
     expect(verification).toMatchObject({ decision: 'rejected', reasons: [{ code: 'document_unreadable', retryable: true }] });
   }, 90_000);
 
   it('rejects an image without a readable MRZ as document_unreadable, retryable', async () => {
     const id = await submitImage(renderDocument({ kind: 'passport', person: PERSON, mrzLines: ['THIS PAGE HAS NO', 'MACHINE READABLE ZONE'] }));
-    const verification = await system.waitForStatus(tenant.apiKey, id, ['completed'], 60_000);
+    const verification = await h.system.waitForStatus(h.tenant.apiKey, id, ['completed'], 60_000);
     expect(verification).toMatchObject({ decision: 'rejected', reasons: [{ code: 'document_unreadable', retryable: true }] });
   }, 90_000);
 });

@@ -2,8 +2,9 @@ import { Webhook } from 'standardwebhooks';
 import { workflowIdFor } from '../../domain/temporal';
 import { reviewDecisionSignal } from '../../workflows';
 import { APPLICANT, forgedBirthDateMrz, passportMrz } from '../helpers/documents';
-import { startReceiver, type Receiver } from '../helpers/receiver';
-import { startTestSystem, type TestClient, type TestSystem } from '../helpers/system';
+import { startReceiver } from '../helpers/receiver';
+import { useSystemWithReceiver } from '../helpers/harness';
+import { startTestSystem } from '../helpers/system';
 
 interface Received {
   type: string;
@@ -11,35 +12,21 @@ interface Received {
 }
 
 describe('the verification lifecycle end to end', () => {
-  let system: TestSystem;
-  let tenant: TestClient;
+  const h = useSystemWithReceiver({ REVIEW_DEADLINE_MS: String(60 * 60 * 1000) });
   let analystKey: string;
-  let receiver: Receiver;
-
   beforeAll(async () => {
-    system = await startTestSystem({ REVIEW_DEADLINE_MS: String(60 * 60 * 1000) });
-    tenant = await system.createTenant();
-    analystKey = await system.createAnalyst();
-  });
-  afterAll(async () => {
-    await system.stop();
-  });
-  beforeEach(async () => {
-    receiver = await startReceiver();
-  });
-  afterEach(async () => {
-    await receiver.close();
+    analystKey = await h.system.createAnalyst();
   });
 
-  async function submit(body: Record<string, unknown>, key = tenant.apiKey): Promise<string> {
-    const response = await system.api(key, 'POST', '/v1/verifications', { documentType: 'passport', callbackUrl: receiver.url, ...body });
+  async function submit(body: Record<string, unknown>, key = h.tenant.apiKey): Promise<string> {
+    const response = await h.system.api(key, 'POST', '/v1/verifications', { documentType: 'passport', callbackUrl: h.receiver.url, ...body });
     expect(response.status).toBe(202);
     return response.body.id;
   }
 
   /** Verified, in arrival order. */
-  async function webhooks(count: number, secret = tenant.signingSecret): Promise<Received[]> {
-    const requests = await receiver.waitFor(count);
+  async function webhooks(count: number, secret = h.tenant.signingSecret): Promise<Received[]> {
+    const requests = await h.receiver.waitFor(count);
     return requests.map((request) => new Webhook(secret).verify(request.body, request.headers) as Received);
   }
 
@@ -54,14 +41,14 @@ describe('the verification lifecycle end to end', () => {
     ]);
     expect(events[3]!.data).toMatchObject({ verificationId: id, status: 'completed', decision: 'accepted', reasons: [] });
 
-    const verification = await system.waitForStatus(tenant.apiKey, id, ['completed']);
+    const verification = await h.system.waitForStatus(h.tenant.apiKey, id, ['completed']);
     expect(verification).toMatchObject({ decision: 'accepted', stage: 'checking_authenticity', extraction: { source: 'mrz_text', fields: { lastName: 'LINDQVIST' } } });
     expect(verification.checks.every((c: { result: string }) => c.result === 'pass')).toBe(true);
     expect(verification.completedAt).not.toBeNull();
 
-    const description = await system.temporal.workflow.getHandle(workflowIdFor(id)).describe();
+    const description = await h.system.temporal.workflow.getHandle(workflowIdFor(id)).describe();
     const attributes = Object.fromEntries(description.typedSearchAttributes.getAll().map((p) => [p.key.name, p.value]));
-    expect(attributes).toMatchObject({ KycStage: 'completed', KycDecision: 'accepted', KycClientId: tenant.id });
+    expect(attributes).toMatchObject({ KycStage: 'completed', KycDecision: 'accepted', KycClientId: h.tenant.id });
     expect(await description.memo).toMatchObject({ reference: 'acc-1' });
     expect(JSON.stringify(attributes)).not.toContain('LINDQVIST');
   });
@@ -71,42 +58,42 @@ describe('the verification lifecycle end to end', () => {
     const events = await webhooks(4);
     expect(events[3]).toMatchObject({ type: 'verification.completed', data: { decision: 'rejected' } });
     expect(events[3]!.data.reasons).toEqual([expect.objectContaining({ code: 'mrz_check_digit_invalid', retryable: false })]);
-    const verification = await system.waitForStatus(tenant.apiKey, id, ['completed']);
+    const verification = await h.system.waitForStatus(h.tenant.apiKey, id, ['completed']);
     expect(verification.reasons[0].code).toBe('mrz_check_digit_invalid');
   });
 
   it('rejects a document number already used by a different person as duplicate_document', async () => {
-    const other = await system.createTenant('Duplicates Ltd');
+    const other = await h.system.createTenant('Duplicates Ltd');
     const first = await submit({ mrz: passportMrz({ documentNumber: 'DP1234567' }) }, other.apiKey);
-    expect((await system.waitForStatus(other.apiKey, first, ['completed'])).decision).toBe('accepted');
+    expect((await h.system.waitForStatus(other.apiKey, first, ['completed'])).decision).toBe('accepted');
     const second = await submit({ mrz: passportMrz({ documentNumber: 'DP1234567', lastName: 'IMPOSTOR', birthDate: '1979-01-02' }) }, other.apiKey);
-    const verification = await system.waitForStatus(other.apiKey, second, ['completed']);
+    const verification = await h.system.waitForStatus(other.apiKey, second, ['completed']);
     expect(verification).toMatchObject({ decision: 'rejected', reasons: [{ code: 'duplicate_document', retryable: false }] });
   });
 
   it('rejects an unreadable document as retryable', async () => {
     const id = await submit({ mrz: 'THIS IS NOT A MACHINE READABLE ZONE AT ALL <<<<<<<<' });
-    const verification = await system.waitForStatus(tenant.apiKey, id, ['completed']);
+    const verification = await h.system.waitForStatus(h.tenant.apiKey, id, ['completed']);
     expect(verification).toMatchObject({ decision: 'rejected', reasons: [{ code: 'document_unreadable', retryable: true }] });
   });
 
   it('routes a doubtful case to an analyst, who accepts it through the API', async () => {
     const id = await submit({ mrz: passportMrz(), applicant: { ...APPLICANT, lastName: 'Andersson' } });
-    const awaiting = await system.waitForStatus(tenant.apiKey, id, ['awaiting_review']);
+    const awaiting = await h.system.waitForStatus(h.tenant.apiKey, id, ['awaiting_review']);
     expect(awaiting.reasons).toEqual([expect.objectContaining({ code: 'applicant_mismatch' })]);
     expect(awaiting.review.deadline).toBeDefined();
 
-    const queue = await system.api(analystKey, 'GET', '/v1/reviews');
+    const queue = await h.system.api(analystKey, 'GET', '/v1/reviews');
     expect(queue.status).toBe(200);
     expect(queue.body.data.map((v: { id: string }) => v.id)).toContain(id);
 
-    const forbidden = await system.api(tenant.apiKey, 'POST', `/v1/verifications/${id}/review`, { decision: 'accepted', reason: 'name_change_documented' });
+    const forbidden = await h.system.api(h.tenant.apiKey, 'POST', `/v1/verifications/${id}/review`, { decision: 'accepted', reason: 'name_change_documented' });
     expect(forbidden.status).toBe(403);
     expect(forbidden.body.error.code).toBe('forbidden');
-    const malformed = await system.api(analystKey, 'POST', `/v1/verifications/${id}/review`, { decision: 'perhaps' });
+    const malformed = await h.system.api(analystKey, 'POST', `/v1/verifications/${id}/review`, { decision: 'perhaps' });
     expect(malformed.status).toBe(400);
 
-    const reviewed = await system.api(analystKey, 'POST', `/v1/verifications/${id}/review`, { decision: 'accepted', reason: 'name_change_documented', note: 'married name' });
+    const reviewed = await h.system.api(analystKey, 'POST', `/v1/verifications/${id}/review`, { decision: 'accepted', reason: 'name_change_documented', note: 'married name' });
     expect(reviewed.status).toBe(200);
     expect(reviewed.body).toMatchObject({ status: 'completed', decision: 'accepted', review: { decision: 'accepted', reason: 'name_change_documented' } });
 
@@ -118,62 +105,62 @@ describe('the verification lifecycle end to end', () => {
       'verification.review_started',
       'verification.completed',
     ]);
-    const again = await system.api(analystKey, 'POST', `/v1/verifications/${id}/review`, { decision: 'rejected', reason: 'late' });
+    const again = await h.system.api(analystKey, 'POST', `/v1/verifications/${id}/review`, { decision: 'rejected', reason: 'late' });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('not_awaiting_review');
   });
 
   it('lets an analyst reject through the API, and the reviewDecision signal works too', async () => {
     const viaApi = await submit({ mrz: passportMrz(), applicant: { ...APPLICANT, dateOfBirth: '1990-01-01' } });
-    await system.waitForStatus(tenant.apiKey, viaApi, ['awaiting_review']);
-    const rejected = await system.api(analystKey, 'POST', `/v1/verifications/${viaApi}/review`, { decision: 'rejected', reason: 'photo_mismatch' });
+    await h.system.waitForStatus(h.tenant.apiKey, viaApi, ['awaiting_review']);
+    const rejected = await h.system.api(analystKey, 'POST', `/v1/verifications/${viaApi}/review`, { decision: 'rejected', reason: 'photo_mismatch' });
     expect(rejected.body).toMatchObject({ decision: 'rejected', reasons: [{ code: 'photo_mismatch', retryable: false }, { code: 'applicant_mismatch' }] });
 
     const viaSignal = await submit({ mrz: passportMrz(), applicant: { ...APPLICANT, nationality: 'XXA' } });
-    await system.waitForStatus(tenant.apiKey, viaSignal, ['awaiting_review']);
-    await system.temporal.workflow.getHandle(workflowIdFor(viaSignal)).signal(reviewDecisionSignal, { decision: 'accepted', reason: 'document_genuine' });
-    expect(await system.waitForStatus(tenant.apiKey, viaSignal, ['completed'])).toMatchObject({ decision: 'accepted' });
+    await h.system.waitForStatus(h.tenant.apiKey, viaSignal, ['awaiting_review']);
+    await h.system.temporal.workflow.getHandle(workflowIdFor(viaSignal)).signal(reviewDecisionSignal, { decision: 'accepted', reason: 'document_genuine' });
+    expect(await h.system.waitForStatus(h.tenant.apiKey, viaSignal, ['completed'])).toMatchObject({ decision: 'accepted' });
   });
 
   it('cancels while awaiting review, tells the client, and refuses to cancel once decided', async () => {
     const id = await submit({ mrz: passportMrz(), applicant: { ...APPLICANT, lastName: 'Other' } });
-    await system.waitForStatus(tenant.apiKey, id, ['awaiting_review']);
-    const cancelled = await system.api(tenant.apiKey, 'POST', `/v1/verifications/${id}/cancel`);
+    await h.system.waitForStatus(h.tenant.apiKey, id, ['awaiting_review']);
+    const cancelled = await h.system.api(h.tenant.apiKey, 'POST', `/v1/verifications/${id}/cancel`);
     expect(cancelled.status).toBe(202);
     expect(cancelled.body.status).toBe('cancelled');
     expect(cancelled.body.stage).toBe('awaiting_review');
     const events = await webhooks(5);
     expect(events[4]).toMatchObject({ type: 'verification.cancelled', data: { sequence: 5, status: 'cancelled' } });
 
-    const again = await system.api(tenant.apiKey, 'POST', `/v1/verifications/${id}/cancel`);
+    const again = await h.system.api(h.tenant.apiKey, 'POST', `/v1/verifications/${id}/cancel`);
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('verification_completed');
-    const review = await system.api(analystKey, 'POST', `/v1/verifications/${id}/review`, { decision: 'accepted', reason: 'too_late' });
+    const review = await h.system.api(analystKey, 'POST', `/v1/verifications/${id}/review`, { decision: 'accepted', reason: 'too_late' });
     expect(review.status).toBe(409);
   });
 
   it('skips manual review for a client that opted out: review_required at once', async () => {
-    const optedOut = await system.createTenant('No review Ltd', { skipManualReview: true });
+    const optedOut = await h.system.createTenant('No review Ltd', { skipManualReview: true });
     const id = await submit({ mrz: passportMrz(), applicant: { ...APPLICANT, lastName: 'Someone' } }, optedOut.apiKey);
-    const verification = await system.waitForStatus(optedOut.apiKey, id, ['completed']);
+    const verification = await h.system.waitForStatus(optedOut.apiKey, id, ['completed']);
     expect(verification).toMatchObject({ decision: 'review_required', reasons: [{ code: 'applicant_mismatch' }] });
     const events = await webhooks(4, optedOut.signingSecret);
     expect(events.map((e) => e.type)).not.toContain('verification.review_started');
   });
 
   it('lists verifications with filters and cursor pagination, newest first', async () => {
-    const other = await system.createTenant('Lister');
+    const other = await h.system.createTenant('Lister');
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push(await submit({ mrz: passportMrz(), reference: `list-${i}` }, other.apiKey));
-    const first = await system.api(other.apiKey, 'GET', '/v1/verifications?limit=2');
+    const first = await h.system.api(other.apiKey, 'GET', '/v1/verifications?limit=2');
     expect(first.body.data.map((v: { id: string }) => v.id)).toEqual([ids[2], ids[1]]);
     expect(first.body.hasMore).toBe(true);
-    const second = await system.api(other.apiKey, 'GET', `/v1/verifications?limit=2&cursor=${first.body.nextCursor}`);
+    const second = await h.system.api(other.apiKey, 'GET', `/v1/verifications?limit=2&cursor=${first.body.nextCursor}`);
     expect(second.body.data.map((v: { id: string }) => v.id)).toEqual([ids[0]]);
     expect(second.body.hasMore).toBe(false);
-    const byReference = await system.api(other.apiKey, 'GET', '/v1/verifications?reference=list-1');
+    const byReference = await h.system.api(other.apiKey, 'GET', '/v1/verifications?reference=list-1');
     expect(byReference.body.data.map((v: { id: string }) => v.id)).toEqual([ids[1]]);
-    const bad = await system.api(other.apiKey, 'GET', '/v1/verifications?status=sleeping');
+    const bad = await h.system.api(other.apiKey, 'GET', '/v1/verifications?status=sleeping');
     expect(bad.status).toBe(400);
   });
 });

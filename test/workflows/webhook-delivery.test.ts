@@ -1,35 +1,18 @@
 import { Webhook } from 'standardwebhooks';
-import { startReceiver, type Receiver } from '../helpers/receiver';
-import { startTestSystem, type TestClient, type TestSystem } from '../helpers/system';
+import { useSystemWithReceiver } from '../helpers/harness';
 
 const MRZ = 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10';
 
 describe('signed webhook delivery, end to end (real Temporal, PostgreSQL and HTTP)', () => {
-  let system: TestSystem;
-  let tenant: TestClient;
-  let receiver: Receiver;
-
-  beforeAll(async () => {
-    // Sub-second retry intervals are rounded up by the server's timers; 1 s, 2 s, … shows the backoff.
-    system = await startTestSystem({ WEBHOOK_RETRY_INITIAL_MS: '1000' });
-    tenant = await system.createTenant();
-  });
-  afterAll(async () => {
-    await system.stop();
-  });
-  beforeEach(async () => {
-    receiver = await startReceiver();
-  });
-  afterEach(async () => {
-    await receiver.close();
-  });
+  // Sub-second retry intervals are rounded up by the server's timers; 1 s, 2 s, … shows the backoff.
+  const h = useSystemWithReceiver({ WEBHOOK_RETRY_INITIAL_MS: '1000' });
 
   async function submit(): Promise<string> {
-    const response = await system.api(tenant.apiKey, 'POST', '/v1/verifications', {
+    const response = await h.system.api(h.tenant.apiKey, 'POST', '/v1/verifications', {
       documentType: 'passport',
       reference: 'customer-1',
       mrz: MRZ,
-      callbackUrl: receiver.url,
+      callbackUrl: h.receiver.url,
     });
     expect(response.status).toBe(202);
     return response.body.id as string;
@@ -37,8 +20,8 @@ describe('signed webhook delivery, end to end (real Temporal, PostgreSQL and HTT
 
   it('arrives signed per Standard Webhooks; verification fails when one body byte changes', async () => {
     const verificationId = await submit();
-    const [request] = await receiver.waitFor(1);
-    const webhook = new Webhook(tenant.signingSecret);
+    const [request] = await h.receiver.waitFor(1);
+    const webhook = new Webhook(h.tenant.signingSecret);
 
     const payload = webhook.verify(request!.body, request!.headers) as { type: string; data: Record<string, unknown> };
     expect(payload.type).toBe('verification.submitted');
@@ -53,9 +36,9 @@ describe('signed webhook delivery, end to end (real Temporal, PostgreSQL and HTT
   });
 
   it('retries 500s with growing gaps, records every attempt, and delivers on the third', async () => {
-    receiver.setResponder((_req, index) => (index < 2 ? { status: 500, body: 'temporarily broken' } : { status: 204 }));
+    h.receiver.setResponder((_req, index) => (index < 2 ? { status: 500, body: 'temporarily broken' } : { status: 204 }));
     const verificationId = await submit();
-    const requests = await receiver.waitFor(3);
+    const requests = await h.receiver.waitFor(3);
 
     const ids = new Set(requests.map((r) => r.headers['webhook-id']));
     expect(ids.size).toBe(1);
@@ -64,10 +47,10 @@ describe('signed webhook delivery, end to end (real Temporal, PostgreSQL and HTT
     expect(gaps[1]).toBeGreaterThan(gaps[0]! * 1.5);
 
     await waitUntil(async () => {
-      const events = await system.api(tenant.apiKey, 'GET', `/v1/verifications/${verificationId}/events`);
+      const events = await h.system.api(h.tenant.apiKey, 'GET', `/v1/verifications/${verificationId}/events`);
       return events.body.data[0].deliveries[0].status === 'succeeded';
     });
-    const events = await system.api(tenant.apiKey, 'GET', `/v1/verifications/${verificationId}/events`);
+    const events = await h.system.api(h.tenant.apiKey, 'GET', `/v1/verifications/${verificationId}/events`);
     const delivery = events.body.data[0].deliveries[0];
     expect(delivery).toMatchObject({ status: 'succeeded', attemptCount: 3, target: 'callback' });
     expect(delivery.attempts.map((a: { attempt: number; statusCode: number; outcome: string }) => [a.attempt, a.statusCode, a.outcome])).toEqual([
@@ -77,15 +60,15 @@ describe('signed webhook delivery, end to end (real Temporal, PostgreSQL and HTT
     ]);
     expect(delivery.attempts[0]).toMatchObject({ errorClass: 'http_500', responseExcerpt: 'temporarily broken' });
     // Exactly three requests for this event; the later stages' events follow only after it succeeded.
-    const submitted = receiver.requests.filter((r) => r.headers['webhook-id'] === requests[0]!.headers['webhook-id']);
+    const submitted = h.receiver.requests.filter((r) => r.headers['webhook-id'] === requests[0]!.headers['webhook-id']);
     expect(submitted).toHaveLength(3);
-    expect(receiver.requests.slice(0, 3)).toEqual(submitted);
+    expect(h.receiver.requests.slice(0, 3)).toEqual(submitted);
   });
 
   it('GET /v1/verifications/:id shows the status and the recorded events', async () => {
     const verificationId = await submit();
-    await receiver.waitFor(4);
-    const response = await system.api(tenant.apiKey, 'GET', `/v1/verifications/${verificationId}`);
+    await h.receiver.waitFor(4);
+    const response = await h.system.api(h.tenant.apiKey, 'GET', `/v1/verifications/${verificationId}`);
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ id: verificationId, status: 'completed', documentType: 'passport', reference: 'customer-1' });
     expect(response.body.events.map((e: { type: string; sequence: number }) => [e.sequence, e.type])).toEqual([
