@@ -88,14 +88,14 @@ function replaceAt(line: string, index: number, char: string): string {
 }
 
 /** One synthetic document of the given variant, with its manifest entry and image files. */
-export function generateDocument(id: string, variant: Variant, random: () => number, now = new Date()): GeneratedDocument {
+export function generateDocument(id: string, variant: Variant, random: () => number, now = new Date(), options: { mrzFont?: string } = {}): GeneratedDocument {
   const kind: RenderedKind = variant === 'genuine_id_card' || (variant !== 'genuine_passport' && random() < 0.3) ? 'id_card' : 'passport';
   const p = person(random, now);
   let expected: ManifestDocument['expected'] = 'accepted';
   let reasons: string[] = [];
   let applicant = { firstName: p.firstName.split(' ')[0]!, lastName: p.lastName, dateOfBirth: p.birthDate, nationality: p.nationality };
   let lines = kind === 'passport' ? buildTd3(p) : buildTd1(p);
-  const render: Parameters<typeof renderDocument>[0] = { kind, person: p, random };
+  const render: Parameters<typeof renderDocument>[0] = { kind, person: p, random, mrzFont: options.mrzFont };
 
   switch (variant) {
     case 'bad_check_digit': {

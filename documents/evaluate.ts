@@ -17,6 +17,8 @@ export interface DocumentResult {
   expectedReasons: string[];
   reasons: string[];
   fieldsCorrect: Record<string, boolean>;
+  /** Fields read differently from the truth: what was read, and what is printed. */
+  misread: Array<{ field: string; read: string | null; truth: string }>;
   ms: number;
 }
 
@@ -29,6 +31,7 @@ export interface EvaluationReport {
   reasonRecall: Record<string, { expected: number; found: number; recall: number }>;
   msPerDocument: { p50: number; p95: number };
   failures: Array<Pick<DocumentResult, 'id' | 'expected' | 'actual' | 'expectedReasons' | 'reasons'>>;
+  misread: Array<{ id: string; field: string; read: string | null; truth: string }>;
 }
 
 const normalise = (value: unknown) => String(value ?? '').toUpperCase().replace(/[^A-Z0-9-]+/g, ' ').trim();
@@ -55,7 +58,12 @@ export async function evaluateDocument(reader: MrzReader, dir: string, doc: Mani
   const fieldsCorrect = Object.fromEntries(
     TRUTH_FIELDS.map((field) => [field, extraction !== null && normalise(extraction.fields[field]) === normalise(doc.truth[field])]),
   );
-  return { id: doc.id, expected: doc.expected, actual, expectedReasons: doc.expectedReasons, reasons, fieldsCorrect, ms: performance.now() - started };
+  const misread = TRUTH_FIELDS.filter((field) => !fieldsCorrect[field]).map((field) => ({
+    field,
+    read: extraction?.fields[field] ?? null,
+    truth: doc.truth[field],
+  }));
+  return { id: doc.id, expected: doc.expected, actual, expectedReasons: doc.expectedReasons, reasons, fieldsCorrect, misread, ms: performance.now() - started };
 }
 
 function percentile(values: number[], p: number): number {
@@ -88,5 +96,6 @@ export function summarise(results: DocumentResult[]): EvaluationReport {
     reasonRecall,
     msPerDocument: { p50: percentile(results.map((r) => r.ms), 50), p95: percentile(results.map((r) => r.ms), 95) },
     failures: results.filter((r) => r.actual !== r.expected).map(({ id, expected, actual, expectedReasons, reasons }) => ({ id, expected, actual, expectedReasons, reasons })),
+    misread: results.flatMap((r) => r.misread.map((m) => ({ id: r.id, ...m }))),
   };
 }

@@ -14,7 +14,7 @@ import { SPECIAL_STATE_CODES } from './state-codes';
  * Digits that were read as digits are never changed, so an altered date or a forged check digit
  * stays invalid.
  */
-type CharClass = 'A' | 'D' | 'N' | 'S' | 'C';
+export type CharClass = 'A' | 'D' | 'N' | 'S' | 'C';
 // A: letters and <, D: digits, N: letters, digits and <, S: sex (M F <), C: check digit (digit or <)
 interface Field {
   line: number;
@@ -85,6 +85,27 @@ const LAYOUTS: Record<MrzFormatName, Layout> = {
     ],
   },
 };
+
+/** What each position of each line may hold (see CharClass); check digits are 'C' or 'D'. */
+export function positionKinds(format: MrzFormatName): CharClass[][] {
+  const layout = LAYOUTS[format];
+  const kinds = layout.lengths.map((length) => new Array<CharClass>(length).fill('N'));
+  for (const field of layout.fields) {
+    for (let i = field.start; i < field.end; i++) kinds[field.line]![i] = field.kind;
+  }
+  return kinds;
+}
+
+/** The fields a check digit covers, and where that digit is. */
+export function checkedFields(format: MrzFormatName): Array<{ line: number; start: number; end: number; check: number }> {
+  return LAYOUTS[format].fields.flatMap((f) => (f.check === undefined ? [] : [{ line: f.line, start: f.start, end: f.end, check: f.check }]));
+}
+
+export function compositePosition(format: MrzFormatName): { line: number; index: number } {
+  return LAYOUTS[format].composite;
+}
+
+export const MRZ_LINE_LENGTHS: Record<MrzFormatName, number[]> = { TD1: LAYOUTS.TD1.lengths, TD2: LAYOUTS.TD2.lengths, TD3: LAYOUTS.TD3.lengths };
 
 export function formatOf(lines: string[]): MrzFormatName | null {
   if (lines.length === 3) return 'TD1';

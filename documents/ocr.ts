@@ -2,10 +2,14 @@ import path from 'node:path';
 import os from 'node:os';
 import { createCanvas, loadImage, type Image } from '@napi-rs/canvas';
 import { createWorker, PSM, type Worker } from 'tesseract.js';
+import { readMrzGlyphs } from './glyph-reader';
+import { otsuThreshold } from './raster';
 import { measureQuality, type ImageQuality } from './image-quality';
 import { checkDigitCount, formatOf, repairMrzWithCertainty, validCheckDigits } from './mrz-repair';
 
 const MRZ_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<';
+/** Share of clearly read positions above which the glyph reader's reading is final. */
+const DECISIVE_GLYPH_CONFIDENCE = 0.85;
 
 interface Pass {
   /** Where the crop starts, as a share of the page height (the MRZ is at the bottom). */
@@ -26,34 +30,11 @@ const PASSES: Pass[] = [
 function binarize(g: ReturnType<ReturnType<typeof createCanvas>['getContext']>, width: number, height: number): void {
   const image = g.getImageData(0, 0, width, height);
   const data = image.data;
-  const histogram = new Array<number>(256).fill(0);
   const grey = new Uint8Array(width * height);
+  for (let i = 0; i < grey.length; i++) grey[i] = Math.round(0.299 * data[i * 4]! + 0.587 * data[i * 4 + 1]! + 0.114 * data[i * 4 + 2]!);
+  const threshold = otsuThreshold(grey);
   for (let i = 0; i < grey.length; i++) {
-    grey[i] = Math.round(0.299 * data[i * 4]! + 0.587 * data[i * 4 + 1]! + 0.114 * data[i * 4 + 2]!);
-    histogram[grey[i]!]!++;
-  }
-  let sum = 0;
-  for (let t = 0; t < 256; t++) sum += t * histogram[t]!;
-  let sumBackground = 0;
-  let weightBackground = 0;
-  let bestThreshold = 128;
-  let bestVariance = 0;
-  for (let t = 0; t < 256; t++) {
-    weightBackground += histogram[t]!;
-    if (weightBackground === 0) continue;
-    const weightForeground = grey.length - weightBackground;
-    if (weightForeground === 0) break;
-    sumBackground += t * histogram[t]!;
-    const meanBackground = sumBackground / weightBackground;
-    const meanForeground = (sum - sumBackground) / weightForeground;
-    const variance = weightBackground * weightForeground * (meanBackground - meanForeground) ** 2;
-    if (variance > bestVariance) {
-      bestVariance = variance;
-      bestThreshold = t;
-    }
-  }
-  for (let i = 0; i < grey.length; i++) {
-    const value = grey[i]! > bestThreshold ? 255 : 0;
+    const value = grey[i]! > threshold ? 255 : 0;
     data[i * 4] = data[i * 4 + 1] = data[i * 4 + 2] = value;
   }
   g.putImageData(image, 0, 0);
@@ -153,8 +134,9 @@ export class MrzReader {
     let best: OcrResult = { lines: null, rawText: '', confidence: 0, quality, guessed: false };
     let bestScore = -1;
     const reads: string[][] = [];
-    const consider = (lines: string[], rawText: string, confidence: number) => {
-      const { lines: repaired, guessed } = repairMrzWithCertainty(lines);
+    const consider = (lines: string[], rawText: string, confidence: number, glyphRead?: { guessed: boolean }) => {
+      // Tesseract's text needs the generic repair; the glyph reader has resolved its own ambiguities.
+      const { lines: repaired, guessed } = glyphRead ? { lines, guessed: glyphRead.guessed } : repairMrzWithCertainty(lines);
       const format = formatOf(repaired);
       // A read without guesses beats an equally valid read with them.
       const score = format ? validCheckDigits(format, repaired) * 2 + (guessed ? 0 : 1) : -1;
@@ -164,6 +146,16 @@ export class MrzReader {
       }
       return format !== null && score === checkDigitCount(format) * 2 + 1;
     };
+    // The glyph reader first: made for the MRZ, fast, and sure of what it read. A confident read
+    // stands even when check digits disagree (a forged digit must stay forged); Tesseract only
+    // helps where the glyph reader could not find the MRZ or doubted many characters.
+    const glyphs = await readMrzGlyphs(image);
+    onProgress?.();
+    if (glyphs) {
+      if (consider(glyphs.lines, glyphs.lines.join('\n'), glyphs.confidence, glyphs)) return best;
+      if (glyphs.confidence >= DECISIVE_GLYPH_CONFIDENCE && glyphs.complete) return best;
+      reads.push(glyphs.lines);
+    }
     for (const pass of PASSES) {
       const { text, confidence } = await this.recognize(image, pass, onProgress);
       if (!best.rawText) best = { ...best, rawText: text, confidence };

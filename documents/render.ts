@@ -29,6 +29,20 @@ export interface RenderOptions {
   /** Deterministic randomness for noise. */
   random?: () => number;
   specimenWatermark?: boolean;
+  /** A font file for the MRZ (e.g. an OCR-B font) instead of the built-in monospace font. */
+  mrzFont?: string;
+}
+
+const customFonts = new Map<string, string>();
+function mrzFamily(file: string | undefined): string {
+  if (!file) return FONT;
+  let family = customFonts.get(file);
+  if (!family) {
+    family = `KycflowMrz${customFonts.size}`;
+    if (!GlobalFonts.registerFromPath(file, family)) throw new Error(`cannot load font ${file}`);
+    customFonts.set(file, family);
+  }
+  return family;
 }
 
 function displayDate(iso: string): string {
@@ -107,7 +121,11 @@ export function renderDocument(options: RenderOptions): Buffer {
   const top = height - lineHeight * lines.length - 30;
   g.fillRect(0, top - 20, width, height - top + 20);
   g.fillStyle = '#0b0b0b';
-  g.font = `${kind === 'passport' ? 44 : 50}px ${FONT}`;
+  // Fonts differ in advance width: the size is reduced until the longest line fits the page.
+  let size = kind === 'passport' ? 44 : 50;
+  const family = mrzFamily(options.mrzFont);
+  g.font = `${size}px ${family}`;
+  while (size > 20 && Math.max(...lines.map((line) => g.measureText(line).width)) > width - 72) g.font = `${--size}px ${family}`;
   lines.forEach((line, i) => g.fillText(line, 36, top + lineHeight * (i + 0.8)));
 
   const scale = options.scale ?? 1;

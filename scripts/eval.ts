@@ -40,9 +40,13 @@ async function main(): Promise<void> {
     console.log('\nmisclassified:');
     for (const f of report.failures) console.log(`  ${f.id}: expected ${f.expected} [${f.expectedReasons.join(', ')}], got ${f.actual} [${f.reasons.join(', ')}]`);
   }
+  if (report.misread.length) {
+    console.log('\nmisread fields:');
+    for (const m of report.misread) console.log(`  ${m.id}: ${m.field} read ${JSON.stringify(m.read)}, printed ${JSON.stringify(m.truth)}`);
+  }
   if (values.json) {
-    const { failures: _failures, documents: _count, ...numbers } = report;
-    fs.writeFileSync(values.json, JSON.stringify({ ...numbers, documents: report.documents, failures: report.failures }, null, 2) + '\n');
+    const { failures: _failures, misread: _misread, documents: _count, ...numbers } = report;
+    fs.writeFileSync(values.json, JSON.stringify({ ...numbers, documents: report.documents, failures: report.failures, misread: report.misread }, null, 2) + '\n');
   }
 }
 

@@ -1,0 +1,629 @@
+import { createCanvas, GlobalFonts, type Image } from '@napi-rs/canvas';
+import { checkDigit } from './mrz';
+import { checkDigitCount, checkedFields, compositePosition, MRZ_LINE_LENGTHS, positionKinds, validCheckDigits, type CharClass, type MrzFormatName } from './mrz-repair';
+import { adaptiveInkMask, connectedComponents, greyCrop, heightOf, inkMask, median, widthOf, type Component, type Grey } from './raster';
+
+/**
+ * A reader made for the machine-readable zone: the MRZ is printed in a fixed-pitch font with 37
+ * possible characters at known positions (ICAO 9303), so it can be read glyph by glyph.
+ *
+ * 1. Ink is separated from paper (Otsu), connected components are found, the skew is measured on
+ *    their centres and the crop is rotated straight.
+ * 2. Components are grouped into text lines; the MRZ is the bottom two or three lines whose glyphs
+ *    are evenly spaced, with 30 (TD1), 36 (TD2) or 44 (TD3) positions. A grid with the line's pitch
+ *    is fitted, so a filler run is never miscounted and every glyph has its position.
+ * 3. Each glyph is compared with templates rendered from several monospace fonts (OCR-B-like and
+ *    common ones, installed from npm), and read as the nearest character that its position allows.
+ *    Every position keeps its distances, so the caller knows how sure each character is.
+ */
+
+export const MRZ_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<';
+const GRID_W = 12;
+const GRID_H = 16;
+const SUBSAMPLES = 3;
+/** How much size and vertical position weigh against shape. */
+const GEOMETRY_WEIGHT = 4;
+
+const TEMPLATE_FONTS = [
+  '@fontsource/roboto-mono/files/roboto-mono-latin-400-normal.woff2',
+  '@fontsource/noto-sans-mono/files/noto-sans-mono-latin-400-normal.woff2',
+  '@fontsource/cousine/files/cousine-latin-400-normal.woff2',
+  '@fontsource/source-code-pro/files/source-code-pro-latin-400-normal.woff2',
+  '@fontsource/ibm-plex-mono/files/ibm-plex-mono-latin-400-normal.woff2',
+  '@fontsource/jetbrains-mono/files/jetbrains-mono-latin-400-normal.woff2',
+  '@fontsource/ubuntu-mono/files/ubuntu-mono-latin-400-normal.woff2',
+  '@fontsource/b612-mono/files/b612-mono-latin-400-normal.woff2',
+  '@fontsource/courier-prime/files/courier-prime-latin-400-normal.woff2',
+];
+
+interface Box {
+  minX: number;
+  maxX: number;
+  minY: number;
+  maxY: number;
+}
+
+/** The line a glyph sits on: its capital height and vertical middle. */
+interface LineReference {
+  height: number;
+  midY: number;
+  /** Distance between neighbouring positions: a glyph is seen in a box this wide, so O stays wider than 0. */
+  pitch: number;
+}
+
+/** A [1 2 1] blur across the shape grid: a glyph shifted by a fraction of a cell barely changes. */
+function smoothGrid(vector: Float32Array): void {
+  const source = vector.slice(0, GRID_W * GRID_H);
+  const at = (r: number, c: number) => source[Math.min(GRID_H - 1, Math.max(0, r)) * GRID_W + Math.min(GRID_W - 1, Math.max(0, c))]!;
+  for (let r = 0; r < GRID_H; r++) {
+    for (let c = 0; c < GRID_W; c++) {
+      let sum = 0;
+      for (let dr = -1; dr <= 1; dr++) for (let dc = -1; dc <= 1; dc++) sum += at(r + dr, c + dc) * (2 - Math.abs(dr)) * (2 - Math.abs(dc));
+      vector[r * GRID_W + c] = sum / 16;
+    }
+  }
+}
+
+/**
+ * Shape on a GRID_W × GRID_H grid plus size and position. Within the glyph's own box (narrow glyphs
+ * kept narrow) the shape compares across fonts; within a box as wide as the pitch it keeps the
+ * glyph's width, which tells one font's O from its 0 — for comparing prints in one document.
+ */
+function features(isInk: (x: number, y: number) => boolean, box: Box, ref: LineReference, within: 'glyph' | 'pitch' = 'glyph'): Float32Array {
+  const w = box.maxX - box.minX + 1;
+  const h = box.maxY - box.minY + 1;
+  const boxWidth = within === 'pitch' ? Math.max(w, ref.pitch) : Math.max(w, 0.5 * h);
+  const left = (box.minX + box.maxX + 1) / 2 - boxWidth / 2;
+  const vector = new Float32Array(GRID_W * GRID_H + 3);
+  for (let r = 0; r < GRID_H; r++) {
+    for (let c = 0; c < GRID_W; c++) {
+      let ink = 0;
+      for (let sy = 0; sy < SUBSAMPLES; sy++) {
+        const y = Math.floor(box.minY + ((r + (sy + 0.5) / SUBSAMPLES) * h) / GRID_H);
+        for (let sx = 0; sx < SUBSAMPLES; sx++) {
+          const x = Math.floor(left + ((c + (sx + 0.5) / SUBSAMPLES) * boxWidth) / GRID_W);
+          if (x >= box.minX && x <= box.maxX && isInk(x, y)) ink++;
+        }
+      }
+      vector[r * GRID_W + c] = ink / (SUBSAMPLES * SUBSAMPLES);
+    }
+  }
+  smoothGrid(vector);
+  const base = GRID_W * GRID_H;
+  vector[base] = (GEOMETRY_WEIGHT * w) / ref.height;
+  vector[base + 1] = (GEOMETRY_WEIGHT * h) / ref.height;
+  vector[base + 2] = (GEOMETRY_WEIGHT * ((box.minY + box.maxY) / 2 - ref.midY)) / ref.height;
+  return vector;
+}
+
+interface Template {
+  char: string;
+  vector: Float32Array;
+}
+
+let templates: Template[] | null = null;
+
+function inkBox(mask: Uint8Array, width: number, height: number): Box | null {
+  const box = { minX: width, maxX: -1, minY: height, maxY: -1 };
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (!mask[y * width + x]) continue;
+      if (x < box.minX) box.minX = x;
+      if (x > box.maxX) box.maxX = x;
+      if (y < box.minY) box.minY = y;
+      if (y > box.maxY) box.maxY = y;
+    }
+  }
+  return box.maxX < 0 ? null : box;
+}
+
+/** Renders the templates one font at a time (a generator, so the work can be spread over ticks). */
+function* renderTemplates(): Generator<void, Template[]> {
+  const size = 64;
+  const canvas = createCanvas(2 * size, 2 * size);
+  const g = canvas.getContext('2d');
+  const render = (family: string, char: string, stroke: number, threshold: number) => {
+    g.fillStyle = '#fff';
+    g.fillRect(0, 0, canvas.width, canvas.height);
+    g.fillStyle = '#000';
+    g.strokeStyle = '#000';
+    g.font = `${size}px ${family}`;
+    g.fillText(char, size / 2, size * 1.4);
+    if (stroke) {
+      g.lineWidth = stroke;
+      g.strokeText(char, size / 2, size * 1.4);
+    }
+    const rgba = g.getImageData(0, 0, canvas.width, canvas.height).data;
+    const mask = new Uint8Array(canvas.width * canvas.height);
+    for (let i = 0; i < mask.length; i++) mask[i] = rgba[i * 4 + 1]! < threshold ? 1 : 0;
+    return mask;
+  };
+  const built: Template[] = [];
+  for (const [index, file] of TEMPLATE_FONTS.entries()) {
+    const family = `KycflowGlyphs${index}`;
+    GlobalFonts.registerFromPath(require.resolve(file), family);
+    for (const [stroke, threshold] of [[0, 128], [3, 128], [0, 50]] as const) {
+      const capital = inkBox(render(family, 'H', stroke, threshold), canvas.width, canvas.height);
+      if (!capital) continue;
+      g.font = `${size}px ${family}`;
+      const ref = { height: capital.maxY - capital.minY + 1, midY: (capital.minY + capital.maxY) / 2, pitch: g.measureText('H').width };
+      for (const char of MRZ_ALPHABET) {
+        const mask = render(family, char, stroke, threshold);
+        const box = inkBox(mask, canvas.width, canvas.height);
+        if (box) built.push({ char, vector: features((x, y) => mask[y * canvas.width + x] === 1, box, ref) });
+      }
+      yield;
+    }
+  }
+  return built;
+}
+
+/** Templates for every MRZ character in every font, regular and heavier, rendered once per process. */
+export function glyphTemplates(): Template[] {
+  if (templates) return templates;
+  const steps = renderTemplates();
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  templates = step.value;
+  return templates;
+}
+
+/** Lets other work on the event loop (webhook deliveries, heartbeats) run between steps. */
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+let preparing: Promise<Template[]> | null = null;
+
+/** The templates, rendered a font at a time between other work on the event loop. */
+export function prepareGlyphTemplates(): Promise<Template[]> {
+  if (templates) return Promise.resolve(templates);
+  preparing ??= (async () => {
+    const steps = renderTemplates();
+    let step = steps.next();
+    while (!step.done) {
+      await tick();
+      step = steps.next();
+    }
+    templates ??= step.value;
+    return templates;
+  })();
+  return preparing;
+}
+
+export interface CharacterReading {
+  /** Characters by distance, nearest first, each with its distance. */
+  ranked: Array<{ char: string; distance: number }>;
+  vector: Float32Array;
+  /** The shape within the line's pitch, for comparison with other glyphs of the same document. */
+  print: Float32Array;
+}
+
+function classify(vector: Float32Array, from: Template[] = glyphTemplates()): CharacterReading {
+  const best = new Map<string, number>();
+  for (const template of from) {
+    let d = 0;
+    const t = template.vector;
+    for (let i = 0; i < t.length; i++) {
+      const diff = vector[i]! - t[i]!;
+      d += diff * diff;
+    }
+    const current = best.get(template.char);
+    if (current === undefined || d < current) best.set(template.char, d);
+  }
+  return { ranked: [...best].map(([char, distance]) => ({ char, distance })).sort((a, b) => a.distance - b.distance), vector, print: vector };
+}
+
+/** The skew (degrees) that lines glyph centres up best in rows, from -8° to 8°. */
+function estimateSkew(components: Component[], rowHeight: number): number {
+  let bestAngle = 0;
+  let bestScore = -1;
+  for (let angle = -8; angle <= 8.001; angle += 0.2) {
+    const rad = (angle * Math.PI) / 180;
+    const cos = Math.cos(rad);
+    const sin = Math.sin(rad);
+    const bins = new Map<number, number>();
+    for (const c of components) {
+      const bin = Math.floor((c.cy * cos - c.cx * sin) / (rowHeight / 3));
+      bins.set(bin, (bins.get(bin) ?? 0) + 1);
+    }
+    let score = 0;
+    for (const n of bins.values()) score += n * n;
+    if (score > bestScore + 1e-9) {
+      bestScore = score;
+      bestAngle = angle;
+    }
+  }
+  return Math.round(bestAngle * 10) / 10;
+}
+
+interface TextLine {
+  members: Component[];
+  height: number;
+  midY: number;
+}
+
+/** Groups components into text lines: tall ones first define a line, smaller ones (like '<') join it. */
+function textLines(components: Component[]): TextLine[] {
+  const lines: TextLine[] = [];
+  const byHeight = [...components].sort((a, b) => heightOf(b) - heightOf(a));
+  for (const c of byHeight) {
+    const h = heightOf(c);
+    const middle = (c.minY + c.maxY) / 2;
+    const line = lines.find((l) => Math.abs(middle - l.midY) < 0.45 * l.height && h <= 1.35 * l.height && h >= 0.25 * l.height);
+    if (line) line.members.push(c);
+    else lines.push({ members: [c], height: h, midY: middle });
+  }
+  return lines;
+}
+
+/** A glyph: components of one position (pieces of a broken glyph are joined), x-clipped when two glyphs touch. */
+interface Cell {
+  parts: Component[];
+  clip: { from: number; to: number } | null;
+}
+
+interface MrzLine {
+  cells: Cell[];
+  ref: LineReference;
+}
+
+interface Grid {
+  cells: Cell[];
+  pitch: number;
+}
+
+function groupPieces(members: Component[]): Array<Component[]> {
+  const sorted = [...members].sort((a, b) => a.minX - b.minX);
+  const groups: Array<{ parts: Component[]; minX: number; maxX: number }> = [];
+  for (const c of sorted) {
+    const last = groups[groups.length - 1];
+    const overlap = last ? Math.min(last.maxX, c.maxX) - Math.max(last.minX, c.minX) + 1 : 0;
+    if (last && overlap > 0.5 * Math.min(widthOf(c), last.maxX - last.minX + 1)) {
+      last.parts.push(c);
+      last.maxX = Math.max(last.maxX, c.maxX);
+      last.minX = Math.min(last.minX, c.minX);
+    } else groups.push({ parts: [c], minX: c.minX, maxX: c.maxX });
+  }
+  return groups.map((g) => g.parts);
+}
+
+const centreX = (parts: Component[]) => {
+  const minX = Math.min(...parts.map((p) => p.minX));
+  const maxX = Math.max(...parts.map((p) => p.maxX));
+  return (minX + maxX) / 2;
+};
+
+/** Estimated number of positions on a line, from the typical distance between neighbouring glyphs. */
+function positionsOf(groups: Component[][]): { count: number; pitch: number; regular: boolean } {
+  const centres = groups.map(centreX);
+  const gaps = centres.slice(1).map((x, i) => x - centres[i]!);
+  const pitch = median(gaps);
+  if (pitch <= 0) return { count: 0, pitch: 0, regular: false };
+  const regular = gaps.filter((g) => g > 0.75 * pitch && g < 1.25 * pitch).length >= 0.6 * gaps.length;
+  return { count: Math.round((centres[centres.length - 1]! - centres[0]!) / pitch) + 1, pitch, regular };
+}
+
+/** Fits x = a + b·k to the glyphs of a line with `length` positions and assigns each glyph its position. */
+function layOut(groups: Component[][], length: number): Grid {
+  const centres = groups.map(centreX);
+  let a = centres[0]!;
+  let b = (centres[centres.length - 1]! - a) / (length - 1);
+  for (let iteration = 0; iteration < 3; iteration++) {
+    const points = groups
+      .map((parts, i) => ({ k: Math.round((centres[i]! - a) / b), x: centres[i]!, w: Math.max(...parts.map((p) => p.maxX)) - Math.min(...parts.map((p) => p.minX)) + 1 }))
+      .filter((p) => p.k >= 0 && p.k < length && p.w <= 1.2 * b);
+    if (points.length < 2) break;
+    const n = points.length;
+    const sk = points.reduce((s, p) => s + p.k, 0);
+    const sx = points.reduce((s, p) => s + p.x, 0);
+    const skk = points.reduce((s, p) => s + p.k * p.k, 0);
+    const skx = points.reduce((s, p) => s + p.k * p.x, 0);
+    const denominator = n * skk - sk * sk;
+    if (denominator === 0) break;
+    b = (n * skx - sk * sx) / denominator;
+    a = (sx - b * sk) / n;
+  }
+  const cells: Cell[] = Array.from({ length }, () => ({ parts: [], clip: null }));
+  for (const parts of groups) {
+    const minX = Math.min(...parts.map((p) => p.minX));
+    const maxX = Math.max(...parts.map((p) => p.maxX));
+    if (maxX - minX + 1 > 1.5 * b) {
+      // Touching glyphs: each position it covers gets its slice.
+      for (let k = Math.max(0, Math.round((minX - a) / b)); k <= Math.min(length - 1, Math.round((maxX - a) / b)); k++) {
+        cells[k]!.parts.push(...parts);
+        cells[k]!.clip = { from: a + (k - 0.5) * b, to: a + (k + 0.5) * b };
+      }
+      continue;
+    }
+    const k = Math.round(((minX + maxX) / 2 - a) / b);
+    if (k >= 0 && k < length) cells[k]!.parts.push(...parts);
+  }
+  return { cells, pitch: b };
+}
+
+function lineReference(groups: Component[][], pitch: number): LineReference {
+  const boxes = groups.map((parts) => ({ minY: Math.min(...parts.map((p) => p.minY)), maxY: Math.max(...parts.map((p) => p.maxY)) }));
+  const heights = boxes.map(heightOf).sort((x, y) => x - y);
+  const tall = heights[Math.floor(heights.length * 0.9)] ?? 1;
+  const full = boxes.filter((b) => heightOf(b) >= 0.8 * tall);
+  return { height: median(full.map(heightOf)) || 1, midY: median(full.map((b) => (b.minY + b.maxY) / 2)), pitch };
+}
+
+const FORMAT_BY_COUNT: Array<{ format: MrzFormatName; lines: number; min: number; max: number }> = [
+  { format: 'TD1', lines: 3, min: 27, max: 33 },
+  { format: 'TD3', lines: 2, min: 40, max: 48 },
+  { format: 'TD2', lines: 2, min: 33, max: 39 },
+];
+
+/** The MRZ lines of a straightened crop: the bottom-most run of evenly spaced lines of the right lengths. */
+function locateMrz(components: Component[]): { format: MrzFormatName; lines: MrzLine[] } | null {
+  const candidates = textLines(components)
+    .map((line) => ({ line, groups: groupPieces(line.members) }))
+    .filter(({ groups }) => groups.length >= 20)
+    .map((entry) => ({ ...entry, ...positionsOf(entry.groups) }))
+    .filter((entry) => entry.regular)
+    .sort((x, y) => x.line.midY - y.line.midY);
+  for (let end = candidates.length; end > 0; end--) {
+    for (const { format, lines, min, max } of FORMAT_BY_COUNT) {
+      const run = candidates.slice(Math.max(0, end - lines), end);
+      if (run.length !== lines || !run.every((c) => c.count >= min && c.count <= max)) continue;
+      const spacing = run.slice(1).every((c, i) => c.line.midY - run[i]!.line.midY < 3.5 * c.line.height);
+      if (!spacing) continue;
+      const lengths = MRZ_LINE_LENGTHS[format];
+      return {
+        format,
+        lines: run.map((c, i) => {
+          const grid = layOut(c.groups, lengths[i]!);
+          return { cells: grid.cells, ref: lineReference(c.groups, grid.pitch) };
+        }),
+      };
+    }
+  }
+  return null;
+}
+
+function readCell(cell: Cell, labels: Int32Array, width: number, ref: LineReference): CharacterReading | null {
+  if (cell.parts.length === 0) return null;
+  const labelSet = new Set(cell.parts.map((p) => p.label));
+  const from = cell.clip ? Math.max(0, Math.ceil(cell.clip.from)) : 0;
+  const to = cell.clip ? Math.floor(cell.clip.to) : Infinity;
+  const isInk = (x: number, y: number) => x >= from && x <= to && labelSet.has(labels[y * width + x]!);
+  const box = { minX: Infinity, maxX: -1, minY: Infinity, maxY: -1 };
+  for (const p of cell.parts) {
+    for (let y = p.minY; y <= p.maxY; y++) {
+      for (let x = Math.max(p.minX, from); x <= Math.min(p.maxX, to); x++) {
+        if (labels[y * width + x] !== p.label) continue;
+        if (x < box.minX) box.minX = x;
+        if (x > box.maxX) box.maxX = x;
+        if (y < box.minY) box.minY = y;
+        if (y > box.maxY) box.maxY = y;
+      }
+    }
+  }
+  if (box.maxX < 0) return null;
+  return { ...classify(features(isInk, box, ref)), print: features(isInk, box, ref, 'pitch') };
+}
+
+const ALLOWED: Record<CharClass, string> = {
+  A: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ<',
+  D: '0123456789',
+  C: '0123456789<',
+  S: 'MFX<',
+  N: MRZ_ALPHABET,
+};
+
+export interface GlyphRead {
+  format: MrzFormatName;
+  lines: string[];
+  /** Per position: the characters it allows, nearest first (null: no glyph found there). */
+  readings: Array<Array<CharacterReading | null>>;
+  /** Share of positions read with a clear margin over the next allowed character. */
+  confidence: number;
+  /** A digit position whose glyph looked more like a letter: the digit read there is a guess. */
+  guessed: boolean;
+  /** Every position had a glyph. */
+  complete: boolean;
+  skew: number;
+}
+
+const clearlyFirst = (allowed: CharacterReading['ranked']) => {
+  const [first, second] = allowed;
+  return !!first && (!second || second.distance >= 1.5 * first.distance + 0.5);
+};
+
+/**
+ * The document's own glyphs as templates: positions that may only hold digits (dates, check digits)
+ * or only letters (names, country codes) and were read clearly show how this document prints each
+ * character — its font, size, ink and blur. Positions that may hold either (document numbers,
+ * optional data) are then also compared with those, which tells a font's 0 from its O.
+ */
+function calibrate(format: MrzFormatName, readings: Array<Array<CharacterReading | null>>): Array<Array<CharacterReading | null>> {
+  const kinds = positionKinds(format);
+  const own: Template[] = [];
+  const { lines } = decode(format, readings);
+  const confirmed = lines.map((line) => new Array<boolean>(line.length).fill(false));
+  // A field whose check digit agrees confirms each of its characters, clear or not.
+  for (const field of checkedFields(format)) {
+    const line = lines[field.line]!;
+    const value = line.slice(field.start, field.end);
+    if (/^<*$/.test(value) || checkDigit(value) !== line[field.check]) continue;
+    for (let k = field.start; k < field.end; k++) confirmed[field.line]![k] = true;
+    confirmed[field.line]![field.check] = true;
+  }
+  readings.forEach((line, l) =>
+    line.forEach((reading, k) => {
+      const kind = kinds[l]![k]!;
+      if (!reading) return;
+      const allowed = reading.ranked.filter((r) => ALLOWED[kind].includes(r.char));
+      if (confirmed[l]![k] || ((kind === 'D' || kind === 'A') && clearlyFirst(allowed))) own.push({ char: lines[l]![k]!, vector: reading.print });
+    }),
+  );
+  // How far apart two prints of one character lie in this document (noise, blur, sub-pixel shifts).
+  const spread = own
+    .filter((t) => t.char !== '<')
+    .flatMap((t, i, prints) => {
+      const others = prints.filter((u, j) => j !== i && u.char === t.char);
+      return others.length ? [classify(t.vector, others).ranked[0]!.distance] : [];
+    })
+    .sort((x, y) => x - y);
+  if (spread.length < 5) return readings;
+  const tolerance = Math.max(1, 2 * spread[Math.floor(spread.length * 0.9)]!);
+  return readings.map((line, l) =>
+    line.map((reading, k) => {
+      if (!reading || kinds[l]![k] !== 'N') return reading;
+      const distance = new Map(reading.ranked.map((r) => [r.char, r.distance]));
+      const mine = classify(reading.print, own).ranked;
+      for (const r of mine) distance.set(r.char, Math.min(distance.get(r.char) ?? Infinity, r.distance));
+      const ranked = [...distance].map(([char, d]) => ({ char, distance: d })).sort((x, y) => x.distance - y.distance);
+      // The fonts and this document's own prints disagree (a font's O can be another's 0): the
+      // document's print goes first, tied with the fonts' choice, for the check digits to settle.
+      const fontChoice = reading.ranked[0]!;
+      const ownChoice = mine[0]!;
+      if (ownChoice.char !== fontChoice.char && ownChoice.distance <= tolerance) {
+        const tied = Math.min(ownChoice.distance, fontChoice.distance);
+        const rest = ranked.filter((r) => r.char !== ownChoice.char && r.char !== fontChoice.char);
+        return { ...reading, ranked: [{ char: ownChoice.char, distance: tied }, { char: fontChoice.char, distance: tied }, ...rest] };
+      }
+      return { ...reading, ranked };
+    }),
+  );
+}
+
+function decode(format: MrzFormatName, readings: Array<Array<CharacterReading | null>>): Pick<GlyphRead, 'lines' | 'confidence' | 'guessed'> {
+  const kinds = positionKinds(format);
+  let clear = 0;
+  let total = 0;
+  let guessed = false;
+  const lines = readings.map((line, l) =>
+    line
+      .map((reading, k) => {
+        total++;
+        const kind = kinds[l]![k]!;
+        if (!reading) {
+          if (kind === 'D') guessed = true;
+          return '<';
+        }
+        const allowed = reading.ranked.filter((r) => ALLOWED[kind].includes(r.char));
+        const first = allowed[0];
+        if (clearlyFirst(allowed)) clear++;
+        const overall = reading.ranked[0]!;
+        if ((kind === 'D' || kind === 'C') && /[A-Z]/.test(overall.char) && overall.distance < 0.7 * first!.distance - 0.5) guessed = true;
+        return first!.char;
+      })
+      .join(''),
+  );
+  return { lines, confidence: total ? Number((clear / total).toFixed(3)) : 0, guessed };
+}
+
+/**
+ * Where check digits disagree, glyphs the reader found ambiguous (a second character nearly as
+ * close) are read as their runner-up, up to three at a time; a reading is taken only when every
+ * check digit, the composite included, then agrees. A clearly printed character is never changed,
+ * so a forged digit stays forged. Several equally small solutions: none is taken.
+ */
+function resolveAmbiguities(format: MrzFormatName, readings: Array<Array<CharacterReading | null>>, lines: string[]): string[] {
+  const all = checkDigitCount(format);
+  if (validCheckDigits(format, lines) === all) return lines;
+  const kinds = positionKinds(format);
+  const suspects = new Set<string>();
+  const composite = compositePosition(format);
+  suspects.add(`${composite.line}:${composite.index}`);
+  for (const field of checkedFields(format)) {
+    for (let k = field.start; k < field.end; k++) suspects.add(`${field.line}:${k}`);
+    suspects.add(`${field.line}:${field.check}`);
+  }
+  const options: Array<{ line: number; index: number; chars: string[] }> = [];
+  for (const key of suspects) {
+    const [line, index] = key.split(':').map(Number) as [number, number];
+    const reading = readings[line]![index];
+    if (!reading) continue;
+    const allowed = reading.ranked.filter((r) => ALLOWED[kinds[line]![index]!].includes(r.char));
+    if (clearlyFirst(allowed)) continue;
+    const limit = 1.5 * allowed[0]!.distance + 0.5;
+    const chars = allowed.slice(1, 3).filter((r) => r.distance < limit).map((r) => r.char);
+    if (chars.length) options.push({ line, index, chars });
+  }
+  for (let changes = 1; changes <= Math.min(3, options.length); changes++) {
+    const solutions: string[][] = [];
+    const attempt = lines.map((l) => [...l]);
+    const search = (from: number, left: number) => {
+      if (left === 0) {
+        const candidate = attempt.map((l) => l.join(''));
+        if (validCheckDigits(format, candidate) === all) solutions.push(candidate);
+        return;
+      }
+      for (let i = from; i < options.length; i++) {
+        const { line, index, chars } = options[i]!;
+        const original = attempt[line]![index]!;
+        for (const char of chars) {
+          attempt[line]![index] = char;
+          search(i + 1, left - 1);
+        }
+        attempt[line]![index] = original;
+      }
+    };
+    search(0, changes);
+    if (solutions.length === 1) return solutions[0]!;
+    if (solutions.length > 1) break;
+  }
+  return lines;
+}
+
+/** Minimum glyph size considered (pixels) and the scale small images are brought up to. */
+function workingScale(image: Image): number {
+  if (image.width < 900) return Math.min(3, 1200 / image.width);
+  return Math.min(1, 1800 / image.width);
+}
+
+type Binarisation = 'global' | 'adaptive';
+
+function componentsOf(grey: Grey, binarisation: Binarisation): { labels: Int32Array; components: Component[] } {
+  const mask = binarisation === 'global' ? inkMask(grey) : adaptiveInkMask(grey);
+  const { labels, components } = connectedComponents(mask, grey.width, grey.height);
+  const plausible = components.filter((c) => c.area >= 4 && heightOf(c) >= 5 && heightOf(c) <= grey.height / 3 && widthOf(c) <= 4 * heightOf(c));
+  return { labels, components: plausible };
+}
+
+/**
+ * Reads the MRZ of a document image glyph by glyph: the bottom of the page first, then the whole
+ * page; one global threshold first, a local one (shadows, uneven light) if that finds nothing.
+ * Null when no MRZ-shaped lines are found. The work is CPU-bound and runs on the caller's thread,
+ * so it yields to the event loop between steps (no step takes more than a few tens of
+ * milliseconds on a document photo).
+ */
+export async function readMrzGlyphs(image: Image): Promise<GlyphRead | null> {
+  await prepareGlyphTemplates();
+  const scale = workingScale(image);
+  const attempts: Array<[number, Binarisation]> = [[0.45, 'global'], [0.45, 'adaptive'], [0, 'global'], [0, 'adaptive']];
+  for (const [share, binarisation] of attempts) {
+    const top = Math.floor(image.height * share);
+    let grey = greyCrop(image, { top, scale });
+    await tick();
+    let { labels, components } = componentsOf(grey, binarisation);
+    await tick();
+    if (components.length < 20) continue;
+    const rowHeight = median(components.map(heightOf));
+    const skew = estimateSkew(components, rowHeight);
+    if (Math.abs(skew) >= 0.2) {
+      grey = greyCrop(image, { top, scale, rotation: skew });
+      await tick();
+      ({ labels, components } = componentsOf(grey, binarisation));
+      await tick();
+    }
+    const mrz = locateMrz(components);
+    if (!mrz) continue;
+    const raw: Array<Array<CharacterReading | null>> = [];
+    for (const line of mrz.lines) {
+      const row: Array<CharacterReading | null> = [];
+      for (const cell of line.cells) {
+        row.push(readCell(cell, labels, grey.width, line.ref));
+        if (row.length % 10 === 0) await tick();
+      }
+      raw.push(row);
+    }
+    const readings = calibrate(mrz.format, raw);
+    const decoded = decode(mrz.format, readings);
+    const complete = readings.every((line) => line.every((reading) => reading !== null));
+    return { format: mrz.format, readings, skew, complete, ...decoded, lines: resolveAmbiguities(mrz.format, readings, decoded.lines) };
+  }
+  return null;
+}
