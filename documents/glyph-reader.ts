@@ -418,7 +418,7 @@ export interface GlyphRead {
   readings: Array<Array<CharacterReading | null>>;
   /** Share of positions read with a clear margin over the next allowed character. */
   confidence: number;
-  /** A digit position whose glyph looked more like a letter: the digit read there is a guess. */
+  /** A digit was chosen by the check digits rather than by its shape, or a digit position was empty. */
   guessed: boolean;
   /** Every position had a glyph. */
   complete: boolean;
@@ -441,11 +441,12 @@ function calibrate(format: MrzFormatName, readings: Array<Array<CharacterReading
   const own: Template[] = [];
   const { lines } = decode(format, readings);
   const confirmed = lines.map((line) => new Array<boolean>(line.length).fill(false));
-  // A field whose check digit agrees confirms each of its characters, clear or not.
+  // A digit field (a date) whose check digit agrees confirms each of its characters, clear or not.
+  // Alphanumeric fields confirm nothing: two O/0 swaps at weights 7 and 3 leave a check digit intact.
   for (const field of checkedFields(format)) {
     const line = lines[field.line]!;
     const value = line.slice(field.start, field.end);
-    if (/^<*$/.test(value) || checkDigit(value) !== line[field.check]) continue;
+    if (kinds[field.line]![field.start] !== 'D' || checkDigit(value) !== line[field.check]) continue;
     for (let k = field.start; k < field.end; k++) confirmed[field.line]![k] = true;
     confirmed[field.line]![field.check] = true;
   }
@@ -472,7 +473,8 @@ function calibrate(format: MrzFormatName, readings: Array<Array<CharacterReading
       if (!reading || kinds[l]![k] !== 'N') return reading;
       const distance = new Map(reading.ranked.map((r) => [r.char, r.distance]));
       const mine = classify(reading.print, own).ranked;
-      for (const r of mine) distance.set(r.char, Math.min(distance.get(r.char) ?? Infinity, r.distance));
+      // Only a print that matches (within the document's noise) says anything about this glyph.
+      for (const r of mine) if (r.distance <= tolerance) distance.set(r.char, Math.min(distance.get(r.char) ?? Infinity, r.distance));
       const ranked = [...distance].map(([char, d]) => ({ char, distance: d })).sort((x, y) => x.distance - y.distance);
       // The fonts and this document's own prints disagree (a font's O can be another's 0): the
       // document's print goes first, tied with the fonts' choice, for the check digits to settle.
@@ -505,8 +507,6 @@ function decode(format: MrzFormatName, readings: Array<Array<CharacterReading | 
         const allowed = reading.ranked.filter((r) => ALLOWED[kind].includes(r.char));
         const first = allowed[0];
         if (clearlyFirst(allowed)) clear++;
-        const overall = reading.ranked[0]!;
-        if ((kind === 'D' || kind === 'C') && /[A-Z]/.test(overall.char) && overall.distance < 0.7 * first!.distance - 0.5) guessed = true;
         return first!.char;
       })
       .join(''),
@@ -623,7 +623,11 @@ export async function readMrzGlyphs(image: Image): Promise<GlyphRead | null> {
     const readings = calibrate(mrz.format, raw);
     const decoded = decode(mrz.format, readings);
     const complete = readings.every((line) => line.every((reading) => reading !== null));
-    return { format: mrz.format, readings, skew, complete, ...decoded, lines: resolveAmbiguities(mrz.format, readings, decoded.lines) };
+    const lines = resolveAmbiguities(mrz.format, readings, decoded.lines);
+    // A digit chosen by the check digits rather than by its shape is a guess (see repairMrzWithCertainty).
+    const kinds = positionKinds(mrz.format);
+    const digitChanged = lines.some((line, l) => [...line].some((char, k) => char !== decoded.lines[l]![k] && (kinds[l]![k] === 'D' || kinds[l]![k] === 'C')));
+    return { format: mrz.format, readings, skew, complete, ...decoded, guessed: decoded.guessed || digitChanged, lines };
   }
   return null;
 }

@@ -63,6 +63,18 @@ export function buildTd3(p: MrzPerson): [string, string] {
   return [line1, line2];
 }
 
+/** A TD2 document's two 36-character lines (older ID cards, some visas and residence permits). */
+export function buildTd2(p: MrzPerson): [string, string] {
+  const line1 = pad(`${pad(p.documentCode ?? 'I', 2)}${pad(p.issuingState, 3)}${names(p.lastName, p.firstName, 31)}`, 36);
+  const number = pad(p.documentNumber, 9);
+  const birth = mrzDate(p.birthDate);
+  const expiry = mrzDate(p.expirationDate);
+  const optional = pad(p.optional ?? '', 7);
+  const composite = checkDigit(number + checkDigit(number) + birth + checkDigit(birth) + expiry + checkDigit(expiry) + optional);
+  const line2 = number + checkDigit(number) + pad(p.nationality, 3) + birth + checkDigit(birth) + sexCode(p.sex) + expiry + checkDigit(expiry) + optional + composite;
+  return [line1, line2];
+}
+
 /** An ID card's three 30-character lines. */
 export function buildTd1(p: MrzPerson): [string, string, string] {
   const number = pad(p.documentNumber, 9);

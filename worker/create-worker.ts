@@ -7,6 +7,7 @@ import type { Logger } from '../lib/logger';
 import { createWebhookDispatcher } from '../webhooks/sender';
 import { parseAllowList } from '../webhooks/ssrf';
 import { documentsTaskQueue } from '../domain/temporal';
+import { prepareGlyphTemplates } from '../documents/glyph-reader';
 import { MrzReader } from '../documents/ocr';
 
 export interface WorkerDeps {
@@ -46,6 +47,8 @@ export async function createWorker(deps: WorkerDeps): Promise<KycWorker> {
   const { config } = deps;
   const workflowSource = deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: require.resolve('../workflows') };
   const reader = new MrzReader(config.OCR_CONCURRENCY);
+  // The glyph templates (about a second of rendering, spread over ticks) before the first document arrives.
+  void prepareGlyphTemplates();
   const activities = createActivities(buildActivityDeps(deps, reader));
   const common = { connection: deps.connection, namespace: config.TEMPORAL_NAMESPACE };
   const main = await Worker.create({ ...common, taskQueue: config.TEMPORAL_TASK_QUEUE, activities, ...workflowSource });

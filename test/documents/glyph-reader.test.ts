@@ -1,6 +1,6 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { readMrzGlyphs } from '../../documents/glyph-reader';
-import { buildTd1, buildTd3 } from '../../documents/mrz';
+import { buildTd1, buildTd2, buildTd3 } from '../../documents/mrz';
 import { checkDigitCount, validCheckDigits } from '../../documents/mrz-repair';
 import { renderDocument, type RenderOptions } from '../../documents/render';
 import { seededRandom } from '../../lib/random';
@@ -13,10 +13,12 @@ describe('the MRZ glyph reader', () => {
 
   const td3 = buildTd3(PERSON);
   const td1 = buildTd1({ ...PERSON, documentNumber: 'ZR81F03X2' });
+  const td2 = buildTd2({ ...PERSON, documentNumber: 'T22000129' });
 
   it.each<[string, Partial<RenderOptions> & Pick<RenderOptions, 'kind'>, string[]]>([
     ['a passport (TD3)', { kind: 'passport' }, td3],
     ['an ID card (TD1)', { kind: 'id_card', person: { ...PERSON, documentNumber: 'ZR81F03X2' } }, td1],
+    ['a TD2 card', { kind: 'id_card', mrzLines: td2 }, td2],
     ['a photo turned 2.5° clockwise, with noise', { kind: 'passport', rotation: 2.5, noise: 0.05 }, td3],
     ['a photo turned 2° anticlockwise', { kind: 'id_card', person: { ...PERSON, documentNumber: 'ZR81F03X2' }, rotation: -2 }, td1],
     ['a JPEG', { kind: 'passport', format: 'jpeg' }, td3],
@@ -26,7 +28,7 @@ describe('the MRZ glyph reader', () => {
     const result = await read(options);
     expect(result).not.toBeNull();
     expect(result!.lines).toEqual(expected);
-    expect(result!.format).toBe(expected.length === 3 ? 'TD1' : 'TD3');
+    expect(result!.format).toBe(expected.length === 3 ? 'TD1' : expected[0]!.length === 36 ? 'TD2' : 'TD3');
     expect(result!.complete).toBe(true);
     expect(result!.guessed).toBe(false);
     expect(result!.confidence).toBeGreaterThan(0.9);

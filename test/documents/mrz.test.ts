@@ -1,5 +1,5 @@
 import { parse } from 'mrz';
-import { buildTd1, buildTd3, checkDigit } from '../../documents/mrz';
+import { buildTd1, buildTd2, buildTd3, checkDigit } from '../../documents/mrz';
 
 describe('MRZ building', () => {
   it.each([
@@ -25,6 +25,23 @@ describe('MRZ building', () => {
       personalNumber: 'ZE184226B',
     });
     expect(lines).toEqual(['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10']);
+  });
+
+  it('reproduces the ICAO 9303 TD2 specimen', () => {
+    const lines = buildTd2({
+      issuingState: 'UTO',
+      documentNumber: 'D23145890',
+      lastName: 'ERIKSSON',
+      firstName: 'ANNA MARIA',
+      nationality: 'UTO',
+      birthDate: '1974-08-12',
+      sex: 'female',
+      expirationDate: '2012-04-15',
+    });
+    expect(lines).toEqual(['I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<', 'D231458907UTO7408122F1204159<<<<<<<6']);
+    // The mrz package knows UTO only as a specimen state; every check digit must agree.
+    const invalid = parse(lines).details.filter((d) => !d.valid).map((d) => d.field);
+    expect(invalid.sort()).toEqual(['issuingState', 'nationality']);
   });
 
   it('builds TD1 lines the mrz package parses with valid check digits', () => {

@@ -47,4 +47,20 @@ describe('npm run corpus and npm run eval', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('prints the MRZ in another font with --mrz-font, and the reader still reads every field', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kycflow-corpus-'));
+    try {
+      // A bold weight: the reader's templates are regular prints of this family.
+      const font = require.resolve('@fontsource/noto-sans-mono/files/noto-sans-mono-latin-700-normal.woff2');
+      await run(tsx, [path.join(PROJECT_ROOT, 'scripts/corpus.ts'), '--out', dir, '--n', '6', '--seed', '11', '--mrz-font', font], { cwd: PROJECT_ROOT });
+      const out = path.join(dir, 'report.json');
+      await run(tsx, [path.join(PROJECT_ROOT, 'scripts/eval.ts'), '--corpus', dir, '--json', out], { cwd: PROJECT_ROOT });
+      const report = JSON.parse(fs.readFileSync(out, 'utf8'));
+      expect(report.misread).toEqual([]);
+      expect(report.fieldAccuracy.overall).toBe(1);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
