@@ -36,6 +36,14 @@ const TEMPLATE_FONTS = [
   '@fontsource/courier-prime/files/courier-prime-latin-400-normal.woff2',
 ];
 
+/** [stroke width, ink threshold, blur radius] of each template print, at 64 px. */
+const TEMPLATE_VARIANTS: Array<[number, number, number]> = [
+  [0, 128, 0],
+  [3, 128, 0],
+  [0, 50, 0],
+  [0, 210, 4],
+];
+
 interface Box {
   minX: number;
   maxX: number;
@@ -122,17 +130,19 @@ function* renderTemplates(): Generator<void, Template[]> {
   const size = 64;
   const canvas = createCanvas(2 * size, 2 * size);
   const g = canvas.getContext('2d');
-  const render = (family: string, char: string, stroke: number, threshold: number) => {
+  const render = (family: string, char: string, stroke: number, threshold: number, blur = 0) => {
     g.fillStyle = '#fff';
     g.fillRect(0, 0, canvas.width, canvas.height);
     g.fillStyle = '#000';
     g.strokeStyle = '#000';
     g.font = `${size}px ${family}`;
+    if (blur) g.filter = `blur(${blur}px)`;
     g.fillText(char, size / 2, size * 1.4);
     if (stroke) {
       g.lineWidth = stroke;
       g.strokeText(char, size / 2, size * 1.4);
     }
+    g.filter = 'none';
     const rgba = g.getImageData(0, 0, canvas.width, canvas.height).data;
     const mask = new Uint8Array(canvas.width * canvas.height);
     for (let i = 0; i < mask.length; i++) mask[i] = rgba[i * 4 + 1]! < threshold ? 1 : 0;
@@ -142,13 +152,14 @@ function* renderTemplates(): Generator<void, Template[]> {
   for (const [index, file] of TEMPLATE_FONTS.entries()) {
     const family = `KycflowGlyphs${index}`;
     GlobalFonts.registerFromPath(require.resolve(file), family);
-    for (const [stroke, threshold] of [[0, 128], [3, 128], [0, 50]] as const) {
-      const capital = inkBox(render(family, 'H', stroke, threshold), canvas.width, canvas.height);
+    // Regular, heavier and lighter prints, and a blurred print whose ink spread (a soft photo).
+    for (const [stroke, threshold, blur] of TEMPLATE_VARIANTS) {
+      const capital = inkBox(render(family, 'H', stroke, threshold, blur), canvas.width, canvas.height);
       if (!capital) continue;
       g.font = `${size}px ${family}`;
       const ref = { height: capital.maxY - capital.minY + 1, midY: (capital.minY + capital.maxY) / 2, pitch: g.measureText('H').width };
       for (const char of MRZ_ALPHABET) {
-        const mask = render(family, char, stroke, threshold);
+        const mask = render(family, char, stroke, threshold, blur);
         const box = inkBox(mask, canvas.width, canvas.height);
         if (box) built.push({ char, vector: features((x, y) => mask[y * canvas.width + x] === 1, box, ref) });
       }
@@ -593,10 +604,16 @@ function componentsOf(grey: Grey, binarisation: Binarisation): { labels: Int32Ar
 export async function readMrzGlyphs(image: Image): Promise<GlyphRead | null> {
   await prepareGlyphTemplates();
   const scale = workingScale(image);
-  const attempts: Array<[number, Binarisation]> = [[0.45, 'global'], [0.45, 'adaptive'], [0, 'global'], [0, 'adaptive']];
-  for (const [share, binarisation] of attempts) {
+  // [share of the page skipped from the top, threshold, turn in degrees]: the likely cases first;
+  // upside-down and sideways photos only when the page read as it is has no MRZ.
+  const attempts: Array<[number, Binarisation, number]> = [
+    [0.45, 'global', 0], [0.45, 'adaptive', 0], [0, 'global', 0], [0, 'adaptive', 0],
+    [0, 'global', 180], [0, 'global', 90], [0, 'global', -90],
+  ];
+  let fallback: { read: GlyphRead; agreeing: number } | null = null;
+  for (const [share, binarisation, turn] of attempts) {
     const top = Math.floor(image.height * share);
-    let grey = greyCrop(image, { top, scale });
+    let grey = greyCrop(image, { top, scale, rotation: turn });
     await tick();
     let { labels, components } = componentsOf(grey, binarisation);
     await tick();
@@ -604,7 +621,7 @@ export async function readMrzGlyphs(image: Image): Promise<GlyphRead | null> {
     const rowHeight = median(components.map(heightOf));
     const skew = estimateSkew(components, rowHeight);
     if (Math.abs(skew) >= 0.2) {
-      grey = greyCrop(image, { top, scale, rotation: skew });
+      grey = greyCrop(image, { top, scale, rotation: turn + skew });
       await tick();
       ({ labels, components } = componentsOf(grey, binarisation));
       await tick();
@@ -627,7 +644,12 @@ export async function readMrzGlyphs(image: Image): Promise<GlyphRead | null> {
     // A digit chosen by the check digits rather than by its shape is a guess (see repairMrzWithCertainty).
     const kinds = positionKinds(mrz.format);
     const digitChanged = lines.some((line, l) => [...line].some((char, k) => char !== decoded.lines[l]![k] && (kinds[l]![k] === 'D' || kinds[l]![k] === 'C')));
-    return { format: mrz.format, readings, skew, complete, ...decoded, guessed: decoded.guessed || digitChanged, lines };
+    const read: GlyphRead = { format: mrz.format, readings, skew: turn + skew, complete, ...decoded, guessed: decoded.guessed || digitChanged, lines };
+    // Text that merely looks like an MRZ (an upside-down one, a ruled form) agrees with almost no
+    // check digit; even a forged MRZ keeps at least two. Otherwise the next attempt may do better.
+    const agreeing = validCheckDigits(mrz.format, lines);
+    if (agreeing >= 2) return read;
+    if (!fallback || agreeing > fallback.agreeing || (agreeing === fallback.agreeing && read.confidence > fallback.read.confidence)) fallback = { read, agreeing };
   }
-  return null;
+  return fallback?.read ?? null;
 }

@@ -16,11 +16,15 @@ export interface CropOptions {
   rotation?: number;
 }
 
-/** The bottom of an image from `top`, scaled and rotated, as greyscale on a white background. */
+/**
+ * The bottom of an image from `top`, scaled and rotated, as greyscale on a white background. A
+ * rotation near a quarter turn (a photo taken sideways) swaps the crop's width and height.
+ */
 export function greyCrop(image: Image, { top = 0, scale = 1, rotation = 0 }: CropOptions = {}): Grey {
   const sourceHeight = image.height - top;
-  const width = Math.max(1, Math.round(image.width * scale));
-  const height = Math.max(1, Math.round(sourceHeight * scale));
+  const sideways = Math.abs(Math.round(rotation / 90)) % 2 === 1;
+  const width = Math.max(1, Math.round((sideways ? sourceHeight : image.width) * scale));
+  const height = Math.max(1, Math.round((sideways ? image.width : sourceHeight) * scale));
   const canvas = createCanvas(width, height);
   const g = canvas.getContext('2d');
   g.fillStyle = '#fff';

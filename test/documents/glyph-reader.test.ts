@@ -24,6 +24,8 @@ describe('the MRZ glyph reader', () => {
     ['a JPEG', { kind: 'passport', format: 'jpeg' }, td3],
     ['a low-resolution scan (half size)', { kind: 'passport', scale: 0.5 }, td3],
     ['a slightly blurred image', { kind: 'passport', blur: 1 }, td3],
+    ['a photo turned 6° with noise', { kind: 'passport', rotation: 6, noise: 0.08 }, td3],
+    ['a photo turned 7° anticlockwise', { kind: 'passport', rotation: -7 }, td3],
   ])('reads %s exactly', async (_name, options, expected) => {
     const result = await read(options);
     expect(result).not.toBeNull();
@@ -46,6 +48,18 @@ describe('the MRZ glyph reader', () => {
     g.fillRect(0, 0, page.width, page.height);
     const result = await readMrzGlyphs(await loadImage(canvas.toBuffer('image/png')));
     expect(result?.lines).toEqual(td3);
+  });
+
+  it.each([180, 90, -90])('reads a photo turned by %d°', async (degrees) => {
+    const page = await loadImage(renderDocument({ kind: 'id_card', person: { ...PERSON, documentNumber: 'ZR81F03X2' } }));
+    const sideways = Math.abs(degrees) === 90;
+    const canvas = createCanvas(sideways ? page.height : page.width, sideways ? page.width : page.height);
+    const g = canvas.getContext('2d');
+    g.translate(canvas.width / 2, canvas.height / 2);
+    g.rotate((degrees * Math.PI) / 180);
+    g.drawImage(page, -page.width / 2, -page.height / 2);
+    const result = await readMrzGlyphs(await loadImage(canvas.toBuffer('image/png')));
+    expect(result?.lines).toEqual(td1);
   });
 
   it('measures the skew it corrected', async () => {
