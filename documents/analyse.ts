@@ -1,5 +1,6 @@
 import { editingSoftware } from './image-metadata';
 import { extractFromMrz, UnreadableDocumentError, type Extraction } from './extraction';
+import { checkDigitCount, formatOf, validCheckDigits } from './mrz-repair';
 import type { MrzReader } from './ocr';
 
 export interface DocumentInput {
@@ -8,13 +9,14 @@ export interface DocumentInput {
 }
 
 /**
- * Extraction from what a client sent: MRZ text skips OCR; otherwise each image (front, then back)
- * is read until one yields an MRZ. Image quality and metadata are measured on the first image and
- * kept with the extraction for the checks. Returns null when nothing readable was found.
+ * Extraction from what a client sent: MRZ text skips OCR; otherwise the images (front, then back)
+ * are read until one yields an MRZ whose check digits all agree, else the best read is kept. Image
+ * quality is that of the image the MRZ was read from; traces of editing software are looked for in
+ * every image. Both are kept with the extraction for the checks. Null when nothing was readable.
  */
 export async function extractDocument(reader: MrzReader, input: DocumentInput, onProgress?: () => void, now = new Date()): Promise<Extraction | null> {
-  const first = input.images[0];
-  const image = first ? { editingSoftware: editingSoftware(first) } : undefined;
+  const edited = input.images.map(editingSoftware).find((software) => software !== null) ?? null;
+  const image = input.images.length > 0 ? { editingSoftware: edited } : undefined;
   if (input.mrzText) {
     try {
       return { ...extractFromMrz(input.mrzText, 'mrz_text', now), ...(image && { image: { ...image, width: 0, height: 0, sharpness: null } }) };
@@ -22,28 +24,44 @@ export async function extractDocument(reader: MrzReader, input: DocumentInput, o
       if (!(error instanceof UnreadableDocumentError)) throw error;
     }
   }
-  let quality: { width: number; height: number; sharpness: number | null } | undefined;
-  for (const bytes of input.images) {
-    let result;
-    try {
-      result = await reader.read(bytes, onProgress);
-    } catch {
-      // A file that only looks like an image (right magic bytes, corrupt data) cannot be read.
-      continue;
+  // The MRZ may be on any image (an ID card's is on the back). The fast glyph reader looks at every
+  // image first; Tesseract only runs when none of them gave a settled read. The read with the most
+  // agreeing check digits wins; one whose check digits all agree ends the search.
+  let best: { extraction: Extraction; agreeing: number; settled: boolean } | null = null;
+  for (const tesseract of [false, true]) {
+    for (const bytes of input.images) {
+      let result;
+      try {
+        result = await reader.read(bytes, onProgress, { tesseract });
+      } catch {
+        // A file that only looks like an image (right magic bytes, corrupt data) cannot be read.
+        continue;
+      }
+      const format = result.lines ? formatOf(result.lines) : null;
+      if (!result.lines || !format) continue;
+      let extraction: Extraction;
+      try {
+        extraction = extractFromMrz(result.lines.join('\n'), 'ocr', now);
+      } catch (error) {
+        if (!(error instanceof UnreadableDocumentError)) throw error;
+        continue;
+      }
+      const agreeing = validCheckDigits(format, result.lines);
+      if (!best || agreeing > best.agreeing || (agreeing === best.agreeing && result.settled && !best.settled)) {
+        best = {
+          agreeing,
+          settled: result.settled,
+          extraction: {
+            ...extraction,
+            confidence: Number((extraction.confidence * Math.max(0.5, result.confidence)).toFixed(3)),
+            checkDigitsGuessed: result.guessed,
+            image: { ...result.quality, editingSoftware: edited },
+          },
+        };
+      }
+      if (agreeing === checkDigitCount(format)) return best.extraction;
     }
-    quality ??= result.quality;
-    if (!result.lines) continue;
-    try {
-      const extraction = extractFromMrz(result.lines.join('\n'), 'ocr', now);
-      return {
-        ...extraction,
-        confidence: Number((extraction.confidence * Math.max(0.5, result.confidence)).toFixed(3)),
-        checkDigitsGuessed: result.guessed,
-        image: { ...quality, editingSoftware: image?.editingSoftware ?? null },
-      };
-    } catch (error) {
-      if (!(error instanceof UnreadableDocumentError)) throw error;
-    }
+    if (best?.settled) break;
   }
-  return null;
+  return best?.extraction ?? null;
 }

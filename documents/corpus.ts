@@ -13,6 +13,7 @@ const ALNUM = 'ABCDEFGHJKLMNPRSTUVWXYZ0123456789';
 export type Variant =
   | 'genuine_passport'
   | 'genuine_id_card'
+  | 'genuine_id_card_two_sided'
   | 'genuine_rotated_noisy'
   | 'genuine_jpeg'
   | 'genuine_mrz_text'
@@ -30,6 +31,7 @@ export type Variant =
 export const VARIANT_WEIGHTS: Record<Variant, number> = {
   genuine_passport: 18,
   genuine_id_card: 14,
+  genuine_id_card_two_sided: 6,
   genuine_rotated_noisy: 10,
   genuine_jpeg: 5,
   genuine_mrz_text: 3,
@@ -89,7 +91,8 @@ function replaceAt(line: string, index: number, char: string): string {
 
 /** One synthetic document of the given variant, with its manifest entry and image files. */
 export function generateDocument(id: string, variant: Variant, random: () => number, now = new Date(), options: { mrzFont?: string } = {}): GeneratedDocument {
-  const kind: RenderedKind = variant === 'genuine_id_card' || (variant !== 'genuine_passport' && random() < 0.3) ? 'id_card' : 'passport';
+  const card = variant === 'genuine_id_card' || variant === 'genuine_id_card_two_sided';
+  const kind: RenderedKind = card || (variant !== 'genuine_passport' && random() < 0.3) ? 'id_card' : 'passport';
   const p = person(random, now);
   let expected: ManifestDocument['expected'] = 'accepted';
   let reasons: string[] = [];
@@ -180,6 +183,11 @@ export function generateDocument(id: string, variant: Variant, random: () => num
   const entry: ManifestDocument = { id, images: [], mrz: null, documentType: kind, applicant, truth, expected, expectedReasons: reasons };
   if (variant === 'genuine_mrz_text') return { entry: { ...entry, mrz: lines.join('\n') }, files: [] };
 
+  if (variant === 'genuine_id_card_two_sided') {
+    // The holder's side first, the MRZ on the back: the reader has to find the right image.
+    const files = (['front', 'back'] as const).map((side) => ({ name: `${id}-${side}.png`, bytes: renderDocument({ ...render, person: p, mrzLines: lines, side }) }));
+    return { entry: { ...entry, images: files.map((f) => f.name) }, files };
+  }
   let bytes = renderDocument({ ...render, person: p, mrzLines: lines });
   if (variant === 'edited_metadata') bytes = withPngText(bytes, 'Software', 'Adobe Photoshop 25.1 (Windows)');
   const name = `${id}-front.${render.format === 'jpeg' ? 'jpg' : 'png'}`;

@@ -7,14 +7,15 @@ import { adaptiveInkMask, connectedComponents, greyCrop, heightOf, inkMask, medi
  * A reader made for the machine-readable zone: the MRZ is printed in a fixed-pitch font with 37
  * possible characters at known positions (ICAO 9303), so it can be read glyph by glyph.
  *
- * 1. Ink is separated from paper (Otsu), connected components are found, the skew is measured on
- *    their centres and the crop is rotated straight.
+ * 1. Ink is separated from paper (Otsu, or a local threshold for shadows), connected components
+ *    are found, the skew is measured on their centres and the crop is rotated straight.
  * 2. Components are grouped into text lines; the MRZ is the bottom two or three lines whose glyphs
  *    are evenly spaced, with 30 (TD1), 36 (TD2) or 44 (TD3) positions. A grid with the line's pitch
  *    is fitted, so a filler run is never miscounted and every glyph has its position.
- * 3. Each glyph is compared with templates rendered from several monospace fonts (OCR-B-like and
- *    common ones, installed from npm), and read as the nearest character that its position allows.
- *    Every position keeps its distances, so the caller knows how sure each character is.
+ * 3. Each glyph is compared with templates rendered from nine monospace fonts installed from npm
+ *    and read as the nearest character that its position allows. Glyphs are then compared with the
+ *    document's own clearly read prints (its font, size and ink), and ambiguous glyphs are settled
+ *    by the check digits. Every position keeps its distances, so the caller knows how sure it is.
  */
 
 export const MRZ_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<';
@@ -429,7 +430,7 @@ export interface GlyphRead {
   readings: Array<Array<CharacterReading | null>>;
   /** Share of positions read with a clear margin over the next allowed character. */
   confidence: number;
-  /** A digit was chosen by the check digits rather than by its shape, or a digit position was empty. */
+  /** A digit was chosen by the check digits rather than by its shape, O and 0 were swapped, or a digit position was empty. */
   guessed: boolean;
   /** Every position had a glyph. */
   complete: boolean;
@@ -528,12 +529,14 @@ function decode(format: MrzFormatName, readings: Array<Array<CharacterReading | 
 /**
  * Where check digits disagree, glyphs the reader found ambiguous (a second character nearly as
  * close) are read as their runner-up, up to three at a time; a reading is taken only when every
- * check digit, the composite included, then agrees. A clearly printed character is never changed,
- * so a forged digit stays forged. Several equally small solutions: none is taken.
+ * check digit, the composite included, then agrees, and only if it is the one smallest such
+ * reading. A clearly printed character is never changed that way, so a forged digit stays forged.
+ * Last, O and 0 in alphanumeric fields (the one pair many fonts print alike) are swapped even when
+ * they looked clear; such a reading is a guess, and the document goes to an analyst.
  */
-function resolveAmbiguities(format: MrzFormatName, readings: Array<Array<CharacterReading | null>>, lines: string[]): string[] {
+export function resolveAmbiguities(format: MrzFormatName, readings: Array<Array<CharacterReading | null>>, lines: string[]): { lines: string[]; guessed: boolean } {
   const all = checkDigitCount(format);
-  if (validCheckDigits(format, lines) === all) return lines;
+  if (validCheckDigits(format, lines) === all) return { lines, guessed: false };
   const kinds = positionKinds(format);
   const suspects = new Set<string>();
   const composite = compositePosition(format);
@@ -542,41 +545,53 @@ function resolveAmbiguities(format: MrzFormatName, readings: Array<Array<Charact
     for (let k = field.start; k < field.end; k++) suspects.add(`${field.line}:${k}`);
     suspects.add(`${field.line}:${field.check}`);
   }
-  const options: Array<{ line: number; index: number; chars: string[] }> = [];
+  type Option = { line: number; index: number; chars: string[] };
+  const ambiguous: Option[] = [];
+  const lookAlike: Option[] = [];
   for (const key of suspects) {
     const [line, index] = key.split(':').map(Number) as [number, number];
     const reading = readings[line]![index];
     if (!reading) continue;
-    const allowed = reading.ranked.filter((r) => ALLOWED[kinds[line]![index]!].includes(r.char));
-    if (clearlyFirst(allowed)) continue;
-    const limit = 1.5 * allowed[0]!.distance + 0.5;
-    const chars = allowed.slice(1, 3).filter((r) => r.distance < limit).map((r) => r.char);
-    if (chars.length) options.push({ line, index, chars });
+    const kind = kinds[line]![index]!;
+    const allowed = reading.ranked.filter((r) => ALLOWED[kind].includes(r.char));
+    if (!clearlyFirst(allowed)) {
+      const limit = 1.5 * allowed[0]!.distance + 0.5;
+      const chars = allowed.slice(1, 3).filter((r) => r.distance < limit).map((r) => r.char);
+      if (chars.length) ambiguous.push({ line, index, chars });
+    } else if (kind === 'N' && (allowed[0]!.char === 'O' || allowed[0]!.char === '0')) {
+      lookAlike.push({ line, index, chars: [allowed[0]!.char === 'O' ? '0' : 'O'] });
+    }
   }
-  for (let changes = 1; changes <= Math.min(3, options.length); changes++) {
-    const solutions: string[][] = [];
-    const attempt = lines.map((l) => [...l]);
-    const search = (from: number, left: number) => {
-      if (left === 0) {
-        const candidate = attempt.map((l) => l.join(''));
-        if (validCheckDigits(format, candidate) === all) solutions.push(candidate);
-        return;
-      }
-      for (let i = from; i < options.length; i++) {
-        const { line, index, chars } = options[i]!;
-        const original = attempt[line]![index]!;
-        for (const char of chars) {
-          attempt[line]![index] = char;
-          search(i + 1, left - 1);
+  const solve = (options: Option[]): string[] | null => {
+    for (let changes = 1; changes <= Math.min(3, options.length); changes++) {
+      const solutions: string[][] = [];
+      const attempt = lines.map((l) => [...l]);
+      const search = (from: number, left: number) => {
+        if (left === 0) {
+          const candidate = attempt.map((l) => l.join(''));
+          if (validCheckDigits(format, candidate) === all) solutions.push(candidate);
+          return;
         }
-        attempt[line]![index] = original;
-      }
-    };
-    search(0, changes);
-    if (solutions.length === 1) return solutions[0]!;
-    if (solutions.length > 1) break;
-  }
-  return lines;
+        for (let i = from; i < options.length; i++) {
+          const { line, index, chars } = options[i]!;
+          const original = attempt[line]![index]!;
+          for (const char of chars) {
+            attempt[line]![index] = char;
+            search(i + 1, left - 1);
+          }
+          attempt[line]![index] = original;
+        }
+      };
+      search(0, changes);
+      if (solutions.length === 1) return solutions[0]!;
+      if (solutions.length > 1) return null;
+    }
+    return null;
+  };
+  const resolved = solve(ambiguous);
+  if (resolved) return { lines: resolved, guessed: false };
+  const swapped = lookAlike.length > 0 ? solve([...ambiguous, ...lookAlike]) : null;
+  return swapped ? { lines: swapped, guessed: true } : { lines, guessed: false };
 }
 
 /** Minimum glyph size considered (pixels) and the scale small images are brought up to. */
@@ -640,11 +655,11 @@ export async function readMrzGlyphs(image: Image): Promise<GlyphRead | null> {
     const readings = calibrate(mrz.format, raw);
     const decoded = decode(mrz.format, readings);
     const complete = readings.every((line) => line.every((reading) => reading !== null));
-    const lines = resolveAmbiguities(mrz.format, readings, decoded.lines);
+    const { lines, guessed: swapped } = resolveAmbiguities(mrz.format, readings, decoded.lines);
     // A digit chosen by the check digits rather than by its shape is a guess (see repairMrzWithCertainty).
     const kinds = positionKinds(mrz.format);
     const digitChanged = lines.some((line, l) => [...line].some((char, k) => char !== decoded.lines[l]![k] && (kinds[l]![k] === 'D' || kinds[l]![k] === 'C')));
-    const read: GlyphRead = { format: mrz.format, readings, skew: turn + skew, complete, ...decoded, guessed: decoded.guessed || digitChanged, lines };
+    const read: GlyphRead = { format: mrz.format, readings, skew: turn + skew, complete, ...decoded, guessed: decoded.guessed || digitChanged || swapped, lines };
     // Text that merely looks like an MRZ (an upside-down one, a ruled form) agrees with almost no
     // check digit; even a forged MRZ keeps at least two. Otherwise the next attempt may do better.
     const agreeing = validCheckDigits(mrz.format, lines);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import { createCanvas, loadImage, type Image } from '@napi-rs/canvas';
 import { createWorker, PSM, type Worker } from 'tesseract.js';
 import { readMrzGlyphs } from './glyph-reader';
-import { otsuThreshold } from './raster';
+import { luma, otsuThreshold } from './raster';
 import { measureQuality, type ImageQuality } from './image-quality';
 import { checkDigitCount, formatOf, repairMrzWithCertainty, validCheckDigits } from './mrz-repair';
 
@@ -31,7 +31,7 @@ function binarize(g: ReturnType<ReturnType<typeof createCanvas>['getContext']>, 
   const image = g.getImageData(0, 0, width, height);
   const data = image.data;
   const grey = new Uint8Array(width * height);
-  for (let i = 0; i < grey.length; i++) grey[i] = Math.round(0.299 * data[i * 4]! + 0.587 * data[i * 4 + 1]! + 0.114 * data[i * 4 + 2]!);
+  for (let i = 0; i < grey.length; i++) grey[i] = luma(data, i * 4);
   const threshold = otsuThreshold(grey);
   for (let i = 0; i < grey.length; i++) {
     const value = grey[i]! > threshold ? 255 : 0;
@@ -48,6 +48,8 @@ export interface OcrResult {
   confidence: number;
   /** A check digit had to be guessed from an ambiguous letter (see repairMrzWithCertainty). */
   guessed: boolean;
+  /** The read is final: every check digit agrees, or the glyph reader was sure of every character. */
+  settled: boolean;
   quality: ImageQuality;
 }
 
@@ -128,10 +130,10 @@ export class MrzReader {
    * scales) until every check digit agrees. Lines read by different passes are combined too, since
    * passes misread different lines; the read whose MRZ has the most agreeing check digits wins.
    */
-  async read(bytes: Buffer, onProgress?: () => void): Promise<OcrResult> {
+  async read(bytes: Buffer, onProgress?: () => void, { tesseract = true }: { tesseract?: boolean } = {}): Promise<OcrResult> {
     const image = await loadImage(bytes);
     const quality = measureQuality(image);
-    let best: OcrResult = { lines: null, rawText: '', confidence: 0, quality, guessed: false };
+    let best: OcrResult = { lines: null, rawText: '', confidence: 0, quality, guessed: false, settled: false };
     let bestScore = -1;
     const reads: string[][] = [];
     const consider = (lines: string[], rawText: string, confidence: number, glyphRead?: { guessed: boolean }) => {
@@ -142,9 +144,11 @@ export class MrzReader {
       const score = format ? validCheckDigits(format, repaired) * 2 + (guessed ? 0 : 1) : -1;
       if (score > bestScore) {
         bestScore = score;
-        best = { lines: repaired, rawText, confidence, quality, guessed };
+        best = { lines: repaired, rawText, confidence, quality, guessed, settled: false };
       }
-      return format !== null && score === checkDigitCount(format) * 2 + 1;
+      const settled = format !== null && score === checkDigitCount(format) * 2 + 1;
+      if (settled) best.settled = true;
+      return settled;
     };
     // The glyph reader first: made for the MRZ, fast, and sure of what it read. A confident read
     // stands even when check digits disagree (a forged digit must stay forged); Tesseract only
@@ -153,9 +157,11 @@ export class MrzReader {
     onProgress?.();
     if (glyphs) {
       if (consider(glyphs.lines, glyphs.lines.join('\n'), glyphs.confidence, glyphs)) return best;
-      if (glyphs.confidence >= DECISIVE_GLYPH_CONFIDENCE && glyphs.complete) return best;
+      const decisive = glyphs.confidence >= DECISIVE_GLYPH_CONFIDENCE && glyphs.complete && validCheckDigits(glyphs.format, glyphs.lines) >= 2;
+      if (decisive) return { ...best, settled: true };
       reads.push(glyphs.lines);
     }
+    if (!tesseract) return best;
     for (const pass of PASSES) {
       const { text, confidence } = await this.recognize(image, pass, onProgress);
       if (!best.rawText) best = { ...best, rawText: text, confidence };

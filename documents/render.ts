@@ -1,4 +1,4 @@
-import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
+import { createCanvas, GlobalFonts, type Canvas, type SKRSContext2D } from '@napi-rs/canvas';
 import { buildTd1, buildTd3, type MrzPerson } from './mrz';
 
 const FONT = 'KycflowMono';
@@ -31,6 +31,11 @@ export interface RenderOptions {
   specimenWatermark?: boolean;
   /** A font file for the MRZ (e.g. an OCR-B font) instead of the built-in monospace font. */
   mrzFont?: string;
+  /**
+   * ID cards: `front` is the holder's side without an MRZ, `back` the other side with the issuing
+   * authority and the MRZ. Default: one page with both (a passport data page, or a card scan).
+   */
+  side?: 'front' | 'back';
 }
 
 const customFonts = new Map<string, string>();
@@ -74,7 +79,7 @@ function visualZone(g: SKRSContext2D, kind: RenderedKind, p: MrzPerson, width: n
     ['Document no.', p.documentNumber],
   ];
   rows.forEach(([label, value], i) => {
-    const y = photo.y + 10 + i * (kind === 'passport' ? 54 : 38);
+    const y = photo.y + 10 + i * (kind === 'passport' ? 54 : 62);
     g.fillStyle = '#5a6275';
     g.font = `18px ${FONT}`;
     g.fillText(label, x, y);
@@ -105,7 +110,8 @@ export function renderDocument(options: RenderOptions): Buffer {
     g.bezierCurveTo(width / 3, y + 12, (2 * width) / 3, y - 12, width, y);
     g.stroke();
   }
-  visualZone(g, kind, person, width);
+  if (options.side === 'back') backOfCard(g, person);
+  else visualZone(g, kind, person, width);
   if (options.specimenWatermark) {
     g.save();
     g.fillStyle = 'rgba(200, 40, 40, 0.35)';
@@ -115,7 +121,12 @@ export function renderDocument(options: RenderOptions): Buffer {
     g.fillText('SPECIMEN', -300, 40);
     g.restore();
   }
-  // The MRZ: monospaced, dark, across the bottom of the page.
+  if (options.side !== 'front') printMrz(g, kind, lines, width, height, options.mrzFont);
+  return finish(page, options);
+}
+
+/** The MRZ: monospaced, dark, across the bottom of the page. */
+function printMrz(g: SKRSContext2D, kind: RenderedKind, lines: string[], width: number, height: number, font: string | undefined): void {
   g.fillStyle = '#f7f5ee';
   const lineHeight = kind === 'passport' ? 64 : 58;
   const top = height - lineHeight * lines.length - 30;
@@ -123,11 +134,33 @@ export function renderDocument(options: RenderOptions): Buffer {
   g.fillStyle = '#0b0b0b';
   // Fonts differ in advance width: the size is reduced until the longest line fits the page.
   let size = kind === 'passport' ? 44 : 50;
-  const family = mrzFamily(options.mrzFont);
+  const family = mrzFamily(font);
   g.font = `${size}px ${family}`;
   while (size > 20 && Math.max(...lines.map((line) => g.measureText(line).width)) > width - 72) g.font = `${--size}px ${family}`;
   lines.forEach((line, i) => g.fillText(line, 36, top + lineHeight * (i + 0.8)));
+}
 
+/** The back of an ID card: issuing authority, date of issue and a signature strip above the MRZ. */
+function backOfCard(g: SKRSContext2D, p: MrzPerson): void {
+  g.fillStyle = '#5a6275';
+  g.font = `18px ${FONT}`;
+  g.fillText('Authority', 50, 70);
+  g.fillText('Date of issue', 50, 150);
+  g.fillStyle = '#101010';
+  g.font = `26px ${FONT}`;
+  g.fillText(`MINISTRY OF THE INTERIOR ${p.issuingState}`, 50, 100);
+  g.fillText(displayDate(`${Number(p.expirationDate.slice(0, 4)) - 10}${p.expirationDate.slice(4)}`), 50, 180);
+  g.strokeStyle = '#1d2d5c';
+  g.lineWidth = 2;
+  g.beginPath();
+  g.moveTo(620, 170);
+  g.bezierCurveTo(680, 110, 720, 210, 800, 140);
+  g.stroke();
+}
+
+/** Scale, rotation, blur, noise and encoding: the page as a camera or scanner delivers it. */
+function finish(page: Canvas, options: RenderOptions): Buffer {
+  const { width, height } = page;
   const scale = options.scale ?? 1;
   const rotation = ((options.rotation ?? 0) * Math.PI) / 180;
   const margin = rotation ? 40 : 0;

@@ -1,5 +1,5 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import { readMrzGlyphs } from '../../documents/glyph-reader';
+import { readMrzGlyphs, resolveAmbiguities } from '../../documents/glyph-reader';
 import { buildTd1, buildTd2, buildTd3 } from '../../documents/mrz';
 import { checkDigitCount, validCheckDigits } from '../../documents/mrz-repair';
 import { renderDocument, type RenderOptions } from '../../documents/render';
@@ -82,5 +82,49 @@ describe('the MRZ glyph reader', () => {
 
   it('finds no MRZ on a page without one', async () => {
     expect(await read({ kind: 'passport', mrzLines: ['THIS PAGE HAS NO', 'MACHINE READABLE ZONE'] })).toBeNull();
+  });
+});
+
+/** The check-digit resolution on hand-made readings: what it may change, and what it never does. */
+describe('resolving ambiguous glyphs with the check digits', () => {
+  const none = new Float32Array(0);
+  // Each position read as printed with a clear margin, except where `doubt` gives a close runner-up.
+  const readingsOf = (lines: string[], doubt: Record<string, string> = {}) =>
+    lines.map((line, l) =>
+      [...line].map((char, k) => {
+        const runnerUp = doubt[`${l}:${k}`];
+        const ranked = [{ char, distance: 1 }, ...(runnerUp ? [{ char: runnerUp, distance: 1.2 }] : []), ...[...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<'].filter((c) => c !== char && c !== runnerUp).map((c) => ({ char: c, distance: 30 }))];
+        return { ranked, vector: none, print: none };
+      }),
+    );
+  const genuine = buildTd3({ ...PERSON, documentNumber: 'K4T7Q92M1' });
+  const misread = (lines: string[], line: number, index: number, char: string) => lines.map((l, i) => (i === line ? l.slice(0, index) + char + l.slice(index + 1) : l));
+
+  it('reads an ambiguous glyph as its runner-up when that makes every check digit agree', () => {
+    const read = misread(genuine, 1, 15, '6'); // birth date 880314 read 886314, the 6 doubtful (runner-up 0)
+    const result = resolveAmbiguities('TD3', readingsOf(read, { '1:15': '0' }), read);
+    expect(result).toEqual({ lines: genuine, guessed: false });
+  });
+
+  it('never changes a clearly printed character: a forged check digit stays forged', () => {
+    const forged = misread(genuine, 1, 9, String((Number(genuine[1]![9]) + 3) % 10));
+    expect(resolveAmbiguities('TD3', readingsOf(forged), forged)).toEqual({ lines: forged, guessed: false });
+  });
+
+  it('swaps a clear O for 0 in the document number only as a guess', () => {
+    const withZero = buildTd3({ ...PERSON, documentNumber: 'K4T7Q90M1' });
+    const read = misread(withZero, 1, 6, 'O');
+    expect(resolveAmbiguities('TD3', readingsOf(read), read)).toEqual({ lines: withZero, guessed: true });
+  });
+
+  it('takes nothing when two readings would both agree', () => {
+    // Birth year 88 read as 08; reading the 0 as 8 fixes it, and so (for this line) would reading
+    // the month's 0 at position 16 as 1. Two equally small readings: neither can be trusted.
+    const read = misread(genuine, 1, 13, '0');
+    const alternative = misread(read, 1, 16, '1');
+    expect(validCheckDigits('TD3', alternative)).toBe(checkDigitCount('TD3'));
+    expect(resolveAmbiguities('TD3', readingsOf(read, { '1:13': '8', '1:16': '1' }), read)).toEqual({ lines: read, guessed: false });
+    // With only the first glyph in doubt, the reading is taken.
+    expect(resolveAmbiguities('TD3', readingsOf(read, { '1:13': '8' }), read)).toEqual({ lines: genuine, guessed: false });
   });
 });

@@ -1,0 +1,43 @@
+import { extractDocument } from '../../documents/analyse';
+import { withPngText } from '../../documents/image-metadata';
+import { buildTd1 } from '../../documents/mrz';
+import { MrzReader } from '../../documents/ocr';
+import { renderDocument } from '../../documents/render';
+import { PERSON } from '../helpers/documents';
+
+/** Extraction from the images a client sends: the MRZ may be on either side of a card. */
+describe('extractDocument', () => {
+  const reader = new MrzReader(1);
+  afterAll(() => reader.close());
+
+  const card = { ...PERSON, documentNumber: 'ZR81F03X2' };
+  const side = (s: 'front' | 'back', mrzLines?: string[]) => renderDocument({ kind: 'id_card', person: card, side: s, mrzLines });
+
+  it('finds the MRZ on the back of an ID card sent front first', async () => {
+    const extraction = await extractDocument(reader, { images: [side('front'), side('back')] });
+    expect(extraction).toMatchObject({ source: 'ocr', format: 'TD1', fields: { documentNumber: 'ZR81F03X2', lastName: 'LINDQVIST', birthDate: '1988-03-14' } });
+    expect(Object.values(extraction!.fieldValidity).every(Boolean)).toBe(true);
+  });
+
+  it('keeps a forged check digit on the back as printed', async () => {
+    const [line1, line2, line3] = buildTd1(card);
+    const forged = line1.slice(0, 14) + String((Number(line1[14]) + 5) % 10) + line1.slice(15);
+    const extraction = await extractDocument(reader, { images: [side('front'), side('back', [forged, line2, line3])] });
+    expect(extraction!.mrzLines[0]).toBe(forged);
+    expect(extraction!.fieldValidity).toMatchObject({ documentNumberCheckDigit: false, compositeCheckDigit: false, birthDateCheckDigit: true });
+  });
+
+  it('looks for traces of editing software in every image, not only the first', async () => {
+    const edited = withPngText(side('back'), 'Software', 'GIMP 2.10');
+    const extraction = await extractDocument(reader, { images: [side('front'), edited] });
+    expect(extraction!.image?.editingSoftware).toMatch(/gimp/i);
+  });
+
+  it('measures image quality on the image the MRZ was read from', async () => {
+    const sharpFront = side('front');
+    const blurredBack = renderDocument({ kind: 'id_card', person: card, side: 'back', blur: 1.5 });
+    const extraction = await extractDocument(reader, { images: [sharpFront, blurredBack] });
+    const alone = await extractDocument(reader, { images: [blurredBack] });
+    expect(extraction!.image?.sharpness).toBe(alone!.image?.sharpness);
+  });
+});
