@@ -26,6 +26,21 @@ describe('the document engine in the workflow', () => {
     expect(verification.extraction).toMatchObject({ source: 'ocr', format: 'TD3', fields: { documentNumber: 'K4T7Q92M1', lastName: 'LINDQVIST', birthDate: '1988-03-14' } });
   }, 90_000);
 
+  it('reads an ID card sent as front and back, the MRZ on the back', async () => {
+    const card = { ...PERSON, documentNumber: 'ZR81F03X2' };
+    const [front, back] = (['front', 'back'] as const).map((side) => renderDocument({ kind: 'id_card', person: card, side }).toString('base64'));
+    const response = await h.system.api(h.tenant.apiKey, 'POST', '/v1/verifications', {
+      documentType: 'id_card',
+      images: { front, back },
+      applicant: APPLICANT,
+      callbackUrl: h.receiver.url,
+    });
+    expect(response.status).toBe(202);
+    const verification = await h.system.waitForStatus(h.tenant.apiKey, response.body.id, ['completed'], 60_000);
+    expect(verification.decision).toBe('accepted');
+    expect(verification.extraction).toMatchObject({ source: 'ocr', format: 'TD1', fields: { documentNumber: 'ZR81F03X2', lastName: 'LINDQVIST' } });
+  }, 90_000);
+
   it('rejects a forged check digit with mrz_check_digit_invalid, through the API and in the completed webhook', async () => {
     const [line1, line2] = buildTd3(PERSON);
     const forged = line2.slice(0, 9) + String((Number(line2[9]) + 3) % 10) + line2.slice(10);
