@@ -1,7 +1,7 @@
 import { createCanvas, GlobalFonts, type Image } from '@napi-rs/canvas';
 import { checkDigit } from './mrz';
-import { checkDigitCount, checkedFields, compositePosition, MRZ_LINE_LENGTHS, positionKinds, validCheckDigits, type CharClass, type MrzFormatName } from './mrz-repair';
-import { adaptiveInkMask, connectedComponents, greyCrop, heightOf, inkMask, median, widthOf, type Component, type Grey } from './raster';
+import { checkDigitCount, checkedFields, compositePosition, isStateCode, MRZ_LINE_LENGTHS, positionKinds, STATE_POSITIONS, validCheckDigits, type CharClass, type MrzFormatName } from './mrz-repair';
+import { adaptiveInkMask, connectedComponents, darkestThreshold, greyCrop, heightOf, inkMask, median, widthOf, type Component, type Grey } from './raster';
 
 /**
  * A reader made for the machine-readable zone: the MRZ is printed in a fixed-pitch font with 37
@@ -594,16 +594,54 @@ export function resolveAmbiguities(format: MrzFormatName, readings: Array<Array<
   return swapped ? { lines: swapped, guessed: true } : { lines, guessed: false };
 }
 
+/** The first character of the document code (ICAO 9303): passports and visas, cards. */
+const DOCUMENT_CODES: Record<MrzFormatName, string> = { TD3: 'PV', TD2: 'IACPV', TD1: 'IAC' };
+
+/**
+ * What the MRZ's structure says where no check digit does: the document code's first letter; a
+ * country code must be a known code (the nearest known one by the glyphs' distances); a name ends
+ * where filler starts (after `<<<` only filler follows); an empty personal number (`<` check digit)
+ * is all filler. Security printing crossing a `<` can make it look like an X; these rules undo that.
+ */
+function applyStructure(format: MrzFormatName, readings: Array<Array<CharacterReading | null>>, lines: string[]): string[] {
+  const chars = lines.map((line) => [...line]);
+  const first = readings[0]![0];
+  if (first && !DOCUMENT_CODES[format].includes(chars[0]![0]!)) {
+    const code = first.ranked.find((r) => DOCUMENT_CODES[format].includes(r.char));
+    if (code) chars[0]![0] = code.char;
+  }
+  for (const [line, start] of STATE_POSITIONS[format]) {
+    if (isStateCode(chars[line]!.slice(start, start + 3).join(''))) continue;
+    const options = [0, 1, 2].map((i) => (readings[line]![start + i]?.ranked ?? []).filter((r) => /[A-Z<]/.test(r.char)).slice(0, 4));
+    let best: { code: string; cost: number } | null = null;
+    for (const a of options[0]!) {
+      for (const b of options[1]!) {
+        for (const c of options[2]!) {
+          const code = a.char + b.char + c.char;
+          const cost = a.distance + b.distance + c.distance;
+          if (isStateCode(code) && (!best || cost < best.cost)) best = { code, cost };
+        }
+      }
+    }
+    if (best) chars[line]!.splice(start, 3, ...best.code);
+  }
+  const [nameLine, nameStart] = format === 'TD1' ? [2, 0] : [0, 5];
+  const fillerFrom = chars[nameLine]!.slice(nameStart).join('').indexOf('<<<');
+  if (fillerFrom >= 0) chars[nameLine]!.fill('<', nameStart + fillerFrom);
+  if (format === 'TD3' && chars[1]![42] === '<') chars[1]!.fill('<', 28, 42);
+  return chars.map((line) => line.join(''));
+}
+
 /** Minimum glyph size considered (pixels) and the scale small images are brought up to. */
 function workingScale(image: Image): number {
   if (image.width < 900) return Math.min(3, 1200 / image.width);
   return Math.min(1, 1800 / image.width);
 }
 
-type Binarisation = 'global' | 'adaptive';
+type Binarisation = 'global' | 'darkest' | 'adaptive';
 
 function componentsOf(grey: Grey, binarisation: Binarisation): { labels: Int32Array; components: Component[] } {
-  const mask = binarisation === 'global' ? inkMask(grey) : adaptiveInkMask(grey);
+  const mask = binarisation === 'global' ? inkMask(grey) : binarisation === 'darkest' ? inkMask(grey, darkestThreshold(grey.data)) : adaptiveInkMask(grey);
   const { labels, components } = connectedComponents(mask, grey.width, grey.height);
   const plausible = components.filter((c) => c.area >= 4 && heightOf(c) >= 5 && heightOf(c) <= grey.height / 3 && widthOf(c) <= 4 * heightOf(c));
   return { labels, components: plausible };
@@ -622,7 +660,7 @@ export async function readMrzGlyphs(image: Image): Promise<GlyphRead | null> {
   // [share of the page skipped from the top, threshold, turn in degrees]: the likely cases first;
   // upside-down and sideways photos only when the page read as it is has no MRZ.
   const attempts: Array<[number, Binarisation, number]> = [
-    [0.45, 'global', 0], [0.45, 'adaptive', 0], [0, 'global', 0], [0, 'adaptive', 0],
+    [0.45, 'global', 0], [0.45, 'darkest', 0], [0.45, 'adaptive', 0], [0, 'global', 0], [0, 'adaptive', 0],
     [0, 'global', 180], [0, 'global', 90], [0, 'global', -90],
   ];
   let fallback: { read: GlyphRead; agreeing: number } | null = null;
@@ -655,10 +693,11 @@ export async function readMrzGlyphs(image: Image): Promise<GlyphRead | null> {
     const readings = calibrate(mrz.format, raw);
     const decoded = decode(mrz.format, readings);
     const complete = readings.every((line) => line.every((reading) => reading !== null));
-    const { lines, guessed: swapped } = resolveAmbiguities(mrz.format, readings, decoded.lines);
+    const structured = applyStructure(mrz.format, readings, decoded.lines);
+    const { lines, guessed: swapped } = resolveAmbiguities(mrz.format, readings, structured);
     // A digit chosen by the check digits rather than by its shape is a guess (see repairMrzWithCertainty).
     const kinds = positionKinds(mrz.format);
-    const digitChanged = lines.some((line, l) => [...line].some((char, k) => char !== decoded.lines[l]![k] && (kinds[l]![k] === 'D' || kinds[l]![k] === 'C')));
+    const digitChanged = lines.some((line, l) => [...line].some((char, k) => char !== structured[l]![k] && (kinds[l]![k] === 'D' || kinds[l]![k] === 'C')));
     const read: GlyphRead = { format: mrz.format, readings, skew: turn + skew, complete, ...decoded, guessed: decoded.guessed || digitChanged || swapped, lines };
     // Text that merely looks like an MRZ (an upside-down one, a ruled form) agrees with almost no
     // check digit; even a forged MRZ keeps at least two. Otherwise the next attempt may do better.

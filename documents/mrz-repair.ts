@@ -323,13 +323,14 @@ function violations(format: MrzFormatName, lines: string[]): number {
 }
 
 /** Where the issuing state and the nationality are: [line, start]. */
-const STATE_POSITIONS: Record<MrzFormatName, Array<[number, number]>> = {
+export const STATE_POSITIONS: Record<MrzFormatName, Array<[number, number]>> = {
   TD3: [[0, 2], [1, 10]],
   TD2: [[0, 2], [1, 10]],
   TD1: [[0, 2], [1, 15]],
 };
 
-function isStateCode(code: string): boolean {
+/** A known ICAO code (trailing filler allowed: D<< is Germany). */
+export function isStateCode(code: string): boolean {
   const trimmed = code.replace(/<+$/, '');
   return trimmed in states || SPECIAL_STATE_CODES.has(trimmed);
 }

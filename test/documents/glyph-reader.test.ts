@@ -50,6 +50,27 @@ describe('the MRZ glyph reader', () => {
     expect(result?.lines).toEqual(td3);
   });
 
+  it('reads an MRZ under a dense security print (a second threshold between ink and print; structure for crossed fillers)', async () => {
+    const page = await loadImage(renderDocument({ kind: 'passport', person: PERSON }));
+    const canvas = createCanvas(page.width, page.height);
+    const g = canvas.getContext('2d');
+    g.drawImage(page, 0, 0);
+    g.strokeStyle = '#6a8fc0';
+    g.globalAlpha = 0.5;
+    g.lineWidth = 1.5;
+    for (let k = 0; k < 60; k++) {
+      g.beginPath();
+      for (let x = 0; x <= canvas.width; x += 4) {
+        const y = canvas.height - 200 + k * 3.5 + 12 * Math.sin(x / 37 + k * 0.7);
+        if (x === 0) g.moveTo(x, y);
+        else g.lineTo(x, y);
+      }
+      g.stroke();
+    }
+    const result = await readMrzGlyphs(await loadImage(canvas.toBuffer('image/png')));
+    expect(result?.lines).toEqual(td3);
+  });
+
   it.each([180, 90, -90])('reads a photo turned by %d°', async (degrees) => {
     const page = await loadImage(renderDocument({ kind: 'id_card', person: { ...PERSON, documentNumber: 'ZR81F03X2' } }));
     const sideways = Math.abs(degrees) === 90;
