@@ -100,11 +100,20 @@ export function runChecks(extraction: Extraction, context: CheckContext): Check[
   const fullName = normaliseName(`${fields.lastName ?? ''} ${fields.firstName ?? ''}`);
   const specimen = (fields.documentNumber !== null && SPECIMEN_NUMBERS.has(fields.documentNumber)) || SPECIMEN_NAMES.some((name) => fullName.includes(name));
 
+  // A blurred or small image can be misread: what its MRZ fails is then for an analyst to judge
+  // against the image, not proof of a forgery (and the holder may simply send a better photo).
+  const image = extraction.image;
+  const small = image !== undefined && image.width > 0 && image.width < MIN_IMAGE_WIDTH;
+  const blurred = image !== undefined && image.width > 0 && image.sharpness !== null && image.sharpness < MIN_SHARPNESS;
+  const readUnsure = extraction.source === 'ocr' && (small || blurred);
+  const mrzSeverity = readUnsure ? 'consider' : 'fail';
+  const unsure = readUnsure ? '; the image is too blurred or small to tell a misread from a forgery' : '';
+
   const checks: Check[] = [
     badDigits.length === 0 && extraction.checkDigitsGuessed
       ? { code: 'mrz_check_digit_invalid', result: 'consider', detail: 'a check digit could only be read with a guess; an analyst should compare it with the image' }
-      : result('mrz_check_digit_invalid', badDigits.length > 0, 'fail', `invalid check digits: ${badDigits.join(', ')}`),
-    result('mrz_format_invalid', badFormat.length > 0, 'fail', `invalid fields: ${badFormat.join(', ')}`),
+      : result('mrz_check_digit_invalid', badDigits.length > 0, mrzSeverity, `invalid check digits: ${badDigits.join(', ')}${unsure}`),
+    result('mrz_format_invalid', badFormat.length > 0, mrzSeverity, `invalid fields: ${badFormat.join(', ')}${unsure}`),
     result('document_expired', expired, 'fail', 'the document is past its expiry date'),
     result('validity_period_implausible', validityYears !== null && validityYears > 15, 'fail', 'the document is valid for more than 15 more years'),
     result('birth_date_implausible', birthImplausible, 'fail', 'the birth date is missing, in the future or more than 120 years ago'),
@@ -116,10 +125,7 @@ export function runChecks(extraction: Extraction, context: CheckContext): Check[
     checks.push(result('issuing_country_mismatch', context.issuingCountry !== fields.issuingState, 'consider', 'the issuing country differs from the one declared'));
   }
   checks.push(result('duplicate_document', context.duplicateOfOtherPerson === true, 'fail', 'the document number was used by a different person'));
-  const image = extraction.image;
   if (image && image.width > 0) {
-    const small = image.width < MIN_IMAGE_WIDTH;
-    const blurred = image.sharpness !== null && image.sharpness < MIN_SHARPNESS;
     checks.push(result('image_quality_low', small || blurred, 'consider', small ? 'the image resolution is low' : 'the image is blurred'));
   }
   if (image) checks.push(result('image_edited', image.editingSoftware !== null, 'consider', 'the image metadata names editing software'));

@@ -62,6 +62,16 @@ describe('authenticity checks', () => {
     expect(failing(runChecks(extraction, { applicant: null, now: NOW, minimumAge: 18 }))).toEqual(['mrz_check_digit_invalid:consider']);
   });
 
+  it.each<[string, 'ocr' | 'mrz_text', { width: number; sharpness: number }, string[]]>([
+    ['read from a sharp image: a forgery', 'ocr', { width: 1250, sharpness: 1500 }, ['mrz_check_digit_invalid:fail']],
+    ['read from a blurred image: for an analyst', 'ocr', { width: 1250, sharpness: 40 }, ['mrz_check_digit_invalid:consider', 'image_quality_low:consider']],
+    ['read from a small image: for an analyst', 'ocr', { width: 500, sharpness: 1500 }, ['mrz_check_digit_invalid:consider', 'image_quality_low:consider']],
+    ['typed as MRZ text beside a blurred image: a forgery', 'mrz_text', { width: 1250, sharpness: 40 }, ['mrz_check_digit_invalid:fail', 'image_quality_low:consider']],
+  ])('a bad check digit %s', (_name, source, quality, expected) => {
+    const extraction = { ...extractFromMrz(forgedBirthDateMrz(), source, NOW), image: { ...quality, height: 800, editingSoftware: null } };
+    expect(failing(runChecks(extraction, { applicant: null, now: NOW, minimumAge: 18 }))).toEqual(expected);
+  });
+
   it('matches declared names regardless of case and accents', () => {
     expect(failing(check(passportMrz(), { firstName: 'mája', lastName: 'Lindqvíst' }))).toEqual([]);
   });
