@@ -22,6 +22,31 @@ export function sniffImageType(bytes: Uint8Array): 'image/png' | 'image/jpeg' | 
   return null;
 }
 
+/** Decoding more than this many pixels would take gigabytes of memory (a "decompression bomb"). */
+export const MAX_IMAGE_PIXELS = 40_000_000;
+
+/** Width and height from a PNG's IHDR or a JPEG's start-of-frame, without decoding; null if not found. */
+export function imageDimensions(bytes: Uint8Array): { width: number; height: number } | null {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  if (sniffImageType(bytes) === 'image/png') return bytes.length >= 24 ? { width: view.readUInt32BE(16), height: view.readUInt32BE(20) } : null;
+  if (sniffImageType(bytes) !== 'image/jpeg') return null;
+  let offset = 2;
+  while (offset + 9 < bytes.length) {
+    if (bytes[offset] !== 0xff) return null;
+    const marker = bytes[offset + 1]!;
+    if (marker === 0xff) {
+      offset++;
+      continue;
+    }
+    // Start-of-frame markers (baseline, progressive, …), not DHT (C4), JPG (C8) or DAC (CC).
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { height: view.readUInt16BE(offset + 5), width: view.readUInt16BE(offset + 7) };
+    }
+    offset += 2 + view.readUInt16BE(offset + 2);
+  }
+  return null;
+}
+
 export function decodeImage(path: string, encoded: string, maxBytes: number): { bytes: Buffer; contentType: string } {
   const compact = encoded.replace(DATA_URL, '').replace(/\s+/g, '');
   if (compact.length % 4 !== 0 || !BASE64.test(compact)) throw new DocumentIntakeError('invalid_base64', path, `${path} is not valid base64`);
@@ -30,6 +55,10 @@ export function decodeImage(path: string, encoded: string, maxBytes: number): { 
   if (bytes.length > maxBytes) throw new DocumentIntakeError('document_too_large', path, `${path} is larger than ${maxBytes} bytes`);
   const contentType = sniffImageType(bytes);
   if (!contentType) throw new DocumentIntakeError('unsupported_media_type', path, `${path} must be a PNG or JPEG image`);
+  const size = imageDimensions(bytes);
+  if (size && size.width * size.height > MAX_IMAGE_PIXELS) {
+    throw new DocumentIntakeError('document_too_large', path, `${path} is ${size.width}×${size.height} pixels; at most ${MAX_IMAGE_PIXELS / 1e6} megapixels`);
+  }
   return { bytes, contentType };
 }
 

@@ -34,6 +34,7 @@ describe('POST /v1/verifications and GET /v1/verifications/:id', () => {
     ['bad base64', { documentType: 'passport', images: ['not base64!!'] }, 400, 'invalid_base64'],
     ['an image that is not PNG or JPEG', { documentType: 'passport', images: [Buffer.from('GIF89a-fake-image').toString('base64')] }, 415, 'unsupported_media_type'],
     ['an oversized image', { documentType: 'passport', images: [Buffer.alloc(4096, 1).toString('base64')] }, 413, 'document_too_large'],
+    ['a small PNG that would decode to 400 megapixels', { documentType: 'passport', images: [pngHeader(20_000, 20_000).toString('base64')] }, 413, 'document_too_large'],
     ['an unknown field', { documentType: 'passport', mrz: MRZ, surprise: true }, 400, 'validation_failed'],
     ['a callbackUrl that is not http(s)', { documentType: 'passport', mrz: MRZ, callbackUrl: 'ftp://example.com/x' }, 400, 'validation_failed'],
   ])('rejects %s with a clear code', async (_name, body, status, code) => {
@@ -137,3 +138,15 @@ describe('POST /v1/verifications and GET /v1/verifications/:id', () => {
     expect(response.body.error.code).toBe('route_not_found');
   });
 });
+
+/** A PNG signature and IHDR chunk announcing width × height: enough to be sniffed, tiny to send. */
+function pngHeader(width: number, height: number): Buffer {
+  const ihdr = Buffer.alloc(25);
+  ihdr.writeUInt32BE(13, 0);
+  ihdr.write('IHDR', 4, 'latin1');
+  ihdr.writeUInt32BE(width, 8);
+  ihdr.writeUInt32BE(height, 12);
+  ihdr.writeUInt8(8, 16);
+  ihdr.writeUInt8(6, 17);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ihdr, Buffer.alloc(32)]);
+}
