@@ -12,7 +12,7 @@ import { adaptiveInkMask, connectedComponents, darkestThreshold, greyCrop, heigh
  * 2. Components are grouped into text lines; the MRZ is the bottom two or three lines whose glyphs
  *    are evenly spaced, with 30 (TD1), 36 (TD2) or 44 (TD3) positions. A grid with the line's pitch
  *    is fitted, so a filler run is never miscounted and every glyph has its position.
- * 3. Each glyph is compared with templates rendered from nine monospace fonts installed from npm
+ * 3. Each glyph is compared with templates rendered from ten fonts (nine monospace) installed from npm
  *    and read as the nearest character that its position allows. Glyphs are then compared with the
  *    document's own clearly read prints (its font, size and ink), and ambiguous glyphs are settled
  *    by the check digits. Every position keeps its distances, so the caller knows how sure it is.
@@ -35,6 +35,8 @@ const TEMPLATE_FONTS = [
   '@fontsource/ubuntu-mono/files/ubuntu-mono-latin-400-normal.woff2',
   '@fontsource/b612-mono/files/b612-mono-latin-400-normal.woff2',
   '@fontsource/courier-prime/files/courier-prime-latin-400-normal.woff2',
+  // Proportional, Arial-like: the plain I and J of an MRZ printed in an ordinary sans font.
+  '@fontsource/arimo/files/arimo-latin-400-normal.woff2',
 ];
 
 /** [stroke width, ink threshold, blur radius] of each template print, at 64 px. */
@@ -276,11 +278,14 @@ interface Cell {
 interface MrzLine {
   cells: Cell[];
   ref: LineReference;
+  fitted: boolean;
 }
 
 interface Grid {
   cells: Cell[];
   pitch: number;
+  /** Every glyph found a position of its own (on the pitch grid, or one per position in order). */
+  fitted: boolean;
 }
 
 function groupPieces(members: Component[]): Array<Component[]> {
@@ -349,7 +354,12 @@ function layOut(groups: Component[][], length: number): Grid {
     const k = Math.round(((minX + maxX) / 2 - a) / b);
     if (k >= 0 && k < length) cells[k]!.parts.push(...parts);
   }
-  return { cells, pitch: b };
+  // A proportional font (an MRZ printed by a careless generator, or an old typewriter) breaks the
+  // grid: glyphs pile up in some positions and leave others empty. With exactly one glyph per
+  // position, their order is their position.
+  const misfit = cells.some((cell) => cell.parts.length === 0) || cells.some((cell) => new Set(cell.parts).size < cell.parts.length);
+  if (misfit && groups.length === length) return { cells: groups.map((parts) => ({ parts, clip: null })), pitch: b, fitted: true };
+  return { cells, pitch: b, fitted: !misfit };
 }
 
 function lineReference(groups: Component[][], pitch: number): LineReference {
@@ -385,7 +395,7 @@ function locateMrz(components: Component[]): { format: MrzFormatName; lines: Mrz
         format,
         lines: run.map((c, i) => {
           const grid = layOut(c.groups, lengths[i]!);
-          return { cells: grid.cells, ref: lineReference(c.groups, grid.pitch) };
+          return { cells: grid.cells, ref: lineReference(c.groups, grid.pitch), fitted: grid.fitted };
         }),
       };
     }
@@ -432,8 +442,10 @@ export interface GlyphRead {
   confidence: number;
   /** A digit was chosen by the check digits rather than by its shape, O and 0 were swapped, or a digit position was empty. */
   guessed: boolean;
-  /** Every position had a glyph. */
+  /** Every position had a glyph, and every glyph a position. */
   complete: boolean;
+  /** The glyphs could be laid out on the MRZ's positions (false: e.g. touching glyphs of a proportional font). */
+  laidOut: boolean;
   skew: number;
 }
 
@@ -692,13 +704,14 @@ export async function readMrzGlyphs(image: Image): Promise<GlyphRead | null> {
     }
     const readings = calibrate(mrz.format, raw);
     const decoded = decode(mrz.format, readings);
-    const complete = readings.every((line) => line.every((reading) => reading !== null));
+    const laidOut = mrz.lines.every((line) => line.fitted);
+    const complete = laidOut && readings.every((line) => line.every((reading) => reading !== null));
     const structured = applyStructure(mrz.format, readings, decoded.lines);
     const { lines, guessed: swapped } = resolveAmbiguities(mrz.format, readings, structured);
     // A digit chosen by the check digits rather than by its shape is a guess (see repairMrzWithCertainty).
     const kinds = positionKinds(mrz.format);
     const digitChanged = lines.some((line, l) => [...line].some((char, k) => char !== structured[l]![k] && (kinds[l]![k] === 'D' || kinds[l]![k] === 'C')));
-    const read: GlyphRead = { format: mrz.format, readings, skew: turn + skew, complete, ...decoded, guessed: decoded.guessed || digitChanged || swapped, lines };
+    const read: GlyphRead = { format: mrz.format, readings, skew: turn + skew, complete, laidOut, ...decoded, guessed: decoded.guessed || digitChanged || swapped, lines };
     // Text that merely looks like an MRZ (an upside-down one, a ruled form) agrees with almost no
     // check digit; even a forged MRZ keeps at least two. Otherwise the next attempt may do better.
     const agreeing = validCheckDigits(mrz.format, lines);
