@@ -28,7 +28,10 @@ export const MAX_IMAGE_PIXELS = 40_000_000;
 /** Width and height from a PNG's IHDR or a JPEG's start-of-frame, without decoding; null if not found. */
 export function imageDimensions(bytes: Uint8Array): { width: number; height: number } | null {
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  if (sniffImageType(bytes) === 'image/png') return bytes.length >= 24 ? { width: view.readUInt32BE(16), height: view.readUInt32BE(20) } : null;
+  if (sniffImageType(bytes) === 'image/png') {
+    // Only a real IHDR chunk says anything; a corrupt file is left to the reader (document_unreadable).
+    return bytes.length >= 24 && view.toString('latin1', 12, 16) === 'IHDR' ? { width: view.readUInt32BE(16), height: view.readUInt32BE(20) } : null;
+  }
   if (sniffImageType(bytes) !== 'image/jpeg') return null;
   let offset = 2;
   while (offset + 9 < bytes.length) {

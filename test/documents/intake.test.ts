@@ -15,6 +15,8 @@ describe('image intake', () => {
   it('knows no dimensions for bytes that are not an image', () => {
     expect(imageDimensions(Buffer.from('GIF89a'))).toBeNull();
     expect(imageDimensions(Buffer.from([0xff, 0xd8, 0xff, 0x00]))).toBeNull();
+    // A PNG signature followed by garbage: no IHDR chunk, so no dimensions to trust.
+    expect(imageDimensions(Buffer.concat([canvas.toBuffer('image/png').subarray(0, 8), Buffer.alloc(64, 7)]))).toBeNull();
   });
 
   it(`refuses an image of more than ${MAX_IMAGE_PIXELS / 1e6} megapixels before anything decodes it`, () => {
