@@ -59,11 +59,11 @@ export interface AttemptRecord {
 }
 
 /** Records one HTTP attempt and folds it into the delivery row. */
+/** The attempt and the delivery's counters in one statement (one round trip, atomic by itself). */
 export async function recordAttempt(db: Db, a: AttemptRecord): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('attempts')
-      .values({
+  await db
+    .with('attempt', (q) =>
+      q.insertInto('attempts').values({
         id: newId('attempt'),
         delivery_id: a.deliveryId,
         attempt_number: a.attemptNumber,
@@ -73,19 +73,17 @@ export async function recordAttempt(db: Db, a: AttemptRecord): Promise<void> {
         outcome: a.outcome,
         error_class: a.errorClass,
         response_excerpt: a.responseExcerpt,
-      })
-      .execute();
-    await trx
-      .updateTable('deliveries')
-      .set({
-        attempt_count: sql`attempt_count + 1`,
-        last_status_code: a.statusCode,
-        last_error: a.errorClass,
-        ...(a.outcome === 'success' && { status: 'succeeded' as const, completed_at: new Date() }),
-      })
-      .where('id', '=', a.deliveryId)
-      .execute();
-  });
+      }),
+    )
+    .updateTable('deliveries')
+    .set({
+      attempt_count: sql`attempt_count + 1`,
+      last_status_code: a.statusCode,
+      last_error: a.errorClass,
+      ...(a.outcome === 'success' && { status: 'succeeded' as const, completed_at: new Date() }),
+    })
+    .where('id', '=', a.deliveryId)
+    .execute();
 }
 
 export async function finishDelivery(db: Db, deliveryId: string, status: Exclude<DeliveryStatus, 'pending'>, error?: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from '../index';
 import type { EventRow, Verification, VerificationUpdate } from '../schema';
 import type { EventType, Reason } from '../../domain/lifecycle';
@@ -29,47 +30,45 @@ export interface StageTransition {
  * (verification, event type), so an activity retry returns what the first attempt recorded.
  */
 export async function recordTransition(db: Db, transition: StageTransition): Promise<RecordedEvent> {
+  // Three statements in the transaction (each a round trip): whether the event exists and the next
+  // sequence; the verification's update with the client's enabled endpoints; the event with its
+  // deliveries.
   return db.transaction().execute(async (trx) => {
-    const existing = await trx
-      .selectFrom('events')
-      .select(['id', 'sequence'])
-      .where('verification_id', '=', transition.verificationId)
-      .where('type', '=', transition.eventType)
-      .executeTakeFirst();
-    if (existing) {
-      const deliveries = await trx.selectFrom('deliveries').select(['id', 'target', 'endpoint_id']).where('event_id', '=', existing.id).orderBy('id').execute();
-      return { eventId: existing.id, sequence: existing.sequence, deliveries: deliveries.map(toRecordedDelivery) };
+    const { verificationId, eventType } = transition;
+    const head = await trx
+      .selectNoFrom((eb) => [
+        eb.selectFrom('events').select('id').where('verification_id', '=', verificationId).where('type', '=', eventType).as('existing_id'),
+        eb.selectFrom('events').select('sequence').where('verification_id', '=', verificationId).where('type', '=', eventType).as('existing_sequence'),
+        eb.selectFrom('events').select(sql<number>`coalesce(max(sequence), 0) + 1`.as('next')).where('verification_id', '=', verificationId).as('next'),
+      ])
+      .executeTakeFirstOrThrow();
+    if (head.existing_id) {
+      const deliveries = await trx.selectFrom('deliveries').select(['id', 'target', 'endpoint_id']).where('event_id', '=', head.existing_id).orderBy('id').execute();
+      return { eventId: head.existing_id, sequence: head.existing_sequence, deliveries: deliveries.map(toRecordedDelivery) };
     }
 
-    const verification = await trx
-      .updateTable('verifications')
-      .set({ ...transition.patch, updated_at: new Date() })
-      .where('id', '=', transition.verificationId)
-      .returningAll()
+    const row = await trx
+      .with('v', (q) => q.updateTable('verifications').set({ ...transition.patch, updated_at: new Date() }).where('id', '=', verificationId).returningAll())
+      .selectFrom('v')
+      .selectAll('v')
+      .select((eb) =>
+        jsonArrayFrom(
+          eb
+            .selectFrom('webhook_endpoints as w')
+            .select(['w.id', 'w.url', 'w.event_types'])
+            .whereRef('w.client_id', '=', 'v.client_id')
+            .where('w.status', '=', 'enabled')
+            .orderBy('w.id'),
+        ).as('endpoints'),
+      )
       .executeTakeFirstOrThrow();
-    const { next } = await trx
-      .selectFrom('events')
-      .select(sql<number>`coalesce(max(sequence), 0) + 1`.as('next'))
-      .where('verification_id', '=', verification.id)
-      .executeTakeFirstOrThrow();
-    const sequence = Number(next);
+    const { endpoints, ...verification } = row;
+    const sequence = Number(head.next);
 
     const eventId = newId('event');
-    const body = buildEventBody(transition.eventType, new Date(), eventData(verification, sequence, transition.eventType));
-    await trx
-      .insertInto('events')
-      .values({ id: eventId, verification_id: verification.id, client_id: verification.client_id, sequence, type: transition.eventType, body })
-      .execute();
-
-    const endpoints = await trx
-      .selectFrom('webhook_endpoints')
-      .select(['id', 'url', 'event_types'])
-      .where('client_id', '=', verification.client_id)
-      .where('status', '=', 'enabled')
-      .orderBy('id')
-      .execute();
+    const body = buildEventBody(eventType, new Date(), eventData(verification as Verification, sequence, eventType));
     const targets: Array<{ target: 'endpoint' | 'callback'; endpoint_id: string | null; target_url: string }> = endpoints
-      .filter((e) => e.event_types.length === 0 || e.event_types.includes(transition.eventType))
+      .filter((e) => e.event_types.length === 0 || e.event_types.includes(eventType))
       .map((e) => ({ target: 'endpoint', endpoint_id: e.id, target_url: e.url }));
     if (verification.callback_url) targets.push({ target: 'callback', endpoint_id: null, target_url: verification.callback_url });
 
@@ -83,7 +82,9 @@ export async function recordTransition(db: Db, transition: StageTransition): Pro
       target_url: t.target_url,
       status: 'pending' as const,
     }));
-    if (rows.length > 0) await trx.insertInto('deliveries').values(rows).execute();
+    const event = { id: eventId, verification_id: verification.id, client_id: verification.client_id, sequence, type: eventType, body };
+    if (rows.length > 0) await trx.with('e', (q) => q.insertInto('events').values(event)).insertInto('deliveries').values(rows).execute();
+    else await trx.insertInto('events').values(event).execute();
     return { eventId, sequence, deliveries: rows.map(toRecordedDelivery) };
   });
 }
