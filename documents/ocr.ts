@@ -2,7 +2,7 @@ import path from 'node:path';
 import os from 'node:os';
 import { createCanvas, loadImage, type Image } from '@napi-rs/canvas';
 import { createWorker, PSM, type Worker } from 'tesseract.js';
-import { readMrzGlyphs } from './glyph-reader';
+import { readMrzGlyphs, type GlyphRead } from './glyph-reader';
 import { luma, otsuThreshold } from './raster';
 import { measureQuality, type ImageQuality } from './image-quality';
 import { checkDigitCount, formatOf, repairMrzWithCertainty, validCheckDigits } from './mrz-repair';
@@ -104,6 +104,24 @@ export class MrzReader {
     else this.idle.push(worker);
   }
 
+  /**
+   * The decoded image, its quality and its glyph read, kept as long as its bytes are: extraction
+   * reads each image with the glyph reader alone first and, if nothing settled, again with Tesseract.
+   */
+  private readonly glyphReads = new WeakMap<Buffer, Promise<{ image: Image; quality: ImageQuality; glyphs: GlyphRead | null }>>();
+
+  private glyphRead(bytes: Buffer): Promise<{ image: Image; quality: ImageQuality; glyphs: GlyphRead | null }> {
+    let read = this.glyphReads.get(bytes);
+    if (!read) {
+      read = (async () => {
+        const image = await loadImage(bytes);
+        return { image, quality: measureQuality(image), glyphs: await readMrzGlyphs(image) };
+      })();
+      this.glyphReads.set(bytes, read);
+    }
+    return read;
+  }
+
   private async recognize(image: Image, pass: Pass, onProgress?: () => void): Promise<{ text: string; confidence: number }> {
     const top = Math.floor(image.height * pass.top);
     const height = image.height - top;
@@ -131,8 +149,7 @@ export class MrzReader {
    * passes misread different lines; the read whose MRZ has the most agreeing check digits wins.
    */
   async read(bytes: Buffer, onProgress?: () => void, { tesseract = true }: { tesseract?: boolean } = {}): Promise<OcrResult> {
-    const image = await loadImage(bytes);
-    const quality = measureQuality(image);
+    const { image, quality, glyphs } = await this.glyphRead(bytes);
     let best: OcrResult = { lines: null, rawText: '', confidence: 0, quality, guessed: false, settled: false };
     let bestScore = -1;
     const reads: string[][] = [];
@@ -153,7 +170,6 @@ export class MrzReader {
     // The glyph reader first: made for the MRZ, fast, and sure of what it read. A confident read
     // stands even when check digits disagree (a forged digit must stay forged); Tesseract only
     // helps where the glyph reader could not find the MRZ or doubted many characters.
-    const glyphs = await readMrzGlyphs(image);
     onProgress?.();
     // A read whose glyphs could not all be laid out on positions is no candidate: its unchecked
     // fields (names) may be shifted even where check digits agree.
