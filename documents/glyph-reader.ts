@@ -442,10 +442,8 @@ export interface GlyphRead {
   confidence: number;
   /** A digit was chosen by the check digits rather than by its shape, O and 0 were swapped, or a digit position was empty. */
   guessed: boolean;
-  /** Every position had a glyph, and every glyph a position. */
+  /** Every position had a glyph. */
   complete: boolean;
-  /** The glyphs could be laid out on the MRZ's positions (false: e.g. touching glyphs of a proportional font). */
-  laidOut: boolean;
   skew: number;
 }
 
@@ -692,7 +690,9 @@ export async function readMrzGlyphs(image: Image): Promise<GlyphRead | null> {
       await tick();
     }
     const mrz = locateMrz(components);
-    if (!mrz) continue;
+    // Lines whose glyphs could not all be given a position (touching glyphs of a proportional
+    // font) are no read: their unchecked fields (names) may be shifted even where check digits agree.
+    if (!mrz || !mrz.lines.every((line) => line.fitted)) continue;
     const raw: Array<Array<CharacterReading | null>> = [];
     for (const line of mrz.lines) {
       const row: Array<CharacterReading | null> = [];
@@ -704,14 +704,13 @@ export async function readMrzGlyphs(image: Image): Promise<GlyphRead | null> {
     }
     const readings = calibrate(mrz.format, raw);
     const decoded = decode(mrz.format, readings);
-    const laidOut = mrz.lines.every((line) => line.fitted);
-    const complete = laidOut && readings.every((line) => line.every((reading) => reading !== null));
+    const complete = readings.every((line) => line.every((reading) => reading !== null));
     const structured = applyStructure(mrz.format, readings, decoded.lines);
     const { lines, guessed: swapped } = resolveAmbiguities(mrz.format, readings, structured);
     // A digit chosen by the check digits rather than by its shape is a guess (see repairMrzWithCertainty).
     const kinds = positionKinds(mrz.format);
     const digitChanged = lines.some((line, l) => [...line].some((char, k) => char !== structured[l]![k] && (kinds[l]![k] === 'D' || kinds[l]![k] === 'C')));
-    const read: GlyphRead = { format: mrz.format, readings, skew: turn + skew, complete, laidOut, ...decoded, guessed: decoded.guessed || digitChanged || swapped, lines };
+    const read: GlyphRead = { format: mrz.format, readings, skew: turn + skew, complete, ...decoded, guessed: decoded.guessed || digitChanged || swapped, lines };
     // Text that merely looks like an MRZ (an upside-down one, a ruled form) agrees with almost no
     // check digit; even a forged MRZ keeps at least two. Otherwise the next attempt may do better.
     const agreeing = validCheckDigits(mrz.format, lines);

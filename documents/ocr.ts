@@ -171,9 +171,7 @@ export class MrzReader {
     // stands even when check digits disagree (a forged digit must stay forged); Tesseract only
     // helps where the glyph reader could not find the MRZ or doubted many characters.
     onProgress?.();
-    // A read whose glyphs could not all be laid out on positions is no candidate: its unchecked
-    // fields (names) may be shifted even where check digits agree.
-    if (glyphs?.laidOut) {
+    if (glyphs) {
       if (consider(glyphs.lines, glyphs.lines.join('\n'), glyphs.confidence, glyphs)) return best;
       const decisive = glyphs.confidence >= DECISIVE_GLYPH_CONFIDENCE && glyphs.complete && validCheckDigits(glyphs.format, glyphs.lines) >= 2;
       if (decisive) return { ...best, settled: true };
