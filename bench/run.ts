@@ -9,6 +9,7 @@ import { createApp } from '../api/app';
 import { loadConfig } from '../config';
 import { createClient, issueApiKey } from '../db/repositories/clients';
 import { buildTd3 } from '../documents/mrz';
+import { median } from '../documents/raster';
 import { createLogger } from '../lib/logger';
 import { installTemporalRuntime } from '../lib/temporal-runtime';
 import { connectTemporalClient, loadSecretBox, openMigratedDatabase } from '../runtime/bootstrap';
@@ -31,12 +32,6 @@ const POST_RATE = Number(process.env.BENCH_POST_RATE ?? 10);
 const GET_RATE = Number(process.env.BENCH_GET_RATE ?? 100);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const EVENTS_PER_VERIFICATION = 4;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
