@@ -49,30 +49,27 @@ export interface MrzPerson {
 
 const sexCode = (sex: MrzPerson['sex']) => (sex === 'male' ? 'M' : sex === 'female' ? 'F' : '<');
 
-/** A passport's two 44-character lines. */
-export function buildTd3(p: MrzPerson): [string, string] {
-  const line1 = pad(`${pad(p.documentCode ?? 'P', 2)}${pad(p.issuingState, 3)}${names(p.lastName, p.firstName, 39)}`, 44);
+/** TD2 and TD3 differ only in length and in the optional data before the composite check digit. */
+function twoLines(p: MrzPerson, length: 36 | 44, defaultCode: string, optionalData: string): [string, string] {
+  const line1 = pad(`${pad(p.documentCode ?? defaultCode, 2)}${pad(p.issuingState, 3)}${names(p.lastName, p.firstName, length - 5)}`, length);
   const number = pad(p.documentNumber, 9);
   const birth = mrzDate(p.birthDate);
   const expiry = mrzDate(p.expirationDate);
+  const composite = checkDigit(number + checkDigit(number) + birth + checkDigit(birth) + expiry + checkDigit(expiry) + optionalData);
+  const line2 = number + checkDigit(number) + pad(p.nationality, 3) + birth + checkDigit(birth) + sexCode(p.sex) + expiry + checkDigit(expiry) + optionalData + composite;
+  return [line1, line2];
+}
+
+/** A passport's two 44-character lines. */
+export function buildTd3(p: MrzPerson): [string, string] {
   const personal = pad(p.personalNumber ?? '', 14);
   const personalDigit = (p.personalNumber ?? '') === '' ? '<' : checkDigit(personal);
-  const composite = checkDigit(number + checkDigit(number) + birth + checkDigit(birth) + expiry + checkDigit(expiry) + personal + personalDigit);
-  const line2 =
-    number + checkDigit(number) + pad(p.nationality, 3) + birth + checkDigit(birth) + sexCode(p.sex) + expiry + checkDigit(expiry) + personal + personalDigit + composite;
-  return [line1, line2];
+  return twoLines(p, 44, 'P', personal + personalDigit);
 }
 
 /** A TD2 document's two 36-character lines (older ID cards, some visas and residence permits). */
 export function buildTd2(p: MrzPerson): [string, string] {
-  const line1 = pad(`${pad(p.documentCode ?? 'I', 2)}${pad(p.issuingState, 3)}${names(p.lastName, p.firstName, 31)}`, 36);
-  const number = pad(p.documentNumber, 9);
-  const birth = mrzDate(p.birthDate);
-  const expiry = mrzDate(p.expirationDate);
-  const optional = pad(p.optional ?? '', 7);
-  const composite = checkDigit(number + checkDigit(number) + birth + checkDigit(birth) + expiry + checkDigit(expiry) + optional);
-  const line2 = number + checkDigit(number) + pad(p.nationality, 3) + birth + checkDigit(birth) + sexCode(p.sex) + expiry + checkDigit(expiry) + optional + composite;
-  return [line1, line2];
+  return twoLines(p, 36, 'I', pad(p.optional ?? '', 7));
 }
 
 /** An ID card's three 30-character lines. */
