@@ -20,12 +20,17 @@ export interface DatabaseOptions {
   DATABASE_URL?: string | undefined;
   DATABASE_POOL_SIZE?: number;
   DATA_DIR: string;
+  /** Told when an idle pooled connection is lost (PostgreSQL restarted, a network cut). */
+  onConnectionLost?: (error: Error) => void;
 }
 
 /** Real PostgreSQL when DATABASE_URL is set; otherwise an embedded PGlite in the data folder. */
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.DATABASE_URL) {
     const pool = new pg.Pool({ connectionString: options.DATABASE_URL, max: options.DATABASE_POOL_SIZE ?? 10 });
+    // pg emits an idle client's failure on the pool; unheard, it would crash the process. The pool
+    // drops that client and the next query opens a new connection.
+    pool.on('error', (error) => options.onConnectionLost?.(error));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
