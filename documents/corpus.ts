@@ -55,6 +55,8 @@ export interface ManifestDocument {
   truth: { documentNumber: string; lastName: string; firstName: string; birthDate: string; expirationDate: string; nationality: string; issuingState: string; sex: string };
   expected: 'accepted' | 'rejected' | 'review';
   expectedReasons: string[];
+  /** How the image was made, where the manifest says (real sets): scan, photo or render. */
+  kind?: string;
 }
 
 export interface GeneratedDocument {

@@ -12,6 +12,7 @@ const OUTCOMES: Outcome[] = ['accepted', 'rejected', 'review'];
 
 export interface DocumentResult {
   id: string;
+  kind: string;
   expected: Outcome;
   actual: Outcome;
   expectedReasons: string[];
@@ -22,9 +23,18 @@ export interface DocumentResult {
   ms: number;
 }
 
+export interface FieldAccuracy {
+  overall: number;
+  perField: Record<string, number>;
+  /** Documents with every field read right. */
+  documentsFullyRead: number;
+}
+
 export interface EvaluationReport {
   documents: number;
-  fieldAccuracy: { overall: number; perField: Record<string, number> };
+  fieldAccuracy: FieldAccuracy;
+  /** The same per kind of image (scan, photo, render) when the manifest says. */
+  byKind: Record<string, FieldAccuracy & { documents: number; msPerDocument: { p50: number; p95: number } }>;
   decisionAccuracy: number;
   /** confusion[expected][actual] */
   confusion: Record<Outcome, Record<Outcome, number>>;
@@ -35,6 +45,10 @@ export interface EvaluationReport {
 }
 
 const normalise = (value: unknown) => String(value ?? '').toUpperCase().replace(/[^A-Z0-9-]+/g, ' ').trim();
+/** Dates are compared as printed (YYMMDD): the century is a parsing rule, not a reading. */
+const printedDate = (value: unknown) => String(value ?? '').replace(/-/g, '').slice(2);
+const sameField = (field: (typeof TRUTH_FIELDS)[number], read: unknown, truth: unknown) =>
+  field === 'birthDate' || field === 'expirationDate' ? printedDate(read) === printedDate(truth) : normalise(read) === normalise(truth);
 
 /** Runs extraction and the checks on one manifest document, as the worker does for a verification. */
 export async function evaluateDocument(reader: MrzReader, dir: string, doc: ManifestDocument, seen: Map<string, string>): Promise<DocumentResult> {
@@ -56,14 +70,14 @@ export async function evaluateDocument(reader: MrzReader, dir: string, doc: Mani
     actual = assessment.outcome;
   }
   const fieldsCorrect = Object.fromEntries(
-    TRUTH_FIELDS.map((field) => [field, extraction !== null && normalise(extraction.fields[field]) === normalise(doc.truth[field])]),
+    TRUTH_FIELDS.map((field) => [field, extraction !== null && sameField(field, extraction.fields[field], doc.truth[field])]),
   );
   const misread = TRUTH_FIELDS.filter((field) => !fieldsCorrect[field]).map((field) => ({
     field,
     read: extraction?.fields[field] ?? null,
     truth: doc.truth[field],
   }));
-  return { id: doc.id, expected: doc.expected, actual, expectedReasons: doc.expectedReasons, reasons, fieldsCorrect, misread, ms: performance.now() - started };
+  return { id: doc.id, kind: doc.kind ?? 'render', expected: doc.expected, actual, expectedReasons: doc.expectedReasons, reasons, fieldsCorrect, misread, ms: performance.now() - started };
 }
 
 function percentile(values: number[], p: number): number {
@@ -71,8 +85,20 @@ function percentile(values: number[], p: number): number {
   return sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!) : 0;
 }
 
-export function summarise(results: DocumentResult[]): EvaluationReport {
+const round = (x: number) => Number(x.toFixed(4));
+
+function fieldAccuracy(results: DocumentResult[]): FieldAccuracy {
   const perField = Object.fromEntries(TRUTH_FIELDS.map((f) => [f, results.filter((r) => r.fieldsCorrect[f]).length / results.length]));
+  return {
+    overall: round(Object.values(perField).reduce((a, b) => a + b, 0) / TRUTH_FIELDS.length),
+    perField: Object.fromEntries(Object.entries(perField).map(([k, v]) => [k, round(v)])),
+    documentsFullyRead: results.filter((r) => TRUTH_FIELDS.every((f) => r.fieldsCorrect[f])).length,
+  };
+}
+
+const timing = (results: DocumentResult[]) => ({ p50: percentile(results.map((r) => r.ms), 50), p95: percentile(results.map((r) => r.ms), 95) });
+
+export function summarise(results: DocumentResult[]): EvaluationReport {
   const confusion = Object.fromEntries(OUTCOMES.map((e) => [e, Object.fromEntries(OUTCOMES.map((a) => [a, 0]))])) as EvaluationReport['confusion'];
   for (const r of results) confusion[r.expected][r.actual]++;
   const reasonRecall: EvaluationReport['reasonRecall'] = {};
@@ -84,17 +110,20 @@ export function summarise(results: DocumentResult[]): EvaluationReport {
     }
   }
   for (const entry of Object.values(reasonRecall)) entry.recall = entry.found / entry.expected;
-  const round = (x: number) => Number(x.toFixed(4));
+  const kinds = [...new Set(results.map((r) => r.kind))].sort();
   return {
     documents: results.length,
-    fieldAccuracy: {
-      overall: round(Object.values(perField).reduce((a, b) => a + b, 0) / TRUTH_FIELDS.length),
-      perField: Object.fromEntries(Object.entries(perField).map(([k, v]) => [k, round(v)])),
-    },
+    fieldAccuracy: fieldAccuracy(results),
+    byKind: Object.fromEntries(
+      kinds.map((kind) => {
+        const subset = results.filter((r) => r.kind === kind);
+        return [kind, { documents: subset.length, ...fieldAccuracy(subset), msPerDocument: timing(subset) }];
+      }),
+    ),
     decisionAccuracy: round(results.filter((r) => r.actual === r.expected).length / results.length),
     confusion,
     reasonRecall,
-    msPerDocument: { p50: percentile(results.map((r) => r.ms), 50), p95: percentile(results.map((r) => r.ms), 95) },
+    msPerDocument: timing(results),
     failures: results.filter((r) => r.actual !== r.expected).map(({ id, expected, actual, expectedReasons, reasons }) => ({ id, expected, actual, expectedReasons, reasons })),
     misread: results.flatMap((r) => r.misread.map((m) => ({ id: r.id, ...m }))),
   };

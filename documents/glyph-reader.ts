@@ -425,13 +425,17 @@ function readCell(cell: Cell, labels: Int32Array, width: number, ref: LineRefere
   return { ...classify(features(isInk, box, ref)), print: features(isInk, box, ref, 'pitch') };
 }
 
-const ALLOWED: Record<CharClass, string> = {
+/** What each position class may hold. */
+export const ALLOWED: Record<CharClass, string> = {
   A: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ<',
   D: '0123456789',
   C: '0123456789<',
   S: 'MFX<',
   N: MRZ_ALPHABET,
 };
+
+/** Per line and position, the characters a reader ranked (null: nothing read there). */
+export type RankedReadings = Array<Array<Pick<CharacterReading, 'ranked'> | null>>;
 
 export interface GlyphRead {
   format: MrzFormatName;
@@ -447,7 +451,7 @@ export interface GlyphRead {
   skew: number;
 }
 
-const clearlyFirst = (allowed: CharacterReading['ranked']) => {
+export const clearlyFirst = (allowed: CharacterReading['ranked']) => {
   const [first, second] = allowed;
   return !!first && (!second || second.distance >= 1.5 * first.distance + 0.5);
 };
@@ -544,7 +548,7 @@ function decode(format: MrzFormatName, readings: Array<Array<CharacterReading | 
  * Last, O and 0 in alphanumeric fields (the one pair many fonts print alike) are swapped even when
  * they looked clear; such a reading is a guess, and the document goes to an analyst.
  */
-export function resolveAmbiguities(format: MrzFormatName, readings: Array<Array<CharacterReading | null>>, lines: string[]): { lines: string[]; guessed: boolean } {
+export function resolveAmbiguities(format: MrzFormatName, readings: RankedReadings, lines: string[]): { lines: string[]; guessed: boolean } {
   const all = checkDigitCount(format);
   if (validCheckDigits(format, lines) === all) return { lines, guessed: false };
   const kinds = positionKinds(format);
@@ -613,7 +617,7 @@ const DOCUMENT_CODES: Record<MrzFormatName, string> = { TD3: 'PV', TD2: 'IACPV',
  * where filler starts (after `<<<` only filler follows); an empty personal number (`<` check digit)
  * is all filler. Security printing crossing a `<` can make it look like an X; these rules undo that.
  */
-function applyStructure(format: MrzFormatName, readings: Array<Array<CharacterReading | null>>, lines: string[]): string[] {
+export function applyStructure(format: MrzFormatName, readings: RankedReadings, lines: string[], { keepClearCodes = false } = {}): string[] {
   const chars = lines.map((line) => [...line]);
   const first = readings[0]![0];
   if (first && !DOCUMENT_CODES[format].includes(chars[0]![0]!)) {
@@ -622,6 +626,9 @@ function applyStructure(format: MrzFormatName, readings: Array<Array<CharacterRe
   }
   for (const [line, start] of STATE_POSITIONS[format]) {
     if (isStateCode(chars[line]!.slice(start, start + 3).join(''))) continue;
+    // Real documents print codes outside the list (BDR, D<<, old two-letter codes, digits): a
+    // reader that is sure of every character is believed.
+    if (keepClearCodes && [0, 1, 2].every((i) => clearlyFirst(readings[line]![start + i]?.ranked ?? []))) continue;
     const options = [0, 1, 2].map((i) => (readings[line]![start + i]?.ranked ?? []).filter((r) => /[A-Z<]/.test(r.char)).slice(0, 4));
     let best: { code: string; cost: number } | null = null;
     for (const a of options[0]!) {

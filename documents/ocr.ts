@@ -3,6 +3,9 @@ import os from 'node:os';
 import { createCanvas, loadImage, type Image } from '@napi-rs/canvas';
 import { createWorker, PSM, type Worker } from 'tesseract.js';
 import { readMrzGlyphs, type GlyphRead } from './glyph-reader';
+import { bestReading } from './readers/fusion';
+import { PaddleOcr } from './readers/paddle';
+import { readMrzWithPaddle, type PaddleMrzRead } from './readers/paddle-mrz';
 import { luma, otsuThreshold } from './raster';
 import { measureQuality, type ImageQuality } from './image-quality';
 import { checkDigitCount, formatOf, repairMrzWithCertainty, validCheckDigits } from './mrz-repair';
@@ -38,6 +41,13 @@ function binarize(g: ReturnType<ReturnType<typeof createCanvas>['getContext']>, 
     data[i * 4] = data[i * 4 + 1] = data[i * 4 + 2] = value;
   }
   g.putImageData(image, 0, 0);
+}
+
+interface ImageReads {
+  image: Image;
+  quality: ImageQuality;
+  glyphs: GlyphRead | null;
+  paddle: PaddleMrzRead | null;
 }
 
 export interface OcrResult {
@@ -108,14 +118,24 @@ export class MrzReader {
    * The decoded image, its quality and its glyph read, kept as long as its bytes are: extraction
    * reads each image with the glyph reader alone first and, if nothing settled, again with Tesseract.
    */
-  private readonly glyphReads = new WeakMap<Buffer, Promise<{ image: Image; quality: ImageQuality; glyphs: GlyphRead | null }>>();
+  private readonly glyphReads = new WeakMap<Buffer, Promise<ImageReads>>();
+  private paddle: Promise<PaddleOcr> | null = null;
 
-  private glyphRead(bytes: Buffer): Promise<{ image: Image; quality: ImageQuality; glyphs: GlyphRead | null }> {
+  /** PaddleOCR's models, loaded once per reader (that is, per worker process). */
+  prepare(): Promise<PaddleOcr> {
+    this.paddle ??= PaddleOcr.load(Math.max(1, Math.min(2, os.availableParallelism() - this.size + 1)));
+    return this.paddle;
+  }
+
+  private glyphRead(bytes: Buffer, onProgress?: () => void): Promise<ImageReads> {
     let read = this.glyphReads.get(bytes);
     if (!read) {
       read = (async () => {
         const image = await loadImage(bytes);
-        return { image, quality: measureQuality(image), glyphs: await readMrzGlyphs(image) };
+        const glyphs = await readMrzGlyphs(image);
+        onProgress?.();
+        const paddle = await readMrzWithPaddle(await this.prepare(), image, onProgress);
+        return { image, quality: measureQuality(image), glyphs, paddle };
       })();
       this.glyphReads.set(bytes, read);
     }
@@ -149,7 +169,7 @@ export class MrzReader {
    * passes misread different lines; the read whose MRZ has the most agreeing check digits wins.
    */
   async read(bytes: Buffer, onProgress?: () => void, { tesseract = true }: { tesseract?: boolean } = {}): Promise<OcrResult> {
-    const { image, quality, glyphs } = await this.glyphRead(bytes);
+    const { image, quality, glyphs, paddle } = await this.glyphRead(bytes, onProgress);
     let best: OcrResult = { lines: null, rawText: '', confidence: 0, quality, guessed: false, settled: false };
     let bestScore = -1;
     const reads: string[][] = [];
@@ -167,15 +187,16 @@ export class MrzReader {
       if (settled) best.settled = true;
       return settled;
     };
-    // The glyph reader first: made for the MRZ, fast, and sure of what it read. A confident read
+    // PaddleOCR and the glyph reader, fused per position (readers/fusion.ts). A confident read
     // stands even when check digits disagree (a forged digit must stay forged); Tesseract only
-    // helps where the glyph reader could not find the MRZ or doubted many characters.
+    // helps where neither found the MRZ or the fused read doubted many characters.
     onProgress?.();
-    if (glyphs) {
-      if (consider(glyphs.lines, glyphs.lines.join('\n'), glyphs.confidence, glyphs)) return best;
-      const decisive = glyphs.confidence >= DECISIVE_GLYPH_CONFIDENCE && glyphs.complete && validCheckDigits(glyphs.format, glyphs.lines) >= 2;
+    const fused = bestReading(paddle, glyphs);
+    if (fused) {
+      if (consider(fused.lines, fused.lines.join('\n'), fused.confidence, fused)) return best;
+      const decisive = fused.confidence >= DECISIVE_GLYPH_CONFIDENCE && fused.complete && validCheckDigits(fused.format, fused.lines) >= 2;
       if (decisive) return { ...best, settled: true };
-      reads.push(glyphs.lines);
+      reads.push(fused.lines);
     }
     if (!tesseract) return best;
     for (const pass of PASSES) {

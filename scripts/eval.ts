@@ -29,13 +29,25 @@ async function main(): Promise<void> {
   const report = summarise(results);
 
   console.log(`\n${report.documents} documents from ${dir}\n`);
-  console.log(`field accuracy: ${(report.fieldAccuracy.overall * 100).toFixed(2)} %`);
+  console.log(`field accuracy: ${(report.fieldAccuracy.overall * 100).toFixed(2)} %, documents with every field right: ${report.fieldAccuracy.documentsFullyRead}/${report.documents}`);
   console.table(Object.fromEntries(Object.entries(report.fieldAccuracy.perField).map(([k, v]) => [k, `${(v * 100).toFixed(2)} %`])));
   console.log(`decision accuracy: ${(report.decisionAccuracy * 100).toFixed(2)} %   (rows: expected, columns: actual)`);
   console.table(report.confusion);
   console.log('reason recall');
   console.table(Object.fromEntries(Object.entries(report.reasonRecall).map(([k, v]) => [k, `${v.found}/${v.expected} (${(v.recall * 100).toFixed(1)} %)`])));
   console.log(`time per document: p50 ${report.msPerDocument.p50} ms, p95 ${report.msPerDocument.p95} ms`);
+  console.log('by kind of image');
+  console.table(
+    Object.fromEntries(
+      Object.entries(report.byKind).map(([kind, k]) => [
+        kind,
+        { documents: k.documents, fields: `${(k.overall * 100).toFixed(2)} %`, 'fully read': `${k.documentsFullyRead}/${k.documents}`, 'p50 ms': k.msPerDocument.p50, 'p95 ms': k.msPerDocument.p95 },
+      ]),
+    ),
+  );
+  // The process's peak resident memory: the models, the reader and the documents of this run.
+  const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+  console.log(`peak RSS: ${peakRssMiB} MiB`);
   if (report.failures.length) {
     console.log('\nmisclassified:');
     for (const f of report.failures) console.log(`  ${f.id}: expected ${f.expected} [${f.expectedReasons.join(', ')}], got ${f.actual} [${f.reasons.join(', ')}]`);
@@ -46,7 +58,7 @@ async function main(): Promise<void> {
   }
   if (values.json) {
     const { failures: _failures, misread: _misread, documents: _count, ...numbers } = report;
-    fs.writeFileSync(values.json, JSON.stringify({ ...numbers, documents: report.documents, failures: report.failures, misread: report.misread }, null, 2) + '\n');
+    fs.writeFileSync(values.json, JSON.stringify({ ...numbers, documents: report.documents, peakRssMiB, failures: report.failures, misread: report.misread }, null, 2) + '\n');
   }
 }
 

@@ -1,0 +1,119 @@
+import { ALLOWED, applyStructure, clearlyFirst, MRZ_ALPHABET, resolveAmbiguities, type GlyphRead, type RankedReadings } from '../glyph-reader';
+import { positionKinds, validCheckDigits, type MrzFormatName } from '../mrz-repair';
+import type { PaddleMrzRead } from './paddle-mrz';
+
+/**
+ * Fusion of the MRZ readers per position. Each reader gives, per position, probabilities over the
+ * MRZ alphabet (PaddleOCR's softmax; the glyph reader's template distances turned into odds); the
+ * field grammar is a prior, not a veto (real documents print codes outside the ICAO list). The
+ * fused reading then goes through the structure rules and the check digits, which may only settle
+ * positions that are unclear — a clearly printed character is never changed, so a forged check
+ * digit stays forged.
+ */
+export interface FusedRead {
+  format: MrzFormatName;
+  lines: string[];
+  readings: RankedReadings;
+  /** Share of positions whose first character is clearly ahead of the next. */
+  confidence: number;
+  /** Every position was read by at least one reader. */
+  complete: boolean;
+  /** A check digit was settled by a look-alike swap of a clear character (an analyst should look). */
+  guessed: boolean;
+  sources: string;
+}
+
+const FLOOR = 0.01;
+/** A character the position class does not allow keeps this share of its probability. */
+const OFF_GRAMMAR = 0.03;
+
+/**
+ * How much each reader's odds count (PaddleOCR, glyph reader). The glyph reader's template distances
+ * are sharp on clean prints and overconfident on real ones (an E printed worn reads as a clear F);
+ * PaddleOCR's probabilities were learnt on real images.
+ */
+const READER_WEIGHTS = [1, 0.5];
+
+type Distribution = Float64Array;
+
+function fromPaddle(read: PaddleMrzRead, line: number, index: number): Distribution | null {
+  const char = read.positions[line]?.[index];
+  if (!char) return null;
+  const p = Float64Array.from(char.probabilities);
+  const sum = p.reduce((a, b) => a + b, 0);
+  return sum > 0 ? p.map((x) => x / sum) : null;
+}
+
+/** Template distances as odds: at the glyph reader's own "clear" margin the first is e² times the second. */
+function fromGlyphs(read: GlyphRead, line: number, index: number): Distribution | null {
+  const reading = read.readings[line]?.[index];
+  if (!reading || !reading.ranked.length) return null;
+  const d0 = reading.ranked[0]!.distance;
+  const p = new Float64Array(MRZ_ALPHABET.length);
+  for (const { char, distance } of reading.ranked) {
+    const k = MRZ_ALPHABET.indexOf(char);
+    if (k >= 0) p[k] = Math.exp((-2 * (distance - d0)) / (0.5 * d0 + 0.5));
+  }
+  const sum = p.reduce((a, b) => a + b, 0);
+  return p.map((x) => x / sum);
+}
+
+/** Fuses what the given readers saw of one MRZ format into one reading. */
+export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs: GlyphRead | null): FusedRead {
+  const kinds = positionKinds(format);
+  let clear = 0;
+  let total = 0;
+  let complete = true;
+  const readings: RankedReadings = kinds.map((lineKinds, l) =>
+    lineKinds.map((kind, k) => {
+      total++;
+      const found = [paddle && fromPaddle(paddle, l, k), glyphs && fromGlyphs(glyphs, l, k)];
+      const sources = found.filter((d): d is Distribution => !!d);
+      const weights = found.flatMap((d, i) => (d ? [READER_WEIGHTS[i]!] : []));
+      if (!sources.length) {
+        complete = false;
+        return null;
+      }
+      const scores = [...MRZ_ALPHABET].map((char, c) => {
+        let score = ALLOWED[kind].includes(char) ? 0 : Math.log(OFF_GRAMMAR);
+        for (const [i, p] of sources.entries()) score += weights[i]! * Math.log(FLOOR + p[c]!);
+        return { char, score };
+      });
+      const top = Math.max(...scores.map((s) => s.score));
+      const norm = Math.log(scores.reduce((sum, s) => sum + Math.exp(s.score - top), 0)) + top;
+      const ranked = scores.map((s) => ({ char: s.char, distance: norm - s.score })).sort((a, b) => a.distance - b.distance);
+      if (clearlyFirst(ranked)) clear++;
+      return { ranked };
+    }),
+  );
+  const raw = readings.map((line) => line.map((r) => r?.ranked[0]!.char ?? '<').join(''));
+  const structured = applyStructure(format, readings, raw, { keepClearCodes: true });
+  const { lines, guessed } = resolveAmbiguities(format, readings, structured);
+  return {
+    format,
+    lines,
+    readings,
+    confidence: total ? Number((clear / total).toFixed(3)) : 0,
+    complete,
+    guessed,
+    sources: [paddle && 'paddle', glyphs && 'glyphs'].filter(Boolean).join('+'),
+  };
+}
+
+/**
+ * The reading to keep from what the readers saw: both fused when they agree on the format, and each
+ * alone; the one whose check digits agree most wins (then the more confident, then the fused one).
+ */
+export function bestReading(paddle: PaddleMrzRead | null, glyphs: GlyphRead | null): FusedRead | null {
+  const candidates: FusedRead[] = [];
+  if (paddle && glyphs && paddle.format === glyphs.format) candidates.push(fuse(paddle.format, paddle, glyphs));
+  if (paddle) candidates.push(fuse(paddle.format, paddle, null));
+  // The glyph reader has settled its own reading (calibrated on the document's prints): kept as it is.
+  if (glyphs) candidates.push({ ...glyphs, sources: 'glyphs' });
+  let best: { read: FusedRead; score: number } | null = null;
+  for (const read of candidates) {
+    const score = validCheckDigits(read.format, read.lines) * 10 + read.confidence + (read.complete ? 1 : 0) - (read.guessed ? 0.5 : 0);
+    if (!best || score > best.score) best = { read, score };
+  }
+  return best?.read ?? null;
+}

@@ -1,0 +1,157 @@
+import type { Image } from '@napi-rs/canvas';
+import { MRZ_LINE_LENGTHS, type MrzFormatName } from '../mrz-repair';
+import { readExactly, type PaddleOcr, type RecognisedChar, type RecognisedLine, type TextBox } from './paddle';
+
+/** The MRZ as PaddleOCR read it: per line and position, the character's probabilities (null: none read there). */
+export interface PaddleMrzRead {
+  format: MrzFormatName;
+  positions: Array<Array<RecognisedChar | null>>;
+  /** The raw text of each line, as recognised. */
+  text: string[];
+}
+
+/** Boxes on one text row (a line the detector split at a gap) merged into one. */
+function mergeRows(boxes: TextBox[]): TextBox[] {
+  const rows: TextBox[] = [];
+  for (const box of [...boxes].sort((a, b) => b.width - a.width)) {
+    const row = rows.find((r) => sameRow(r, box));
+    if (!row) {
+      rows.push({ ...box });
+      continue;
+    }
+    const cos = Math.cos(row.angle);
+    const sin = Math.sin(row.angle);
+    const along = (x: number, y: number) => (x - row.cx) * cos + (y - row.cy) * sin;
+    const centre = along(box.cx, box.cy);
+    const from = Math.min(-row.width / 2, centre - box.width / 2);
+    const to = Math.max(row.width / 2, centre + box.width / 2);
+    const mid = (from + to) / 2;
+    row.cx += mid * cos;
+    row.cy += mid * sin;
+    row.width = to - from;
+    row.height = Math.max(row.height, box.height);
+  }
+  return rows;
+}
+
+function sameRow(row: TextBox, box: TextBox): boolean {
+  // A short box's angle says little (a few characters): only long boxes must agree on it.
+  const long = box.width >= 6 * box.height;
+  if ((long && Math.abs(row.angle - box.angle) > 0.06) || box.height > 1.6 * row.height || row.height > 1.6 * box.height) return false;
+  const cos = Math.cos(row.angle);
+  const sin = Math.sin(row.angle);
+  const dx = box.cx - row.cx;
+  const dy = box.cy - row.cy;
+  const across = -dx * sin + dy * cos;
+  const along = Math.abs(dx * cos + dy * sin);
+  // On the row's axis, and not more than a few characters beyond its end.
+  return Math.abs(across) < 0.35 * row.height && along - (row.width + box.width) / 2 < 3 * row.height;
+}
+
+const looksLikeMrz = (line: RecognisedLine) => line.text.length >= 20 && (line.text.includes('<') || /^[A-Z0-9]{26,}$/.test(line.text));
+
+/**
+ * Finds the MRZ among the detected text rows: long rows are read from the bottom of the document
+ * up (along their own angle) until two or three adjacent rows read like MRZ lines of one format.
+ */
+export async function readMrzWithPaddle(ocr: PaddleOcr, image: Image, onProgress?: () => void): Promise<PaddleMrzRead | null> {
+  const boxes = await ocr.detect(image);
+  onProgress?.();
+  const rows = mergeRows(boxes.filter((b) => b.width >= 3 * b.height)).filter((r) => r.width >= 8 * r.height);
+  if (rows.length < 2) return null;
+  // The dominant angle orders the rows top to bottom even when the photo is turned.
+  const angle = rows.reduce((a, r) => (r.width > a.width ? r : a)).angle;
+  const across = (r: TextBox) => -r.cx * Math.sin(angle) + r.cy * Math.cos(angle);
+  rows.sort((a, b) => across(b) - across(a));
+  const read: Array<{ box: TextBox; line: RecognisedLine }> = [];
+  for (const box of rows.slice(0, 12)) {
+    const line = await ocr.recognise(image, box);
+    onProgress?.();
+    // Other text may sit between MRZ lines on specimens ("MACHINE READABLE ZONE"): it is skipped,
+    // but lines far apart are not one MRZ.
+    if (!looksLikeMrz(line)) continue;
+    const previous = read.at(-1);
+    if (previous && Math.abs(across(previous.box) - across(box)) > 4 * previous.box.height) {
+      if (read.length >= 2) break;
+      read.length = 0;
+    }
+    read.push({ box, line });
+    if (read.length === 3) break;
+  }
+  if (read.length < 2) return null;
+  read.reverse();
+  await span(ocr, image, read, onProgress);
+  const longest = Math.max(...read.map((r) => r.line.text.length));
+  const format: MrzFormatName = read.length === 3 && longest <= 34 ? 'TD1' : longest >= 40 ? 'TD3' : 'TD2';
+  const lines = format === 'TD1' ? read : read.slice(-2);
+  if (format !== 'TD1' && read.length === 3 && longest <= 34) return null;
+  return { format, positions: lines.map((r, i) => place(r.line, MRZ_LINE_LENGTHS[format][i]!)), text: lines.map((r) => r.line.text) };
+}
+
+/**
+ * The lines of an MRZ start and end at the same place. A line the detector found shorter than its
+ * neighbours (filler left out, a gap at a long filler run) is read again over their full extent.
+ */
+async function span(ocr: PaddleOcr, image: Image, read: Array<{ box: TextBox; line: RecognisedLine }>, onProgress?: () => void): Promise<void> {
+  const reference = read.reduce((a, r) => (r.box.width > a.box.width ? r : a)).box;
+  const cos = Math.cos(reference.angle);
+  const sin = Math.sin(reference.angle);
+  const along = (b: TextBox, end: number) => (b.cx - reference.cx) * cos + (b.cy - reference.cy) * sin + (end * b.width) / 2;
+  const from = Math.min(...read.map((r) => along(r.box, -1)));
+  const to = Math.max(...read.map((r) => along(r.box, 1)));
+  for (const entry of read) {
+    const { box } = entry;
+    const gained = along(box, -1) - from + (to - along(box, 1));
+    if (gained < 1.5 * box.height) continue;
+    const across = -(box.cx - reference.cx) * sin + (box.cy - reference.cy) * cos;
+    const mid = (from + to) / 2;
+    const wider: TextBox = { ...box, angle: reference.angle, width: to - from, cx: reference.cx + mid * cos - across * sin, cy: reference.cy + mid * sin + across * cos };
+    const line = await ocr.recognise(image, wider);
+    onProgress?.();
+    if (line.text.length > entry.line.text.length) Object.assign(entry, { box: wider, line });
+  }
+}
+
+/**
+ * Characters to MRZ positions. A line read at its exact length maps one to one; otherwise the MRZ's
+ * fixed pitch places each character by where along the line it was read (a dropped or doubled
+ * character then leaves a gap or is merged instead of shifting the rest of the line).
+ */
+export function place(line: RecognisedLine, length: number): Array<RecognisedChar | null> {
+  if (line.chars.length === length) return [...line.chars];
+  const exact = readExactly(line, length);
+  if (exact) return exact;
+  const positions: Array<RecognisedChar | null> = new Array(length).fill(null);
+  if (line.chars.length < 2) return positions;
+  // Which slots the first and last characters read stand in is not known: a line may be cut short
+  // or miss its first character. The pitch that puts every character nearest a slot wins.
+  const first = line.chars[0]!.at;
+  const spanned = line.chars.at(-1)!.at - first;
+  let best: { cost: number; start: number; pitch: number } | null = null;
+  for (let start = 0; start <= 1; start++) {
+    for (let missing = -1; missing <= 3; missing++) {
+      const slots = length - 1 - start - missing;
+      if (slots < line.chars.length - 1 || slots < 1) continue;
+      const pitch = spanned / slots;
+      let cost = 0;
+      const taken = new Set<number>();
+      for (const char of line.chars) {
+        const exact = (char.at - first) / pitch;
+        const k = Math.round(exact);
+        cost += (exact - k) ** 2 + (taken.has(k) ? 1 : 0);
+        taken.add(k);
+      }
+      cost += 0.05 * (Math.abs(missing) + start);
+      if (!best || cost < best.cost) best = { cost, start, pitch };
+    }
+  }
+  if (!best) return positions;
+  for (const char of line.chars) {
+    const k = Math.min(length - 1, Math.max(0, best.start + Math.round((char.at - first) / best.pitch)));
+    const held = positions[k];
+    if (!held || strength(char) > strength(held)) positions[k] = char;
+  }
+  return positions;
+}
+
+const strength = (c: RecognisedChar) => Math.max(...c.probabilities);
