@@ -608,6 +608,9 @@ export function resolveAmbiguities(format: MrzFormatName, readings: RankedReadin
   return swapped ? { lines: swapped, guessed: true } : { lines, guessed: false };
 }
 
+/** Digits printed like letters in OCR-B and common fonts. */
+const DIGIT_LOOK_ALIKE: Record<string, string> = { '0': 'O', '1': 'I', '5': 'S', '8': 'B', '2': 'Z' };
+
 /** The first character of the document code (ICAO 9303): passports and visas, cards. */
 const DOCUMENT_CODES: Record<MrzFormatName, string> = { TD3: 'PV', TD2: 'IACPV', TD1: 'IAC' };
 
@@ -628,6 +631,12 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
     if (isStateCode(chars[line]!.slice(start, start + 3).join(''))) continue;
     // Real documents print codes outside the list (BDR, D<<, old two-letter codes, digits): a
     // reader that is sure of every character is believed.
+    // (A digit that reads as a known code's letter is that letter: UT0 is UTO.)
+    const lettered = chars[line]!.slice(start, start + 3).map((c) => DIGIT_LOOK_ALIKE[c] ?? c);
+    if (isStateCode(lettered.join(''))) {
+      chars[line]!.splice(start, 3, ...lettered);
+      continue;
+    }
     if (keepClearCodes && [0, 1, 2].every((i) => clearlyFirst(readings[line]![start + i]?.ranked ?? []))) continue;
     const options = [0, 1, 2].map((i) => (readings[line]![start + i]?.ranked ?? []).filter((r) => /[A-Z<]/.test(r.char)).slice(0, 4));
     let best: { code: string; cost: number } | null = null;

@@ -218,6 +218,8 @@ export class MrzReader {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.idle.splice(0).map((worker) => worker.terminate()));
+    const paddle = this.paddle;
+    this.paddle = null;
+    await Promise.all([...this.idle.splice(0).map((worker) => worker.terminate()), paddle?.then((ocr) => ocr.release(), () => undefined)]);
   }
 }

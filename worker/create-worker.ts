@@ -49,6 +49,8 @@ export async function createWorker(deps: WorkerDeps): Promise<KycWorker> {
   const reader = new MrzReader(config.OCR_CONCURRENCY);
   // The glyph templates (about a second of rendering, spread over ticks) before the first document arrives.
   void prepareGlyphTemplates();
+  // PaddleOCR's models, once per worker process (a few hundred MiB; loading takes about a second).
+  void reader.prepare();
   const activities = createActivities(buildActivityDeps(deps, reader));
   const common = { connection: deps.connection, namespace: config.TEMPORAL_NAMESPACE };
   const main = await Worker.create({ ...common, taskQueue: config.TEMPORAL_TASK_QUEUE, activities, ...workflowSource });

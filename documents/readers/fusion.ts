@@ -1,5 +1,5 @@
 import { ALLOWED, applyStructure, clearlyFirst, MRZ_ALPHABET, resolveAmbiguities, type GlyphRead, type RankedReadings } from '../glyph-reader';
-import { positionKinds, validCheckDigits, type MrzFormatName } from '../mrz-repair';
+import { positionKinds, validCheckDigits, type CharClass, type MrzFormatName } from '../mrz-repair';
 import type { PaddleMrzRead } from './paddle-mrz';
 
 /**
@@ -24,8 +24,12 @@ export interface FusedRead {
 }
 
 const FLOOR = 0.01;
-/** A character the position class does not allow keeps this share of its probability. */
-const OFF_GRAMMAR = 0.03;
+/**
+ * A character the position class does not allow keeps this share of its probability: dates and
+ * check digits are digits on every document, while names and codes on real documents break the
+ * rules now and then (digits in a nationality field, old two-letter codes).
+ */
+const OFF_GRAMMAR: Record<CharClass, number> = { D: 1e-4, C: 1e-4, S: 0.01, A: 0.03, N: 1 };
 
 /**
  * How much each reader's odds count (PaddleOCR, glyph reader). The glyph reader's template distances
@@ -75,7 +79,7 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
         return null;
       }
       const scores = [...MRZ_ALPHABET].map((char, c) => {
-        let score = ALLOWED[kind].includes(char) ? 0 : Math.log(OFF_GRAMMAR);
+        let score = ALLOWED[kind].includes(char) ? 0 : Math.log(OFF_GRAMMAR[kind]);
         for (const [i, p] of sources.entries()) score += weights[i]! * Math.log(FLOOR + p[c]!);
         return { char, score };
       });

@@ -16,7 +16,8 @@ function mergeRows(boxes: TextBox[]): TextBox[] {
   for (const box of [...boxes].sort((a, b) => b.width - a.width)) {
     const row = rows.find((r) => sameRow(r, box));
     if (!row) {
-      rows.push({ ...box });
+      // Short pieces (a name cut at a filler gap) only ever join a row.
+      if (box.width >= 3 * box.height) rows.push({ ...box });
       continue;
     }
     const cos = Math.cos(row.angle);
@@ -57,7 +58,7 @@ const looksLikeMrz = (line: RecognisedLine) => line.text.length >= 20 && (line.t
 export async function readMrzWithPaddle(ocr: PaddleOcr, image: Image, onProgress?: () => void): Promise<PaddleMrzRead | null> {
   const boxes = await ocr.detect(image);
   onProgress?.();
-  const rows = mergeRows(boxes.filter((b) => b.width >= 3 * b.height)).filter((r) => r.width >= 8 * r.height);
+  const rows = mergeRows(boxes).filter((r) => r.width >= 8 * r.height);
   if (rows.length < 2) return null;
   // The dominant angle orders the rows top to bottom even when the photo is turned.
   const angle = rows.reduce((a, r) => (r.width > a.width ? r : a)).angle;
@@ -78,14 +79,60 @@ export async function readMrzWithPaddle(ocr: PaddleOcr, image: Image, onProgress
     read.push({ box, line });
     if (read.length === 3) break;
   }
+  if (read.length === 1) {
+    const sibling = await findSibling(ocr, image, read[0]!, onProgress);
+    if (sibling) read.push(sibling);
+  }
   if (read.length < 2) return null;
+  read.sort((a, b) => across(b.box) - across(a.box));
   read.reverse();
   await span(ocr, image, read, onProgress);
   const longest = Math.max(...read.map((r) => r.line.text.length));
   const format: MrzFormatName = read.length === 3 && longest <= 34 ? 'TD1' : longest >= 40 ? 'TD3' : 'TD2';
   const lines = format === 'TD1' ? read : read.slice(-2);
   if (format !== 'TD1' && read.length === 3 && longest <= 34) return null;
+  for (const [i, entry] of lines.entries()) await extend(ocr, image, entry, MRZ_LINE_LENGTHS[format][i]!, onProgress);
   return { format, positions: lines.map((r, i) => place(r.line, MRZ_LINE_LENGTHS[format][i]!)), text: lines.map((r) => r.line.text) };
+}
+
+/**
+ * One MRZ line found alone (the detector merged its neighbour with text nearby): the other line is
+ * where MRZ spacing puts it, above or below, as wide as this one.
+ */
+async function findSibling(ocr: PaddleOcr, image: Image, found: { box: TextBox; line: RecognisedLine }, onProgress?: () => void) {
+  const { box } = found;
+  const height = box.height;
+  let best: { box: TextBox; line: RecognisedLine } | null = null;
+  for (const direction of [-1, 1]) {
+    for (const step of [1.3, 1.6, 1.9, 2.2]) {
+      const offset = direction * step * height;
+      const candidate: TextBox = { ...box, height, cx: box.cx - offset * Math.sin(box.angle), cy: box.cy + offset * Math.cos(box.angle) };
+      if (candidate.cy < 0 || candidate.cy > image.height) continue;
+      const line = await ocr.recognise(image, candidate);
+      onProgress?.();
+      if (looksLikeMrz(line) && (!best || line.confidence * line.text.length > best.line.confidence * best.line.text.length)) best = { box: candidate, line };
+    }
+  }
+  return best;
+}
+
+/**
+ * A line read shorter than its format's length was cut by its box (the detector often leaves out
+ * trailing filler): the box is widened by the missing characters at the line's own pitch, mostly
+ * to the right, where the filler is, and read again.
+ */
+async function extend(ocr: PaddleOcr, image: Image, entry: { box: TextBox; line: RecognisedLine }, length: number, onProgress?: () => void): Promise<void> {
+  const { box, line } = entry;
+  const missing = length - line.chars.length;
+  if (missing < 2 || line.chars.length < 10) return;
+  const pitch = ((line.chars.at(-1)!.at - line.chars[0]!.at) * box.width) / (line.chars.length - 1);
+  const right = (missing + 1) * pitch;
+  const left = pitch;
+  const shift = (right - left) / 2;
+  const wider: TextBox = { ...box, width: box.width + left + right, cx: box.cx + shift * Math.cos(box.angle), cy: box.cy + shift * Math.sin(box.angle) };
+  const again = await ocr.recognise(image, wider);
+  onProgress?.();
+  if (Math.abs(again.chars.length - length) < Math.abs(missing)) Object.assign(entry, { box: wider, line: again });
 }
 
 /**
@@ -119,7 +166,8 @@ async function span(ocr: PaddleOcr, image: Image, read: Array<{ box: TextBox; li
  */
 export function place(line: RecognisedLine, length: number): Array<RecognisedChar | null> {
   if (line.chars.length === length) return [...line.chars];
-  const exact = readExactly(line, length);
+  // A character or two lost or doubled by the greedy reading; beyond that the line was cut.
+  const exact = Math.abs(line.chars.length - length) <= 2 ? readExactly(line, length) : null;
   if (exact) return exact;
   const positions: Array<RecognisedChar | null> = new Array(length).fill(null);
   if (line.chars.length < 2) return positions;

@@ -76,7 +76,7 @@ export class PaddleOcr {
   }
 
   /** Text boxes of the whole image, the image brought to at most `maxSide` pixels (multiples of 32). */
-  async detect(image: Image, maxSide = 1280): Promise<TextBox[]> {
+  async detect(image: Image, maxSide = 960): Promise<TextBox[]> {
     // Small scans are enlarged: the detector misses text only a few pixels high.
     const longest = Math.max(image.width, image.height);
     const scale = Math.min(maxSide / longest, Math.max(1, 960 / longest));
@@ -130,6 +130,10 @@ export class PaddleOcr {
     const input = toTensorData(rgba, width, height, [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]);
     const output = await this.run(this.recogniser, new this.ort.Tensor('float32', input, [1, 3, height, width]));
     return decodeMrz(output.data as Float32Array, output.dims[1]!, output.dims[2]!, this.toAlphabet);
+  }
+
+  async release(): Promise<void> {
+    await Promise.all([this.detector.release(), this.recogniser.release()]);
   }
 
   private async run(session: InferenceSession, input: Tensor): Promise<Tensor> {
