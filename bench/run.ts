@@ -207,6 +207,8 @@ async function main(): Promise<void> {
       ratioEndToEndToFloor: round(median(ratios), 3),
       ratioRounds: ratios.map((r) => round(r, 3)),
     },
+    /** The worker and the API share this process; the worker loads the OCR models at start. */
+    memory: { peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20) },
     api: {
       postVerifications: { rate: POST_RATE, p50: post.latency.p50, p99: post.latency.p99, non2xx: post.non2xx, errors: post.errors },
       getVerification: { rate: GET_RATE, p50: get.latency.p50, p99: get.latency.p99, non2xx: get.non2xx, errors: get.errors },
@@ -221,6 +223,7 @@ async function main(): Promise<void> {
     [`webhook p50/p95/p99 ms (at ${results.webhookLatencyMs.halfRate.ratePerSecond}/s)`]: `${results.webhookLatencyMs.halfRate.p50} / ${results.webhookLatencyMs.halfRate.p95} / ${results.webhookLatencyMs.halfRate.p99}`,
     [`POST /v1/verifications p50/p99 ms (${POST_RATE}/s)`]: `${post.latency.p50} / ${post.latency.p99}`,
     [`GET /v1/verifications/:id p50/p99 ms (${GET_RATE}/s)`]: `${get.latency.p50} / ${get.latency.p99}`,
+    'process RSS now / peak MiB (worker with OCR models + API)': `${results.memory.rssMiB} / ${results.memory.peakRssMiB}`,
   });
   const out = path.join(__dirname, 'results', `bench-${results.at.replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(out, JSON.stringify(results, null, 2) + '\n');

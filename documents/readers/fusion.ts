@@ -1,6 +1,6 @@
 import { ALLOWED, applyStructure, clearlyFirst, MRZ_ALPHABET, resolveAmbiguities, type GlyphRead, type RankedReadings } from '../glyph-reader';
 import { positionKinds, validCheckDigits, type CharClass, type MrzFormatName } from '../mrz-repair';
-import type { PaddleMrzRead } from './paddle-mrz';
+import { alignTo, type PaddleMrzRead } from './paddle-mrz';
 
 /**
  * Fusion of the MRZ readers per position. Each reader gives, per position, probabilities over the
@@ -110,7 +110,11 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
  */
 export function bestReading(paddle: PaddleMrzRead | null, glyphs: GlyphRead | null): FusedRead | null {
   const candidates: FusedRead[] = [];
-  if (paddle && glyphs && paddle.format === glyphs.format) candidates.push(fuse(paddle.format, paddle, glyphs));
+  if (paddle && glyphs && paddle.format === glyphs.format) {
+    // Where the glyph reader laid out every position, PaddleOCR's characters are aligned to its lines.
+    const aligned = glyphs.complete ? { ...paddle, positions: paddle.lines.map((line, l) => alignTo(line, glyphs.lines[l]!)) } : paddle;
+    candidates.push(fuse(paddle.format, aligned, glyphs));
+  }
   if (paddle) candidates.push(fuse(paddle.format, paddle, null));
   // The glyph reader has settled its own reading (calibrated on the document's prints): kept as it is.
   if (glyphs) candidates.push({ ...glyphs, sources: 'glyphs' });

@@ -8,6 +8,8 @@ export interface PaddleMrzRead {
   positions: Array<Array<RecognisedChar | null>>;
   /** The raw text of each line, as recognised. */
   text: string[];
+  /** Each line as recognised (greedy reading, before placing at positions). */
+  lines: RecognisedLine[];
 }
 
 /** Boxes on one text row (a line the detector split at a gap) merged into one. */
@@ -92,7 +94,7 @@ export async function readMrzWithPaddle(ocr: PaddleOcr, image: Image, onProgress
   const lines = format === 'TD1' ? read : read.slice(-2);
   if (format !== 'TD1' && read.length === 3 && longest <= 34) return null;
   for (const [i, entry] of lines.entries()) await extend(ocr, image, entry, MRZ_LINE_LENGTHS[format][i]!, onProgress);
-  return { format, positions: lines.map((r, i) => place(r.line, MRZ_LINE_LENGTHS[format][i]!)), text: lines.map((r) => r.line.text) };
+  return { format, positions: lines.map((r, i) => place(r.line, MRZ_LINE_LENGTHS[format][i]!)), text: lines.map((r) => r.line.text), lines: lines.map((r) => r.line) };
 }
 
 /**
@@ -203,3 +205,31 @@ export function place(line: RecognisedLine, length: number): Array<RecognisedCha
 }
 
 const strength = (c: RecognisedChar) => Math.max(...c.probabilities);
+
+/**
+ * Characters to the positions of another reader's line of the right length: an edit-distance
+ * alignment (substitutions preferred), so a character PaddleOCR dropped or added shifts nothing
+ * after it. Positions the other reader has and PaddleOCR does not stay empty.
+ */
+export function alignTo(line: RecognisedLine, reference: string): Array<RecognisedChar | null> {
+  const a = line.chars;
+  const n = a.length;
+  const m = reference.length;
+  const cost = Array.from({ length: n + 1 }, (_, i) => Float64Array.from({ length: m + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= n; i++) {
+    for (let j = 1; j <= m; j++) {
+      const substitution = cost[i - 1]![j - 1]! + (a[i - 1]!.char === reference[j - 1] ? 0 : 0.9);
+      cost[i]![j] = Math.min(substitution, cost[i - 1]![j]! + 1, cost[i]![j - 1]! + 1);
+    }
+  }
+  const positions: Array<RecognisedChar | null> = new Array(m).fill(null);
+  for (let i = n, j = m; i > 0 && j > 0; ) {
+    if (cost[i]![j] === cost[i - 1]![j - 1]! + (a[i - 1]!.char === reference[j - 1] ? 0 : 0.9)) {
+      positions[j - 1] = a[i - 1]!;
+      i--;
+      j--;
+    } else if (cost[i]![j] === cost[i - 1]![j]! + 1) i--;
+    else j--;
+  }
+  return positions;
+}

@@ -4,7 +4,7 @@ import { buildTd3 } from '../../documents/mrz';
 import { validCheckDigits } from '../../documents/mrz-repair';
 import { bestReading, fuse } from '../../documents/readers/fusion';
 import { PaddleOcr, readExactly, type RecognisedChar, type RecognisedLine } from '../../documents/readers/paddle';
-import { readMrzWithPaddle, type PaddleMrzRead } from '../../documents/readers/paddle-mrz';
+import { alignTo, readMrzWithPaddle, type PaddleMrzRead } from '../../documents/readers/paddle-mrz';
 import { renderDocument } from '../../documents/render';
 import { PERSON } from '../helpers/documents';
 
@@ -46,18 +46,15 @@ describe('readExactly: the most probable reading of a known length', () => {
 
 /** A reader's view of an MRZ: each position's character at probability p, the rest spread. */
 function paddleRead(lines: string[], confidence: (line: number, index: number) => number = () => 0.97): PaddleMrzRead {
-  return {
-    format: 'TD3',
-    text: lines,
-    positions: lines.map((line, l) =>
-      [...line].map((char, k): RecognisedChar => {
-        const p = confidence(l, k);
-        const probabilities = new Float32Array(GAP).fill((1 - p) / (GAP - 1));
-        probabilities[MRZ_ALPHABET.indexOf(char)] = p;
-        return { char, probabilities, at: k / line.length };
-      }),
-    ),
-  };
+  const positions = lines.map((line, l) =>
+    [...line].map((char, k): RecognisedChar => {
+      const p = confidence(l, k);
+      const probabilities = new Float32Array(GAP).fill((1 - p) / (GAP - 1));
+      probabilities[MRZ_ALPHABET.indexOf(char)] = p;
+      return { char, probabilities, at: k / line.length };
+    }),
+  );
+  return { format: 'TD3', text: lines, positions, lines: positions.map((chars, l) => ({ text: lines[l]!, chars, lattice: [], confidence: 0.97 })) };
 }
 
 describe('fusion of the MRZ readers', () => {
@@ -86,6 +83,12 @@ describe('fusion of the MRZ readers', () => {
     const withO = [genuine[0], genuine[1].slice(0, zero) + 'O' + genuine[1].slice(zero + 1)];
     const read = fuse('TD3', paddleRead(withO, () => 0.8), null);
     expect(read.lines).toEqual(genuine);
+  });
+
+  it('aligns a line PaddleOCR read with a character too many to the glyph reader\'s positions', () => {
+    const extra = paddleRead([genuine[0].slice(0, 5) + 'U' + genuine[0].slice(5, 43), genuine[1]]);
+    const aligned = alignTo(extra.lines[0]!, genuine[0]);
+    expect(aligned.map((c) => c?.char ?? '<').join('')).toBe(genuine[0]);
   });
 
   it('prefers the reading whose check digits agree when the readers disagree', () => {
