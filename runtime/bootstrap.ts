@@ -24,7 +24,8 @@ export function loadSecretBox(config: Config): SecretBox {
 export async function openMigratedDatabase(config: Config, logger: Logger): Promise<DatabaseHandle> {
   const handle = await openDatabase({
     ...config,
-    onConnectionLost: (error) => logger.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'database connection lost; reconnecting on next query'),
+    // The code only: PostgreSQL error fields (detail, where) may quote request data.
+    onConnectionLost: (error) => logger.warn({ code: (error as { code?: string }).code ?? 'connection_lost' }, 'database connection lost; reconnecting on next query'),
   });
   const applied = await migrateToLatest(handle.db);
   logger.info({ database: handle.kind, applied }, 'database ready');
