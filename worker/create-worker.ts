@@ -43,6 +43,16 @@ export interface KycWorker {
   shutdown(): void;
 }
 
+/**
+ * Within the process's shutdown deadline: running activities get most of it to finish, then are
+ * cancelled; the worker gives up on the rest (a local activity in its retry loop) a little later,
+ * leaving time to close connections before the process exits. Whatever was cut short is retried
+ * by Temporal on another worker.
+ */
+function shutdownTimes(deadlineMs: number): Pick<WorkerOptions, 'shutdownGraceTime' | 'shutdownForceTime'> {
+  return { shutdownGraceTime: Math.floor(deadlineMs * 0.6), shutdownForceTime: Math.floor(deadlineMs * 0.8) };
+}
+
 export async function createWorker(deps: WorkerDeps): Promise<KycWorker> {
   const { config } = deps;
   const workflowSource = deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: require.resolve('../workflows') };
@@ -50,7 +60,7 @@ export async function createWorker(deps: WorkerDeps): Promise<KycWorker> {
   // The glyph templates (about a second of rendering, spread over ticks) before the first document arrives.
   void prepareGlyphTemplates();
   const activities = createActivities(buildActivityDeps(deps, reader));
-  const common = { connection: deps.connection, namespace: config.TEMPORAL_NAMESPACE };
+  const common = { connection: deps.connection, namespace: config.TEMPORAL_NAMESPACE, ...shutdownTimes(config.SHUTDOWN_GRACE_MS) };
   const main = await Worker.create({ ...common, taskQueue: config.TEMPORAL_TASK_QUEUE, activities, ...workflowSource });
   // OCR is CPU-bound: its own queue and a few slots, so it never starves webhook delivery.
   const documents = await Worker.create({
