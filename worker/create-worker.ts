@@ -1,3 +1,4 @@
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Config } from '../config';
@@ -9,6 +10,7 @@ import { parseAllowList } from '../webhooks/ssrf';
 import { documentsTaskQueue } from '../domain/temporal';
 import { prepareGlyphTemplates } from '../documents/glyph-reader';
 import { MrzReader } from '../documents/ocr';
+import { startReconciler } from './reconciler';
 
 export interface WorkerDeps {
   config: Config;
@@ -37,7 +39,7 @@ export function buildActivityDeps(deps: Pick<WorkerDeps, 'config' | 'db' | 'secr
   };
 }
 
-/** The verification worker: workflows, stage and webhook activities, plus the documents worker. */
+/** The verification worker: workflows, stage and webhook activities, the documents worker and the orphan reconciler. */
 export interface KycWorker {
   run(): Promise<void>;
   shutdown(): void;
@@ -69,15 +71,20 @@ export async function createWorker(deps: WorkerDeps): Promise<KycWorker> {
     activities: { extractDocument: activities.extractDocument, checkAuthenticity: activities.checkAuthenticity },
     maxConcurrentActivityTaskExecutions: config.OCR_CONCURRENCY,
   });
+  let reconciler: ReturnType<typeof startReconciler> | undefined;
   return {
     async run() {
       try {
-        await Promise.all([main.run(), documents.run()]);
+        const running = Promise.all([main.run(), documents.run()]);
+        reconciler = startReconciler({ config, db: deps.db, logger: deps.logger.child({ component: 'reconciler' }), temporal: new Client({ connection: deps.connection, namespace: config.TEMPORAL_NAMESPACE }) });
+        await running;
       } finally {
+        await reconciler?.stop();
         await reader.close();
       }
     },
     shutdown() {
+      void reconciler?.stop();
       main.shutdown();
       documents.shutdown();
     },

@@ -3,13 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { Client as PgClient } from 'pg';
 import { loadConfig } from '../../config';
 import { createClient } from '../../db/repositories/clients';
-import { insertVerification } from '../../db/repositories/verifications';
 import { workflowIdFor } from '../../domain/temporal';
 import { newEncryptionKey, SecretBox } from '../../lib/crypto';
 import { connectTemporalClient } from '../../runtime/bootstrap';
 import { startVerificationWorkflow } from '../../temporal/verification-client';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { PROJECT_ROOT, TEST_DATABASE_URL, temporalAddress } from '../helpers/env';
+import { insertOrphan } from '../helpers/orphans';
 import { eventually } from '../helpers/wait';
 
 /** The worker process, as `npm run worker` runs it, stopped with SIGTERM while a stage keeps failing. */
@@ -42,31 +42,7 @@ describe('worker shutdown', () => {
     };
     const config = loadConfig(env);
     const { client } = await createClient(database.db, new SecretBox(env.ENCRYPTION_KEY), { name: 'Shutdown', skipManualReview: false });
-    const verification = await insertVerification(
-      database.db,
-      {
-        id: `ver_shutdown${randomBytes(4).toString('hex')}`,
-        client_id: client.id,
-        reference: null,
-        document_type: 'passport',
-        issuing_country: null,
-        status: 'submitted',
-        stage: 'submitted',
-        decision: null,
-        reasons: '[]',
-        callback_url: null,
-        metadata: '{}',
-        applicant: 'null',
-        extraction: 'null',
-        checks: '[]',
-        review: 'null',
-        idempotency_key: null,
-        request_hash: null,
-        workflow_id: 'unused',
-        updated_at: new Date(),
-      },
-      [],
-    );
+    const verification = await insertOrphan(database.db, client.id);
 
     // One process (tsx as a loader, not its CLI that relays signals to a child), as in production.
     const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
