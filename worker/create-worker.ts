@@ -71,12 +71,14 @@ export async function createWorker(deps: WorkerDeps): Promise<KycWorker> {
     activities: { extractDocument: activities.extractDocument, checkAuthenticity: activities.checkAuthenticity },
     maxConcurrentActivityTaskExecutions: config.OCR_CONCURRENCY,
   });
+  const temporal = new Client({ connection: deps.connection, namespace: config.TEMPORAL_NAMESPACE });
+  const reconcilerDeps = { config, db: deps.db, temporal, logger: deps.logger.child({ component: 'reconciler' }) };
   let reconciler: ReturnType<typeof startReconciler> | undefined;
   return {
     async run() {
       try {
         const running = Promise.all([main.run(), documents.run()]);
-        reconciler = startReconciler({ config, db: deps.db, logger: deps.logger.child({ component: 'reconciler' }), temporal: new Client({ connection: deps.connection, namespace: config.TEMPORAL_NAMESPACE }) });
+        reconciler = startReconciler(reconcilerDeps);
         await running;
       } finally {
         await reconciler?.stop();
