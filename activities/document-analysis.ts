@@ -4,6 +4,7 @@ import type { ActivityDeps } from './deps';
 import type { Db } from '../db';
 import { getVerification, listDocuments, updateVerification } from '../db/repositories/verifications';
 import type { Check } from '../domain/checks';
+import { PermanentFailure } from '../domain/failures';
 import { extractDocument } from '../documents/analyse';
 import { normaliseName, runChecks, type Applicant } from '../documents/checks';
 import type { Extraction } from '../documents/extraction';
@@ -38,7 +39,7 @@ async function seenForOtherPerson(db: Db, verificationId: string, clientId: stri
 export function documentActivities({ db, analysis }: ActivityDeps) {
   async function loadVerification(verificationId: string) {
     const verification = await getVerification(db, verificationId);
-    if (!verification) throw ApplicationFailure.nonRetryable(`Verification ${verificationId} does not exist`, 'VerificationNotFound');
+    if (!verification) throw ApplicationFailure.nonRetryable(`Verification ${verificationId} does not exist`, PermanentFailure.verificationNotFound);
     return verification;
   }
 
@@ -63,7 +64,7 @@ export function documentActivities({ db, analysis }: ActivityDeps) {
     async checkAuthenticity(verificationId: string): Promise<Check[]> {
       const verification = await loadVerification(verificationId);
       const extraction = verification.extraction as Extraction | null;
-      if (!extraction) throw ApplicationFailure.nonRetryable('No extraction to check', 'ExtractionMissing');
+      if (!extraction) throw ApplicationFailure.nonRetryable('No extraction to check', PermanentFailure.extractionMissing);
       const checks = runChecks(extraction, {
         applicant: verification.applicant as Applicant | null,
         now: new Date(),

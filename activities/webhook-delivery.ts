@@ -1,5 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
+import { PermanentFailure } from '../domain/failures';
 import { finishDelivery, getDeliveryContext, recordAttempt } from '../db/repositories/deliveries';
 import { sendWebhook } from '../webhooks/sender';
 import { signedHeaders } from '../webhooks/signing';
@@ -17,7 +18,7 @@ export function webhookActivities({ db, secrets, http, allowList, webhook, logge
      */
     async deliverWebhook(deliveryId: string): Promise<DeliveryOutcome> {
       const context = await getDeliveryContext(db, deliveryId);
-      if (!context) throw ApplicationFailure.nonRetryable(`Delivery ${deliveryId} does not exist`, 'DeliveryNotFound');
+      if (!context) throw ApplicationFailure.nonRetryable(`Delivery ${deliveryId} does not exist`, PermanentFailure.deliveryNotFound);
       const { delivery } = context;
       if (delivery.status === 'succeeded') return 'succeeded';
       if (context.endpointStatus === 'disabled' || context.endpointStatus === 'deleted') {

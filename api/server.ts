@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await temporal.connection.close();
     await database.close();
-  });
+  }, config.SHUTDOWN_GRACE_MS);
 }
 
 main().catch((error: unknown) => {

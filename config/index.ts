@@ -51,6 +51,9 @@ export const configSchema = z.object({
   OCR_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   MINIMUM_AGE: z.coerce.number().int().min(0).max(100).default(18),
   MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  SHUTDOWN_GRACE_MS: durationMs(30_000),
+  RECONCILER_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
+  RECONCILER_MIN_AGE_MS: durationMs(60_000),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -20,7 +20,7 @@ export interface DatabaseOptions {
   DATABASE_URL?: string | undefined;
   DATABASE_POOL_SIZE?: number;
   DATA_DIR: string;
-  /** Told when an idle pooled connection is lost (PostgreSQL restarted, a network cut). */
+  /** Told when a pooled connection is lost, idle or checked out (PostgreSQL restarted, a network cut). */
   onConnectionLost?: (error: Error) => void;
 }
 
@@ -28,9 +28,13 @@ export interface DatabaseOptions {
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.DATABASE_URL) {
     const pool = new pg.Pool({ connectionString: options.DATABASE_URL, max: options.DATABASE_POOL_SIZE ?? 10 });
-    // pg emits an idle client's failure on the pool; unheard, it would crash the process. The pool
-    // drops that client and the next query opens a new connection.
-    pool.on('error', (error) => options.onConnectionLost?.(error));
+    // A client's 'error' unheard crashes the process. pg-pool listens on idle clients only (and
+    // re-emits on the pool), so a connection lost while checked out — PostgreSQL stopping during a
+    // query or transaction — needs its own listener. The query in flight fails on its own; the pool
+    // drops the broken client on release and the next query opens a new connection.
+    pool.on('connect', (client) => client.on('error', (error) => options.onConnectionLost?.(error)));
+    // Reported above by the client's own listener already.
+    pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

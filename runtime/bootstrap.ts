@@ -24,7 +24,8 @@ export function loadSecretBox(config: Config): SecretBox {
 export async function openMigratedDatabase(config: Config, logger: Logger): Promise<DatabaseHandle> {
   const handle = await openDatabase({
     ...config,
-    onConnectionLost: (error) => logger.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'database connection lost; reconnecting on next query'),
+    // The code only: PostgreSQL error fields (detail, where) may quote request data.
+    onConnectionLost: (error) => logger.warn({ code: (error as { code?: string }).code ?? 'connection_lost' }, 'database connection lost; reconnecting on next query'),
   });
   const applied = await migrateToLatest(handle.db);
   logger.info({ database: handle.kind, applied }, 'database ready');
@@ -36,13 +37,21 @@ export async function connectTemporalClient(address: string, namespace: string):
   return new Client({ connection, namespace });
 }
 
-/** Runs `stop` once on SIGINT/SIGTERM, then exits. */
-export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
+/**
+ * Runs `stop` once on SIGINT/SIGTERM, then exits — by `deadlineMs` at the latest, whatever `stop`
+ * still waits for (a local activity retrying, a database connection that never answers): an
+ * orchestrator kills a process that overstays its grace period anyway, and less cleanly.
+ */
+export function onShutdown(logger: Logger, stop: () => Promise<void>, deadlineMs: number): void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal, deadlineMs }, 'shutting down');
+    setTimeout(() => {
+      logger.error({ deadlineMs }, 'shutdown deadline passed; exiting');
+      process.exit(1);
+    }, deadlineMs).unref();
     stop().then(
       () => process.exit(0),
       (error: unknown) => {

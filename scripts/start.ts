@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((error: unknown) => logger.warn({ err: error }, 'stop step failed'));
   };
-  onShutdown(logger, stopAll);
+  onShutdown(logger, stopAll, config.SHUTDOWN_GRACE_MS);
 
   try {
     let devServer: DevServer | undefined;

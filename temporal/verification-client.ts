@@ -1,5 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Config } from '../config';
+import type { Db } from '../db';
+import { getClient } from '../db/repositories/clients';
 import { SearchAttributes, workflowIdFor } from '../domain/temporal';
 import { resendWebhooksWorkflow, verificationWorkflow, type VerificationWorkflowInput } from '../workflows';
 import type { WebhookRetrySettings } from '../workflows/activity-options';
@@ -56,6 +58,16 @@ export async function startVerificationWorkflow(
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
+}
+
+/**
+ * Starts the workflow of a verification already stored, with its client's current settings: for
+ * the reconciler and for a cancel, when the API that stored it died before starting it. Idempotent.
+ */
+export async function startStoredVerificationWorkflow(client: Client, config: Config, db: Db, verification: StartableVerification): Promise<void> {
+  const owner = await getClient(db, verification.client_id);
+  if (!owner) throw new Error(`Client ${verification.client_id} of verification ${verification.id} does not exist`);
+  await startVerificationWorkflow(client, config, verification, owner);
 }
 
 export function temporalUiLink(config: Config, verificationId: string, uiBase: string | undefined): string | undefined {

@@ -1,3 +1,4 @@
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Config } from '../config';
@@ -9,6 +10,7 @@ import { parseAllowList } from '../webhooks/ssrf';
 import { documentsTaskQueue } from '../domain/temporal';
 import { prepareGlyphTemplates } from '../documents/glyph-reader';
 import { MrzReader } from '../documents/ocr';
+import { startReconciler } from './reconciler';
 
 export interface WorkerDeps {
   config: Config;
@@ -37,10 +39,20 @@ export function buildActivityDeps(deps: Pick<WorkerDeps, 'config' | 'db' | 'secr
   };
 }
 
-/** The verification worker: workflows, stage and webhook activities, plus the documents worker. */
+/** The verification worker: workflows, stage and webhook activities, the documents worker and the orphan reconciler. */
 export interface KycWorker {
   run(): Promise<void>;
   shutdown(): void;
+}
+
+/**
+ * Within the process's shutdown deadline: running activities get most of it to finish, then are
+ * cancelled; the worker gives up on the rest (a local activity in its retry loop) a little later,
+ * leaving time to close connections before the process exits. Whatever was cut short is retried
+ * by Temporal on another worker.
+ */
+function shutdownTimes(deadlineMs: number): Pick<WorkerOptions, 'shutdownGraceTime' | 'shutdownForceTime'> {
+  return { shutdownGraceTime: Math.floor(deadlineMs * 0.6), shutdownForceTime: Math.floor(deadlineMs * 0.8) };
 }
 
 export async function createWorker(deps: WorkerDeps): Promise<KycWorker> {
@@ -52,7 +64,7 @@ export async function createWorker(deps: WorkerDeps): Promise<KycWorker> {
   // PaddleOCR's models, once per worker process (a few hundred MiB; loading takes about a second).
   void reader.prepare();
   const activities = createActivities(buildActivityDeps(deps, reader));
-  const common = { connection: deps.connection, namespace: config.TEMPORAL_NAMESPACE };
+  const common = { connection: deps.connection, namespace: config.TEMPORAL_NAMESPACE, ...shutdownTimes(config.SHUTDOWN_GRACE_MS) };
   const main = await Worker.create({ ...common, taskQueue: config.TEMPORAL_TASK_QUEUE, activities, ...workflowSource });
   // OCR is CPU-bound: its own queue and a few slots, so it never starves webhook delivery.
   const documents = await Worker.create({
@@ -61,15 +73,22 @@ export async function createWorker(deps: WorkerDeps): Promise<KycWorker> {
     activities: { extractDocument: activities.extractDocument, checkAuthenticity: activities.checkAuthenticity },
     maxConcurrentActivityTaskExecutions: config.OCR_CONCURRENCY,
   });
+  const temporal = new Client({ connection: deps.connection, namespace: config.TEMPORAL_NAMESPACE });
+  const reconcilerDeps = { config, db: deps.db, temporal, logger: deps.logger.child({ component: 'reconciler' }) };
+  let reconciler: ReturnType<typeof startReconciler> | undefined;
   return {
     async run() {
       try {
-        await Promise.all([main.run(), documents.run()]);
+        const running = Promise.all([main.run(), documents.run()]);
+        reconciler = startReconciler(reconcilerDeps);
+        await running;
       } finally {
+        await reconciler?.stop();
         await reader.close();
       }
     },
     shutdown() {
+      void reconciler?.stop();
       main.shutdown();
       documents.shutdown();
     },

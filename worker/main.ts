@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     await running;
     await connection.close();
     await database.close();
-  });
+  }, config.SHUTDOWN_GRACE_MS);
   await running;
 }
 

@@ -1,4 +1,5 @@
-import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/workflow';
+import { PERMANENT_FAILURE_TYPES, PermanentFailure } from '../domain/failures';
 
 /** Webhook retry settings travel in the workflow input, so every run's policy is visible in its history. */
 export interface WebhookRetrySettings {
@@ -10,23 +11,44 @@ export interface WebhookRetrySettings {
   maximumAgeMs: number;
 }
 
+/**
+ * PostgreSQL or Temporal may be away for up to 10 minutes (a restart, a failover) without a
+ * verification failing: infrastructure errors are retried with no attempt limit, the backoff capped
+ * at 30 s, for longer than that — the margin covers the last backoff wait. Permanent failures (a
+ * missing verification, extraction or delivery) are never retried.
+ */
+const OUTAGE_BUDGET = '15 minutes';
+const infrastructureRetry: RetryPolicy = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '30 seconds',
+  nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
+};
+
 /** The named activity-option presets: the one place timeouts and retry policies are set. */
 export const activityPresets = {
   /**
-   * Stage transitions: one short database transaction, run as a local activity (in the worker, no
-   * extra round trips through the Temporal server; still recorded in the history by name).
+   * Stage transitions and delivery bookkeeping: one short database transaction, run as a local
+   * activity (in the worker, no extra round trips through the Temporal server; still recorded in the
+   * history by name). Backoffs stay under `localRetryThreshold` (1 minute), so retries run in the
+   * worker while the workflow task is kept alive, rather than as server timers.
    */
   stage: {
     startToCloseTimeout: '30 seconds',
-    scheduleToCloseTimeout: '10 minutes',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+    scheduleToCloseTimeout: OUTAGE_BUDGET,
+    retry: infrastructureRetry,
   },
-  /** Document extraction (OCR) and checks: CPU-bound, on the documents task queue, heartbeating. */
+  /**
+   * Document extraction (OCR) and checks: CPU-bound, on the documents task queue, heartbeating. The
+   * schedule-to-close also covers the wait for one of the few OCR slots behind a backlog, so it is
+   * the outage budget plus room for that queue.
+   */
   analysis: (taskQueue: string): ActivityOptions => ({
     taskQueue,
     startToCloseTimeout: '2 minutes',
     heartbeatTimeout: '30 seconds',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 3, nonRetryableErrorTypes: ['VerificationNotFound', 'ExtractionMissing'] },
+    scheduleToCloseTimeout: '1 hour',
+    retry: infrastructureRetry,
   }),
   webhookDelivery: (settings: WebhookRetrySettings): ActivityOptions => ({
     startToCloseTimeout: settings.timeoutMs + 10_000,
@@ -35,7 +57,7 @@ export const activityPresets = {
       initialInterval: settings.initialIntervalMs,
       backoffCoefficient: settings.backoffCoefficient,
       maximumInterval: settings.maximumIntervalMs,
-      nonRetryableErrorTypes: ['DeliveryNotFound'],
+      nonRetryableErrorTypes: [PermanentFailure.deliveryNotFound],
     },
   }),
 } satisfies Record<string, ActivityOptions | LocalActivityOptions | ((settings: WebhookRetrySettings) => ActivityOptions) | ((taskQueue: string) => ActivityOptions)>;

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Client as TemporalClient } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client as TemporalClient } from '@temporalio/client';
 import type { Config } from '../../config';
 import type { Db } from '../../db';
 import { listAttempts, listDeliveriesForEvents } from '../../db/repositories/deliveries';
@@ -11,7 +11,7 @@ import { workflowIdFor } from '../../domain/temporal';
 import { DocumentIntakeError, intakeDocuments } from '../../documents/intake';
 import { sha256Hex } from '../../lib/crypto';
 import { newId } from '../../lib/ids';
-import { startVerificationWorkflow, temporalUiLink } from '../../temporal/verification-client';
+import { startStoredVerificationWorkflow, startVerificationWorkflow, temporalUiLink } from '../../temporal/verification-client';
 import { requireRole, tenantScope, principal } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { multipartVerification } from '../multipart';
@@ -116,7 +116,16 @@ export function verificationsRouter({ config, db, temporal, temporalUiUrl }: Ver
     if (isTerminal(verification.status as Stage)) {
       throw new ApiError(409, 'verification_completed', `The verification is already ${verification.status} and cannot be cancelled`);
     }
-    await temporal.workflow.getHandle(workflowIdFor(verification.id)).cancel();
+    const workflow = temporal.workflow.getHandle(workflowIdFor(verification.id));
+    try {
+      await workflow.cancel();
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      // Stored but never started (the API stopped in between): started as the worker's reconciler
+      // would, the cancellation is then recorded and delivered like any other.
+      await startStoredVerificationWorkflow(temporal, config, db, verification);
+      await workflow.cancel();
+    }
     // The workflow records the cancellation within moments; answer with it when it has.
     let current = verification;
     for (let i = 0; i < 50 && !isTerminal(current.status as Stage); i++) {

@@ -85,6 +85,22 @@ export function listVerifications(db: Db, filter: VerificationFilter): Promise<V
   return query.orderBy('id', 'desc').limit(filter.limit + 1).execute();
 }
 
+/**
+ * Verifications stored before `before` whose workflow never ran: still `submitted` and without any
+ * event (a workflow's first step records `verification.submitted`). Oldest first.
+ */
+export function listUnstartedVerifications(db: Db, before: Date, limit: number): Promise<Array<Pick<Verification, 'id' | 'client_id' | 'reference'>>> {
+  return db
+    .selectFrom('verifications')
+    .select(['id', 'client_id', 'reference'])
+    .where('status', '=', 'submitted')
+    .where('created_at', '<', before)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('events').select('events.id').whereRef('events.verification_id', '=', 'verifications.id'))))
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+}
+
 /** The analysts' queue: verifications awaiting review, oldest first. */
 export function listAwaitingReview(db: Db, cursor: string | undefined, limit: number): Promise<Verification[]> {
   let query = db.selectFrom('verifications').selectAll().where('status', '=', 'awaiting_review');

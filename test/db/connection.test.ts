@@ -13,20 +13,66 @@ describe('a lost database connection', () => {
   });
   afterAll(() => database.drop());
 
-  it('is reported, and the next query reconnects', async () => {
+  async function terminateBackends(): Promise<void> {
+    const admin = new Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    const name = new URL(database.url).pathname.slice(1);
+    await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
+    await admin.end();
+  }
+
+  it('is reported when idle, and the next query reconnects', async () => {
     const lost: Error[] = [];
     const handle = await openDatabase({ DATABASE_URL: database.url, DATA_DIR: '/nonexistent', onConnectionLost: (error) => lost.push(error) });
     try {
       await sql`select 1`.execute(handle.db); // one idle connection in the pool
-      const admin = new Client({ connectionString: TEST_DATABASE_URL });
-      await admin.connect();
-      const name = new URL(database.url).pathname.slice(1);
-      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
-      await admin.end();
+      await terminateBackends();
       await eventually(async () => lost.length > 0, 5_000, 'the lost connection to be reported');
       expect((lost[0] as Error & { code?: string }).code).toBe('57P01');
       const { rows } = await sql<{ one: number }>`select 1 as one`.execute(handle.db);
       expect(rows).toEqual([{ one: 1 }]);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('is reported when checked out in an open transaction; the process lives on and the next query works', async () => {
+    const lost: Error[] = [];
+    const handle = await openDatabase({ DATABASE_URL: database.url, DATA_DIR: '/nonexistent', onConnectionLost: (error) => lost.push(error) });
+    try {
+      const transaction = handle.db.transaction().execute(async (trx) => {
+        await sql`select 1`.execute(trx);
+        // Between two statements of the transaction: no query in flight to take the error.
+        await terminateBackends();
+        await eventually(async () => lost.length > 0, 5_000, 'the lost connection to be reported');
+        await sql`select 2`.execute(trx);
+      });
+      await expect(transaction).rejects.toThrow();
+      expect((lost[0] as Error & { code?: string }).code).toBe('57P01');
+      const { rows } = await sql<{ one: number }>`select 1 as one`.execute(handle.db);
+      expect(rows).toEqual([{ one: 1 }]);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('is reported when lost during a running query, which fails while the next one works', async () => {
+    const lost: Error[] = [];
+    const handle = await openDatabase({ DATABASE_URL: database.url, DATA_DIR: '/nonexistent', onConnectionLost: (error) => lost.push(error) });
+    try {
+      const slow = sql`select pg_sleep(30)`.execute(handle.db);
+      await eventually(async () => {
+        const admin = new Client({ connectionString: TEST_DATABASE_URL });
+        await admin.connect();
+        const { rowCount } = await admin.query("select 1 from pg_stat_activity where query like 'select pg_sleep(30)%' and state = 'active'");
+        await admin.end();
+        return (rowCount ?? 0) > 0;
+      }, 5_000, 'the query to run');
+      await terminateBackends();
+      await expect(slow).rejects.toThrow();
+      const { rows } = await sql<{ one: number }>`select 1 as one`.execute(handle.db);
+      expect(rows).toEqual([{ one: 1 }]);
+      await eventually(async () => lost.length > 0, 5_000, 'the lost connection to be reported');
     } finally {
       await handle.close();
     }

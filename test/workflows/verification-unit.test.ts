@@ -4,6 +4,7 @@ import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { RecordStageInput } from '../../activities';
+import { PermanentFailure } from '../../domain/failures';
 import { verificationWorkflow, type VerificationWorkflowInput } from '../../workflows';
 import { temporalAddress, workflowBundlePath } from '../helpers/env';
 
@@ -65,7 +66,7 @@ describe('verificationWorkflow with stand-in activities', () => {
 
   it('records `failed` and delivers verification.failed when a stage fails for good, then fails the run', async () => {
     const { outcome, stages, delivered } = await run(async () => {
-      throw ApplicationFailure.nonRetryable('storage is gone', 'VerificationNotFound');
+      throw ApplicationFailure.nonRetryable('storage is gone', PermanentFailure.verificationNotFound);
     });
     expect(outcome).toBeInstanceOf(WorkflowFailedError);
     expect(stages.map((s) => [s.status, s.eventType])).toEqual([
@@ -86,5 +87,29 @@ describe('verificationWorkflow with stand-in activities', () => {
       'verification.completed',
     ]);
     expect(delivered).toEqual(stages.map((s) => `whd_${s.eventType}`));
+  });
+
+  it('rides out infrastructure errors in extraction (more than 3 in a row) and still decides', async () => {
+    let calls = 0;
+    const { outcome } = await run(async () => {
+      calls += 1;
+      // What a PostgreSQL outage looks like to an activity.
+      if (calls <= 4) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      return { readable: true, source: 'mrz_text', confidence: 1 };
+    });
+    expect(calls).toBe(5);
+    expect(outcome).toMatchObject({ status: 'completed', decision: 'accepted' });
+  });
+
+  it.each(Object.values(PermanentFailure))('fails at once, without a retry, on the permanent failure %s', async (type) => {
+    let calls = 0;
+    const { outcome, stages } = await run(async () => {
+      calls += 1;
+      // Thrown as retryable on purpose: the retry policy itself must refuse to retry this type.
+      throw ApplicationFailure.retryable('cannot be helped by retrying', type);
+    });
+    expect(calls).toBe(1);
+    expect(outcome).toBeInstanceOf(WorkflowFailedError);
+    expect(stages.at(-1)).toMatchObject({ status: 'failed', eventType: 'verification.failed' });
   });
 });
