@@ -14,6 +14,7 @@ import { eventsRouter } from './routes/events';
 import { reviewQueueRouter } from './routes/reviews';
 import { webhookEndpointsRouter } from './routes/webhook-endpoints';
 import { presenter, verificationsRouter } from './routes/verifications';
+import { refuseNonUtf8Body } from './validation';
 
 export interface AppDeps {
   config: Config;
@@ -32,7 +33,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', false);
   // Two base64 images plus the JSON around them.
   const jsonLimit = Math.ceil((deps.config.MAX_DOCUMENT_BYTES * 2 * 4) / 3) + 64 * 1024;
-  app.use(express.json({ limit: jsonLimit }));
+  app.use(express.json({ limit: jsonLimit, verify: refuseNonUtf8Body }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
