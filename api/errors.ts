@@ -60,7 +60,7 @@ export const routeNotFound: RequestHandler = (req, _res, next) => {
 const BODY_PARSER_ERRORS: Record<string, () => ApiError> = {
   'entity.parse.failed': () => new ApiError(400, 'invalid_json', 'The request body is not valid JSON'),
   'entity.too.large': () => new ApiError(413, 'payload_too_large', 'The request body is too large'),
-  'charset.unsupported': () => new ApiError(415, 'unsupported_charset', 'The request body must be UTF-8 (charset=utf-8 or none)'),
+  'charset.unsupported': () => new ApiError(415, 'unsupported_charset', 'The request body must be UTF-8 (charset=utf-8, or none)'),
   'encoding.unsupported': () => new ApiError(415, 'unsupported_content_encoding', 'Content-Encoding must be identity, gzip, deflate or br'),
   'request.aborted': () => new ApiError(400, 'invalid_body', 'The request body ended before it was complete'),
   'request.size.invalid': () => new ApiError(400, 'invalid_body', 'The request body does not match its Content-Length'),
