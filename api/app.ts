@@ -1,6 +1,5 @@
 import express, { type Express } from 'express';
 import type { Client as TemporalClient } from '@temporalio/client';
-import { sql } from 'kysely';
 import type { Config } from '../config';
 import type { Db } from '../db';
 import type { SecretBox } from '../lib/crypto';
@@ -10,10 +9,12 @@ import { authenticate } from './auth';
 import { metricsHandler } from './metrics';
 import { buildOpenApi } from './openapi';
 import { errorHandler, routeNotFound } from './errors';
+import { readinessHandler } from './health';
 import { eventsRouter } from './routes/events';
 import { reviewQueueRouter } from './routes/reviews';
 import { webhookEndpointsRouter } from './routes/webhook-endpoints';
 import { presenter, verificationsRouter } from './routes/verifications';
+import { refuseNonUtf8Body } from './validation';
 
 export interface AppDeps {
   config: Config;
@@ -23,6 +24,8 @@ export interface AppDeps {
   secrets: SecretBox;
   /** Base URL of the Temporal Web UI, for links in responses. */
   temporalUiUrl?: string | undefined;
+  /** How long /readyz may take (default READINESS_BUDGET_MS). */
+  readinessBudgetMs?: number;
 }
 
 /** Builds the HTTP app; never listens (see api/server.ts and scripts/start.ts). */
@@ -32,26 +35,12 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', false);
   // Two base64 images plus the JSON around them.
   const jsonLimit = Math.ceil((deps.config.MAX_DOCUMENT_BYTES * 2 * 4) / 3) + 64 * 1024;
-  app.use(express.json({ limit: jsonLimit }));
+  app.use(express.json({ limit: jsonLimit, verify: refuseNonUtf8Body }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
-    const checks = { database: false, temporal: false };
-    await Promise.all([
-      sql`select 1`.execute(deps.db).then(
-        () => (checks.database = true),
-        () => undefined,
-      ),
-      deps.temporal.connection.withDeadline(Date.now() + 2000, () => deps.temporal.workflowService.getSystemInfo({})).then(
-        () => (checks.temporal = true),
-        () => undefined,
-      ),
-    ]);
-    const ready = checks.database && checks.temporal;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
-  });
+  app.get('/readyz', readinessHandler(deps.db, deps.temporal, deps.readinessBudgetMs));
 
   const spec = buildOpenApi();
   app.get('/openapi.json', (_req, res) => {

@@ -1,27 +1,36 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import multer from 'multer';
 import type { Logger } from '../lib/logger';
 
-export type ErrorCode =
-  | 'invalid_json'
-  | 'validation_failed'
-  | 'invalid_base64'
-  | 'unsupported_document_type'
-  | 'unsupported_media_type'
-  | 'document_too_large'
-  | 'payload_too_large'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'not_found'
-  | 'route_not_found'
-  | 'idempotency_key_reused'
-  | 'verification_completed'
-  | 'not_awaiting_review'
-  | 'url_not_allowed'
-  | 'endpoint_disabled'
-  | 'no_delivery_target'
-  | 'invalid_idempotency_key'
-  | 'temporal_unavailable'
-  | 'internal_error';
+/** Every code the API answers with; the README and the OpenAPI spec list the same. */
+export const ERROR_CODES = [
+  'invalid_json',
+  'invalid_body',
+  'invalid_encoding',
+  'invalid_multipart',
+  'validation_failed',
+  'invalid_base64',
+  'unsupported_document_type',
+  'unsupported_media_type',
+  'unsupported_charset',
+  'unsupported_content_encoding',
+  'document_too_large',
+  'payload_too_large',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'route_not_found',
+  'idempotency_key_reused',
+  'verification_completed',
+  'not_awaiting_review',
+  'url_not_allowed',
+  'endpoint_disabled',
+  'no_delivery_target',
+  'invalid_idempotency_key',
+  'temporal_unavailable',
+  'internal_error',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface ErrorDetail {
   path: string;
@@ -47,19 +56,54 @@ export const routeNotFound: RequestHandler = (req, _res, next) => {
   next(new ApiError(404, 'route_not_found', `No route for ${req.method} ${req.path}`));
 };
 
-interface BodyParserError {
+/** body-parser's (and raw-body's) error `type`s; each a client's mistake with its own code. */
+const BODY_PARSER_ERRORS: Record<string, () => ApiError> = {
+  'entity.parse.failed': () => new ApiError(400, 'invalid_json', 'The request body is not valid JSON'),
+  'entity.too.large': () => new ApiError(413, 'payload_too_large', 'The request body is too large'),
+  'charset.unsupported': () => new ApiError(415, 'unsupported_charset', 'The request body must be UTF-8 (charset=utf-8, or none)'),
+  'encoding.unsupported': () => new ApiError(415, 'unsupported_content_encoding', 'Content-Encoding must be identity, gzip, deflate or br'),
+  'request.aborted': () => new ApiError(400, 'invalid_body', 'The request body ended before it was complete'),
+  'request.size.invalid': () => new ApiError(400, 'invalid_body', 'The request body does not match its Content-Length'),
+};
+
+interface HttpLikeError {
   type?: string;
   status?: number;
+  expose?: boolean;
+}
+
+/**
+ * The request could not be read: a body-parser error, or the router failing to percent-decode a
+ * path. Undefined for anything else (a server fault). Errors body-parser marks as ours
+ * (`stream.encoding.set`, `stream.not.readable`: status 500) stay server faults.
+ */
+export function requestError(error: unknown): ApiError | undefined {
+  if (error instanceof ApiError) return error;
+  const httpError = (error ?? {}) as HttpLikeError;
+  const known = httpError.type ? BODY_PARSER_ERRORS[httpError.type] : undefined;
+  if (known) return known();
+  if (error instanceof URIError && httpError.status === 400) return new ApiError(400, 'invalid_encoding', 'The request path is not percent-encoded UTF-8');
+  // Anything else body-parser raises as a client error: a body that does not inflate, a broken stream.
+  if (httpError.expose === true && typeof httpError.status === 'number' && httpError.status >= 400 && httpError.status < 500) {
+    return new ApiError(400, 'invalid_body', 'The request body could not be read (check Content-Encoding and Content-Length)');
+  }
+  return undefined;
+}
+
+/** A multipart upload that failed: multer's limits by code, anything busboy raised is a malformed body. */
+export function multipartError(error: unknown, maxFileBytes: number): ApiError {
+  if (error instanceof multer.MulterError) {
+    if (error.code === 'LIMIT_FILE_SIZE') return new ApiError(413, 'document_too_large', `${error.field} is larger than ${maxFileBytes} bytes`);
+    return new ApiError(400, 'validation_failed', `Multipart upload rejected: ${error.message}`, error.field ? [{ path: error.field, message: error.message }] : undefined);
+  }
+  // busboy: "Multipart: Boundary not found", "Unexpected end of form", "Malformed part header", a closed request.
+  return new ApiError(400, 'invalid_multipart', 'The multipart/form-data body is malformed or incomplete');
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    let apiError: ApiError;
-    const parserError = error as BodyParserError;
-    if (error instanceof ApiError) apiError = error;
-    else if (parserError.type === 'entity.parse.failed') apiError = new ApiError(400, 'invalid_json', 'The request body is not valid JSON');
-    else if (parserError.type === 'entity.too.large') apiError = new ApiError(413, 'payload_too_large', 'The request body is too large');
-    else {
+    let apiError = requestError(error);
+    if (!apiError) {
       // Internal details go to the log, never to the client.
       logger.error({ err: error, method: req.method, route: req.route?.path }, 'unhandled API error');
       apiError = new ApiError(500, 'internal_error', 'Internal server error');

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import multer from 'multer';
-import { ApiError } from './errors';
+import { ApiError, multipartError } from './errors';
 
 const FILE_FIELDS = ['front', 'back'] as const;
 const JSON_FIELDS = ['applicant', 'metadata'];
@@ -19,11 +19,7 @@ export function multipartVerification(maxBytes: number): RequestHandler {
   return (req, res, next) => {
     if (!req.is('multipart/form-data')) return next();
     upload(req, res, (error: unknown) => {
-      if (error instanceof multer.MulterError) {
-        if (error.code === 'LIMIT_FILE_SIZE') return next(new ApiError(413, 'document_too_large', `${error.field} is larger than ${maxBytes} bytes`));
-        return next(new ApiError(400, 'validation_failed', `Multipart upload rejected: ${error.message}`, error.field ? [{ path: error.field, message: error.message }] : undefined));
-      }
-      if (error) return next(error);
+      if (error) return next(multipartError(error, maxBytes));
       const files = (req.files ?? {}) as Record<string, Express.Multer.File[]>;
       const body: Record<string, unknown> = { ...(req.body as Record<string, unknown>) };
       for (const field of JSON_FIELDS) {

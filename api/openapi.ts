@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { listVerificationsQuery, createVerificationSchema } from './schemas/verifications';
 import { submitReviewSchema } from './schemas/reviews';
 import { createEndpointSchema, resendSchema, rotateSecretSchema, updateEndpointSchema } from './schemas/webhook-endpoints';
+import { ERROR_CODES } from './errors';
 import { paginationSchema } from './pagination';
 
 /** JSON Schema 2020-12 (what OpenAPI 3.1 uses) from the zod schemas that validate requests. */
@@ -17,8 +18,19 @@ function queryParameters(type: z.ZodObject) {
 
 const json = (ref: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } });
 const ok = (description: string, ref?: string) => ({ description, ...(ref && { content: json(ref) }) });
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid request: a field, path id or query parameter (validation_failed, naming it in details), or a body that cannot be read (invalid_json, invalid_encoding, invalid_body, invalid_multipart, …)',
+  401: 'No valid API key (unauthenticated)',
+  403: "The key's role may not do this (forbidden)",
+  404: 'Not found, or not yours (not_found)',
+  409: 'Conflicts with the current state',
+  413: 'The body or a document is too large (payload_too_large, document_too_large)',
+  415: 'A charset other than UTF-8, an unsupported Content-Encoding or document type (unsupported_charset, unsupported_content_encoding, unsupported_media_type)',
+};
 const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((status) => [String(status), { description: 'Error', content: json('Error') }]));
+  Object.fromEntries(statuses.map((status) => [String(status), { description: ERROR_DESCRIPTIONS[status] ?? 'Error', content: json('Error') }]));
+/** Every request with a JSON body can fail to be read: 400, 413, 415. */
+const BODY = [400, 413, 415];
 const body = (ref: string, required = true) => ({ required, content: json(ref) });
 const idParam = (name = 'id') => ({ name, in: 'path', required: true, schema: { type: 'string' } });
 
@@ -51,7 +63,7 @@ export function buildOpenApi(serverUrl = '/') {
               type: 'object',
               required: ['code', 'message'],
               properties: {
-                code: { type: 'string', examples: ['validation_failed'] },
+                code: { type: 'string', enum: [...ERROR_CODES] },
                 message: { type: 'string' },
                 details: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
               },
@@ -69,48 +81,48 @@ export function buildOpenApi(serverUrl = '/') {
           summary: 'Start a verification (JSON with base64 images or MRZ text, or multipart with files front/back)',
           parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }],
           requestBody: body('CreateVerification'),
-          responses: { '202': ok('Accepted; the workflow runs', 'Verification'), ...errors(400, 401, 403, 409, 413, 415) },
+          responses: { '202': ok('Accepted; the workflow runs', 'Verification'), ...errors(...BODY, 401, 403, 409) },
         },
         get: { summary: 'List verifications, newest first', parameters: queryParameters(listVerificationsQuery), responses: { '200': ok('A page', 'List'), ...errors(400, 401) } },
       },
-      '/v1/verifications/{id}': { get: { summary: 'A verification', parameters: [idParam()], responses: { '200': ok('The verification', 'Verification'), ...errors(401, 404) } } },
+      '/v1/verifications/{id}': { get: { summary: 'A verification', parameters: [idParam()], responses: { '200': ok('The verification', 'Verification'), ...errors(400, 401, 404) } } },
       '/v1/verifications/{id}/events': {
-        get: { summary: 'The event timeline with each delivery and its attempts', parameters: [idParam()], responses: { '200': ok('Events', 'List'), ...errors(401, 404) } },
+        get: { summary: 'The event timeline with each delivery and its attempts', parameters: [idParam()], responses: { '200': ok('Events', 'List'), ...errors(400, 401, 404) } },
       },
       '/v1/verifications/{id}/cancel': {
-        post: { summary: 'Cancel a verification', parameters: [idParam()], responses: { '202': ok('Cancelled', 'Verification'), ...errors(401, 404, 409) } },
+        post: { summary: 'Cancel a verification', parameters: [idParam()], responses: { '202': ok('Cancelled', 'Verification'), ...errors(...BODY, 401, 403, 404, 409) } },
       },
       '/v1/verifications/{id}/review': {
         post: {
           summary: "Record an analyst's outcome (analyst keys)",
           parameters: [idParam()],
           requestBody: body('SubmitReview'),
-          responses: { '200': ok('The decided verification', 'Verification'), ...errors(400, 401, 403, 404, 409) },
+          responses: { '200': ok('The decided verification', 'Verification'), ...errors(...BODY, 401, 403, 404, 409) },
         },
       },
-      '/v1/reviews': { get: { summary: 'The review queue, oldest first (analyst keys)', parameters: queryParameters(paginationSchema), responses: { '200': ok('A page', 'List'), ...errors(401, 403) } } },
+      '/v1/reviews': { get: { summary: 'The review queue, oldest first (analyst keys)', parameters: queryParameters(paginationSchema), responses: { '200': ok('A page', 'List'), ...errors(400, 401, 403) } } },
       '/v1/webhook-endpoints': {
-        post: { summary: 'Register an endpoint; the response shows its secret once', requestBody: body('CreateWebhookEndpoint'), responses: { '201': ok('Created', 'WebhookEndpoint'), ...errors(400, 401, 403) } },
-        get: { summary: 'List endpoints', parameters: queryParameters(paginationSchema), responses: { '200': ok('A page', 'List'), ...errors(401, 403) } },
+        post: { summary: 'Register an endpoint; the response shows its secret once', requestBody: body('CreateWebhookEndpoint'), responses: { '201': ok('Created', 'WebhookEndpoint'), ...errors(...BODY, 401, 403) } },
+        get: { summary: 'List endpoints', parameters: queryParameters(paginationSchema), responses: { '200': ok('A page', 'List'), ...errors(400, 401, 403) } },
       },
       '/v1/webhook-endpoints/{id}': {
-        get: { summary: 'An endpoint', parameters: [idParam()], responses: { '200': ok('The endpoint', 'WebhookEndpoint'), ...errors(401, 404) } },
-        patch: { summary: 'Update url, eventTypes, description, enabled', parameters: [idParam()], requestBody: body('UpdateWebhookEndpoint'), responses: { '200': ok('Updated', 'WebhookEndpoint'), ...errors(400, 401, 404) } },
-        delete: { summary: 'Delete an endpoint', parameters: [idParam()], responses: { '204': ok('Deleted'), ...errors(401, 404) } },
+        get: { summary: 'An endpoint', parameters: [idParam()], responses: { '200': ok('The endpoint', 'WebhookEndpoint'), ...errors(400, 401, 403, 404) } },
+        patch: { summary: 'Update url, eventTypes, description, enabled', parameters: [idParam()], requestBody: body('UpdateWebhookEndpoint'), responses: { '200': ok('Updated', 'WebhookEndpoint'), ...errors(...BODY, 401, 403, 404) } },
+        delete: { summary: 'Delete an endpoint', parameters: [idParam()], responses: { '204': ok('Deleted'), ...errors(400, 401, 403, 404) } },
       },
       '/v1/webhook-endpoints/{id}/rotate-secret': {
         post: {
           summary: 'New secret; the old one keeps signing during the grace period',
           parameters: [idParam()],
           requestBody: body('RotateSecret', false),
-          responses: { '200': ok('Rotated; shows the new secret', 'WebhookEndpoint'), ...errors(400, 401, 404) },
+          responses: { '200': ok('Rotated; shows the new secret', 'WebhookEndpoint'), ...errors(...BODY, 401, 403, 404) },
         },
       },
       '/v1/webhook-endpoints/{id}/deliveries': {
-        get: { summary: 'Deliveries and attempts, newest first', parameters: [idParam(), ...queryParameters(paginationSchema)], responses: { '200': ok('A page', 'List'), ...errors(401, 404) } },
+        get: { summary: 'Deliveries and attempts, newest first', parameters: [idParam(), ...queryParameters(paginationSchema)], responses: { '200': ok('A page', 'List'), ...errors(400, 401, 403, 404) } },
       },
       '/v1/events/{id}/resend': {
-        post: { summary: 'Deliver an event again, with the same webhook-id', parameters: [idParam()], requestBody: body('Resend', false), responses: { '202': ok('New deliveries', 'List'), ...errors(401, 404, 409) } },
+        post: { summary: 'Deliver an event again, with the same webhook-id', parameters: [idParam()], requestBody: body('Resend', false), responses: { '202': ok('New deliveries', 'List'), ...errors(...BODY, 401, 403, 404, 409) } },
       },
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': ok('Alive') } } },
       '/readyz': { get: { summary: 'Readiness: PostgreSQL and Temporal reachable', security: [], responses: { '200': ok('Ready'), '503': ok('Not ready') } } },

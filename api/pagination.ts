@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { text } from './schemas/text';
 import { parseBody } from './validation';
 
 export const paginationSchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   /** The `nextCursor` of the previous page. */
-  cursor: z.string().max(64).optional(),
+  cursor: text().max(64).optional(),
 });
 
 export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {

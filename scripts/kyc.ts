@@ -10,7 +10,7 @@ import { resendEvent } from '../services/resend';
 
 const USAGE = `kycflow admin CLI — npm run kyc -- <command> [options]
 
-  client:create --name NAME [--skip-review]   a client, its signing secret and a client API key
+  client:create --name NAME [--skip-review]   a client, its signing secret and a client API key (with its key id)
   clients:list
   key:create --role client|analyst|admin [--client CLIENT_ID] [--name NAME]
   analyst:create --name NAME                  an analyst API key
@@ -52,8 +52,8 @@ async function main(): Promise<void> {
       case 'client:create': {
         if (!values.name) throw new UsageError('--name is required');
         const { client, signingSecret } = await createClient(db, secrets, { name: values.name, skipManualReview: values['skip-review'] ?? false });
-        const { key } = await issueApiKey(db, { role: 'client', clientId: client.id, name: 'default' });
-        return out({ clientId: client.id, name: client.name, apiKey: key, signingSecret });
+        const { apiKey, key } = await issueApiKey(db, { role: 'client', clientId: client.id, name: 'default' });
+        return out({ clientId: client.id, name: client.name, keyId: apiKey.id, apiKey: key, signingSecret });
       }
       case 'clients:list':
         return out((await listClients(db)).map((c) => ({ id: c.id, name: c.name, skipManualReview: c.skip_manual_review, createdAt: c.created_at })));

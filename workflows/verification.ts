@@ -14,7 +14,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities, RecordStageInput } from '../activities';
 import type { Check } from '../domain/checks';
-import { assess, decideAfterReview, reviewInputProblem, type ReviewInput } from '../domain/decision';
+import { assess, decideAfterReview, reviewInputProblem, reviewRecord, type ReviewInput } from '../domain/decision';
 import type { Decision, EventType, Reason, Stage } from '../domain/lifecycle';
 import { documentsTaskQueue, SearchAttributes } from '../domain/temporal';
 import { activityPresets, type WebhookRetrySettings } from './activity-options';
@@ -30,7 +30,10 @@ export interface VerificationStatus {
 }
 
 export const getStatusQuery = defineQuery<VerificationStatus>('getStatus');
-/** An analyst's outcome; the validator refuses it unless the verification awaits review. */
+/**
+ * An analyst's outcome; the validator refuses it unless the verification awaits review and the input
+ * can be stored (domain/text.ts): an accepted review that cannot be recorded would wedge the case.
+ */
 export const submitReviewUpdate = defineUpdate<VerificationStatus, [ReviewInput]>('submitReview');
 /** The same outcome as a signal, for the Temporal CLI and Web UI (invalid input is ignored). */
 export const reviewDecisionSignal = defineSignal<[ReviewInput]>('reviewDecision');
@@ -61,7 +64,7 @@ export async function verificationWorkflow(input: VerificationWorkflowInput): Pr
   setHandler(
     submitReviewUpdate,
     async (outcome) => {
-      review ??= outcome;
+      review ??= reviewRecord(outcome);
       await condition(() => decided || state.status === 'cancelled' || state.status === 'failed');
       return state;
     },
@@ -74,7 +77,7 @@ export async function verificationWorkflow(input: VerificationWorkflowInput): Pr
     },
   );
   setHandler(reviewDecisionSignal, (outcome) => {
-    if (state.status === 'awaiting_review' && review === undefined && reviewInputProblem(outcome) === null) review = outcome;
+    if (state.status === 'awaiting_review' && review === undefined && reviewInputProblem(outcome) === null) review = reviewRecord(outcome);
   });
 
   /** Moves to a status; the stage's event (if any) and its webhooks are recorded in the same step. */

@@ -8,7 +8,7 @@ import { requireRole, tenantScope } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { resendSchema } from '../schemas/webhook-endpoints';
 import { serializeDelivery } from '../serializers';
-import { parseBody } from '../validation';
+import { parseBody, storableParam } from '../validation';
 
 export interface EventRouteDeps {
   config: Config;
@@ -19,6 +19,7 @@ export interface EventRouteDeps {
 /** POST /v1/events/:id/resend: delivers an event again, with the same `webhook-id`. */
 export function eventsRouter({ config, db, temporal }: EventRouteDeps): Router {
   const router = Router();
+  router.param('id', storableParam);
 
   router.post('/:id/resend', requireRole('client', 'admin'), async (req, res) => {
     const event = await getEvent(db, String(req.params.id), tenantScope(req));

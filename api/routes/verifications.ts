@@ -1,11 +1,12 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { WorkflowNotFoundError, type Client as TemporalClient } from '@temporalio/client';
 import type { Config } from '../../config';
-import type { Db } from '../../db';
+import type { Db, NewVerification, Verification } from '../../db';
+import { isUniqueViolation } from '../../db/errors';
 import { listAttempts, listDeliveriesForEvents } from '../../db/repositories/deliveries';
 import { getClient } from '../../db/repositories/clients';
 import { listEvents } from '../../db/repositories/events';
-import { findByIdempotencyKey, getVerification, insertVerification, listVerifications } from '../../db/repositories/verifications';
+import { findByIdempotencyKey, getVerification, IDEMPOTENCY_CONSTRAINT, insertVerification, listVerifications, type NewDocument } from '../../db/repositories/verifications';
 import { isTerminal, type Stage } from '../../domain/lifecycle';
 import { workflowIdFor } from '../../domain/temporal';
 import { DocumentIntakeError, intakeDocuments } from '../../documents/intake';
@@ -16,15 +17,58 @@ import { requireRole, tenantScope, principal } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { multipartVerification } from '../multipart';
 import { page, parseQuery } from '../pagination';
-import { createVerificationSchema, listVerificationsQuery } from '../schemas/verifications';
+import { createVerificationSchema, idempotencyKeySchema, listVerificationsQuery, type CreateVerificationRequest } from '../schemas/verifications';
 import { reviewHandler } from './reviews';
 import { serializeDelivery, serializeEvent, serializeVerification } from '../serializers';
-import { parseBody } from '../validation';
+import { parseBody, storableParam } from '../validation';
 import { assertAllowedWebhookUrl } from '../webhook-urls';
 import { parseAllowList } from '../../webhooks/ssrf';
 
 export function presenter(config: Config, temporalUiUrl: string | undefined) {
   return (v: Parameters<typeof serializeVerification>[0]) => serializeVerification(v, { temporalUi: temporalUiLink(config, v.id, temporalUiUrl) });
+}
+
+function intake(body: CreateVerificationRequest, maxBytes: number): NewDocument[] {
+  try {
+    return intakeDocuments(body, maxBytes);
+  } catch (error) {
+    if (!(error instanceof DocumentIntakeError)) throw error;
+    const status = error.code === 'document_too_large' ? 413 : error.code === 'unsupported_media_type' ? 415 : 400;
+    throw new ApiError(status, error.code, error.message, [{ path: error.path, message: error.message }]);
+  }
+}
+
+function newVerificationRow(id: string, clientId: string, body: CreateVerificationRequest, idempotency: { key: string; requestHash: string } | null): NewVerification {
+  return {
+    id,
+    client_id: clientId,
+    reference: body.reference ?? null,
+    document_type: body.documentType,
+    issuing_country: body.issuingCountry ?? null,
+    status: 'submitted',
+    stage: 'submitted',
+    decision: null,
+    reasons: '[]',
+    callback_url: body.callbackUrl ?? null,
+    metadata: JSON.stringify(body.metadata ?? {}),
+    applicant: JSON.stringify(body.applicant ?? null),
+    extraction: 'null',
+    checks: '[]',
+    review: 'null',
+    idempotency_key: idempotency?.key ?? null,
+    request_hash: idempotency?.requestHash ?? null,
+    workflow_id: workflowIdFor(id),
+    updated_at: new Date(),
+  };
+}
+
+function idempotencyKeyOf(req: Request): string | undefined {
+  const key = req.get('idempotency-key');
+  if (key === undefined) return undefined;
+  const parsed = idempotencyKeySchema.safeParse(key);
+  if (parsed.success) return parsed.data;
+  const details = parsed.error.issues.map((issue) => ({ path: 'Idempotency-Key', message: issue.message }));
+  throw new ApiError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 characters', details);
 }
 
 export interface VerificationRouteDeps {
@@ -38,67 +82,39 @@ export function verificationsRouter({ config, db, temporal, temporalUiUrl }: Ver
   const router = Router();
   const present = presenter(config, temporalUiUrl);
   const allowList = parseAllowList(config.WEBHOOK_ALLOW_PRIVATE_HOSTS);
+  router.param('id', storableParam);
 
   router.post('/', requireRole('client'), multipartVerification(config.MAX_DOCUMENT_BYTES), async (req, res) => {
     const clientId = principal(req).clientId!;
     const client = await getClient(db, clientId);
     if (!client) throw new ApiError(401, 'unauthenticated', 'The API key has no client');
-    const idempotencyKey = req.get('idempotency-key');
-    if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
-      throw new ApiError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 characters');
-    }
+    const idempotencyKey = idempotencyKeyOf(req);
     const body = parseBody(createVerificationSchema, req.body, { documentType: 'unsupported_document_type' });
     if (body.callbackUrl) await assertAllowedWebhookUrl(body.callbackUrl, allowList, 'callbackUrl');
     const requestHash = sha256Hex(JSON.stringify(req.body));
-
-    if (idempotencyKey) {
-      const existing = await findByIdempotencyKey(db, clientId, idempotencyKey);
-      if (existing) {
-        if (existing.request_hash !== requestHash) {
-          throw new ApiError(409, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body');
-        }
-        await startVerificationWorkflow(temporal, config, existing, client);
-        res.status(202).set('Idempotent-Replayed', 'true').json(present(existing));
-        return;
+    /** The answer to a request whose Idempotency-Key was seen: the same verification, or a conflict. */
+    const replay = async (existing: Verification) => {
+      if (existing.request_hash !== requestHash) {
+        throw new ApiError(409, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body');
       }
-    }
+      await startVerificationWorkflow(temporal, config, existing, client);
+      res.status(202).set('Idempotent-Replayed', 'true').json(present(existing));
+    };
 
-    let documents;
-    try {
-      documents = intakeDocuments(body, config.MAX_DOCUMENT_BYTES);
-    } catch (error) {
-      if (!(error instanceof DocumentIntakeError)) throw error;
-      throw new ApiError(error.code === 'document_too_large' ? 413 : error.code === 'unsupported_media_type' ? 415 : 400, error.code, error.message, [
-        { path: error.path, message: error.message },
-      ]);
-    }
+    const seen = idempotencyKey ? await findByIdempotencyKey(db, clientId, idempotencyKey) : undefined;
+    if (seen) return replay(seen);
 
+    const documents = intake(body, config.MAX_DOCUMENT_BYTES);
     const id = newId('verification');
-    const verification = await insertVerification(
-      db,
-      {
-        id,
-        client_id: clientId,
-        reference: body.reference ?? null,
-        document_type: body.documentType,
-        issuing_country: body.issuingCountry ?? null,
-        status: 'submitted',
-        stage: 'submitted',
-        decision: null,
-        reasons: '[]',
-        callback_url: body.callbackUrl ?? null,
-        metadata: JSON.stringify(body.metadata ?? {}),
-        applicant: JSON.stringify(body.applicant ?? null),
-        extraction: 'null',
-        checks: '[]',
-        review: 'null',
-        idempotency_key: idempotencyKey ?? null,
-        request_hash: idempotencyKey ? requestHash : null,
-        workflow_id: workflowIdFor(id),
-        updated_at: new Date(),
-      },
-      documents,
-    );
+    let verification: Verification;
+    try {
+      verification = await insertVerification(db, newVerificationRow(id, clientId, body, idempotencyKey ? { key: idempotencyKey, requestHash } : null), documents);
+    } catch (error) {
+      // A concurrent request with the same key won the insert; PostgreSQL made this one wait until
+      // that one committed, so its verification is there to replay.
+      if (!idempotencyKey || !isUniqueViolation(error, IDEMPOTENCY_CONSTRAINT)) throw error;
+      return replay((await findByIdempotencyKey(db, clientId, idempotencyKey))!);
+    }
     await startVerificationWorkflow(temporal, config, verification, client);
     res.status(202).location(`/v1/verifications/${id}`).json(present(verification));
   });

@@ -10,7 +10,7 @@ import { notFound } from '../errors';
 import { page, paginationSchema, parseQuery } from '../pagination';
 import { createEndpointSchema, rotateSecretSchema, updateEndpointSchema } from '../schemas/webhook-endpoints';
 import { serializeDelivery } from '../serializers';
-import { parseBody } from '../validation';
+import { parseBody, storableParam } from '../validation';
 import { assertAllowedWebhookUrl } from '../webhook-urls';
 
 export function serializeEndpoint(e: WebhookEndpoint) {
@@ -38,6 +38,7 @@ export interface EndpointRouteDeps {
 export function webhookEndpointsRouter({ config, db, secrets }: EndpointRouteDeps): Router {
   const router = Router();
   const allowList = parseAllowList(config.WEBHOOK_ALLOW_PRIVATE_HOSTS);
+  router.param('id', storableParam);
   router.use(requireRole('client'));
 
   router.post('/', async (req, res) => {

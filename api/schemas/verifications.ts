@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DECISIONS, STAGES } from '../../domain/lifecycle';
 import { paginationSchema } from '../pagination';
+import { httpUrl, text } from './text';
 
 export const DOCUMENT_TYPES = ['passport', 'id_card', 'residence_permit'] as const;
 
@@ -8,8 +9,8 @@ const base64Image = z.string().min(1, 'must not be empty');
 
 const applicant = z
   .object({
-    firstName: z.string().min(1).max(200).optional(),
-    lastName: z.string().min(1).max(200).optional(),
+    firstName: text().min(1).max(200).optional(),
+    lastName: text().min(1).max(200).optional(),
     dateOfBirth: z.iso.date().optional(),
     nationality: z
       .string()
@@ -25,13 +26,13 @@ export const createVerificationSchema = z
       .string()
       .regex(/^[A-Z]{1,3}$/, 'must be an ICAO country code')
       .optional(),
-    reference: z.string().min(1).max(128).optional(),
+    reference: text().min(1).max(128).optional(),
     images: z.union([z.array(base64Image).min(1).max(2), z.object({ front: base64Image, back: base64Image.optional() }).strict()]).optional(),
-    mrz: z.string().min(30).max(200).optional(),
+    mrz: text().min(30).max(200).optional(),
     applicant: applicant.optional(),
-    callbackUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+    callbackUrl: httpUrl().optional(),
     metadata: z
-      .record(z.string().max(64), z.string().max(500))
+      .record(text().max(64), text().max(500))
       .refine((value) => Object.keys(value).length <= 20, 'at most 20 keys')
       .optional(),
   })
@@ -43,5 +44,7 @@ export type CreateVerificationRequest = z.output<typeof createVerificationSchema
 export const listVerificationsQuery = paginationSchema.extend({
   status: z.enum(STAGES).optional(),
   decision: z.enum(DECISIONS).optional(),
-  reference: z.string().max(128).optional(),
+  reference: text().max(128).optional(),
 });
+
+export const idempotencyKeySchema = text().min(1).max(255);

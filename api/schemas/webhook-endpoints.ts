@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '../../domain/lifecycle';
+import { httpUrl, text } from './text';
 
-const url = z.url({ protocol: /^https?$/ }).max(2048);
+const url = httpUrl();
 /** Empty or omitted: every event type. */
 const eventTypes = z.array(z.enum(EVENT_TYPES)).max(EVENT_TYPES.length);
 
@@ -9,7 +10,7 @@ export const createEndpointSchema = z
   .object({
     url,
     eventTypes: eventTypes.default([]),
-    description: z.string().max(500).optional(),
+    description: text().max(500).optional(),
   })
   .strict();
 
@@ -17,7 +18,7 @@ export const updateEndpointSchema = z
   .object({
     url: url.optional(),
     eventTypes: eventTypes.optional(),
-    description: z.string().max(500).nullable().optional(),
+    description: text().max(500).nullable().optional(),
     enabled: z.boolean().optional(),
     status: z.enum(['enabled', 'disabled']).optional(),
   })
@@ -33,6 +34,6 @@ export const rotateSecretSchema = z
 export const resendSchema = z
   .object({
     /** Resend to this endpoint only; by default to every target the event was delivered to. */
-    endpointId: z.string().max(64).optional(),
+    endpointId: text().max(64).optional(),
   })
   .strict();

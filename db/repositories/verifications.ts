@@ -43,6 +43,9 @@ export function getVerification(db: Db, id: string, clientId: string | null = nu
   return query.executeTakeFirst();
 }
 
+/** The unique constraint on (client_id, idempotency_key) (see the initial migration). */
+export const IDEMPOTENCY_CONSTRAINT = 'verifications_idempotency';
+
 export function findByIdempotencyKey(db: Db, clientId: string, key: string): Promise<Verification | undefined> {
   return db
     .selectFrom('verifications')

@@ -1,4 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ERROR_CODES } from '../../api/errors';
 import { DOCUMENT_TYPES } from '../../api/schemas/verifications';
+import { PROJECT_ROOT } from '../helpers/env';
+import { rawRequest } from '../helpers/http';
 import { passportMrz } from '../helpers/documents';
 import { startReceiver } from '../helpers/receiver';
 import { startTestSystem, type TestSystem } from '../helpers/system';
@@ -29,6 +34,40 @@ describe('platform endpoints', () => {
     // Every $ref points at a defined component.
     const refs = JSON.stringify(spec).match(/#\/components\/schemas\/\w+/g) ?? [];
     for (const ref of new Set(refs)) expect(spec.components.schemas[ref.split('/').pop()!]).toBeDefined();
+  });
+
+  it.each<[string, string, string, 'client' | 'analyst', Record<string, string>?, string?]>([
+    ['get', '/v1/verifications', '/v1/verifications?limit=101', 'client'],
+    ['get', '/v1/reviews', '/v1/reviews?limit=101', 'analyst'],
+    ['get', '/v1/webhook-endpoints', '/v1/webhook-endpoints?limit=101', 'client'],
+    ['get', '/v1/verifications/{id}', '/v1/verifications/ver_%00', 'client'],
+    ['get', '/v1/verifications/{id}/events', '/v1/verifications/ver_%FF/events', 'client'],
+    ['post', '/v1/verifications/{id}/cancel', '/v1/verifications/ver_%00/cancel', 'client'],
+    ['post', '/v1/verifications/{id}/cancel', '/v1/verifications/ver_x/cancel', 'analyst'],
+    ['post', '/v1/verifications/{id}/review', '/v1/verifications/ver_x/review', 'analyst', { 'content-type': 'application/json; charset=latin1' }, '{}'],
+    ['get', '/v1/webhook-endpoints/{id}', '/v1/webhook-endpoints/whe_x', 'analyst'],
+    ['delete', '/v1/webhook-endpoints/{id}', '/v1/webhook-endpoints/whe_%00', 'client'],
+    ['patch', '/v1/webhook-endpoints/{id}', '/v1/webhook-endpoints/whe_x', 'client', { 'content-type': 'application/json', 'content-encoding': 'foo' }, '{}'],
+    ['post', '/v1/webhook-endpoints', '/v1/webhook-endpoints', 'client', { 'content-type': 'application/json', 'content-encoding': 'gzip' }, 'not gzip'],
+    ['post', '/v1/webhook-endpoints/{id}/rotate-secret', '/v1/webhook-endpoints/whe_%00/rotate-secret', 'client'],
+    ['get', '/v1/webhook-endpoints/{id}/deliveries', '/v1/webhook-endpoints/whe_%00/deliveries', 'client'],
+    ['post', '/v1/events/{id}/resend', '/v1/events/evt_%00/resend', 'client'],
+    ['post', '/v1/events/{id}/resend', '/v1/events/evt_x/resend', 'analyst'],
+  ])('the spec documents the 4xx that %s %s answers (%s as %s)', async (method, specPath, requestPath, role, headers = {}, body = undefined) => {
+    const key = role === 'client' ? (await system.createTenant()).apiKey : await system.createAnalyst();
+    const response = await rawRequest(system.baseUrl + requestPath, { method: method.toUpperCase(), headers: { authorization: `Bearer ${key}`, ...headers }, body });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    const spec = (await (await fetch(`${system.baseUrl}/openapi.json`)).json()) as any;
+    expect(Object.keys(spec.paths[specPath][method].responses)).toContain(String(response.status));
+    expect(spec.components.schemas.Error.properties.error.properties.code.enum).toContain(response.body.error.code);
+  });
+
+  it('lists every error code in the spec and the README', async () => {
+    const spec = (await (await fetch(`${system.baseUrl}/openapi.json`)).json()) as any;
+    expect(spec.components.schemas.Error.properties.error.properties.code.enum).toEqual([...ERROR_CODES]);
+    const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+    for (const code of ERROR_CODES) expect(readme).toContain(`\`${code}\``);
   });
 
   it('serves interactive docs at /docs', async () => {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { DestinationStream } from 'pino';
 import { randomBytes } from 'node:crypto';
 import type { Client as TemporalClient } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
@@ -43,8 +44,9 @@ let runtimeInstalled = false;
 /**
  * The real system for an integration test: a fresh PostgreSQL database, a worker on its own task
  * queue of the shared Temporal dev server, and the API on a free port. Retry timings are shortened.
+ * `options.logs` receives the JSON log lines of the API and the worker (with LOG_LEVEL set).
  */
-export async function startTestSystem(overrides: Record<string, string> = {}): Promise<TestSystem> {
+export async function startTestSystem(overrides: Record<string, string> = {}, options: { logs?: DestinationStream } = {}): Promise<TestSystem> {
   const database = await createTestDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -61,7 +63,7 @@ export async function startTestSystem(overrides: Record<string, string> = {}): P
     WEBHOOK_ALLOW_PRIVATE_HOSTS: '127.0.0.1,::1',
     ...overrides,
   });
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, 'kycflow', false, options.logs);
   if (!runtimeInstalled) {
     installTemporalRuntime(logger, 'error');
     runtimeInstalled = true;

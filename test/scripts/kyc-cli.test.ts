@@ -34,7 +34,12 @@ describe('npm run kyc (admin CLI)', () => {
 
   it('creates clients, analysts and keys that work against the API, lists verifications and resends events', async () => {
     const client = await kyc('client:create', '--name', 'Acme Neobank');
-    expect(client).toMatchObject({ clientId: expect.stringMatching(/^cli_/), apiKey: expect.stringMatching(/^kyc_client_/), signingSecret: expect.stringMatching(/^whsec_/) });
+    expect(client).toMatchObject({
+      clientId: expect.stringMatching(/^cli_/),
+      keyId: expect.stringMatching(/^key_/),
+      apiKey: expect.stringMatching(/^kyc_client_/),
+      signingSecret: expect.stringMatching(/^whsec_/),
+    });
     const analyst = await kyc('analyst:create', '--name', 'Dana');
     expect(analyst.role).toBe('analyst');
 
@@ -61,6 +66,9 @@ describe('npm run kyc (admin CLI)', () => {
     expect((await system.api(extra.apiKey, 'GET', '/v1/verifications')).status).toBe(200);
     expect(await kyc('key:revoke', extra.keyId)).toEqual({ revoked: true });
     expect((await system.api(extra.apiKey, 'GET', '/v1/verifications')).status).toBe(401);
+    // The key client:create printed can be revoked by its id too.
+    expect(await kyc('key:revoke', client.keyId)).toEqual({ revoked: true });
+    expect((await system.api(client.apiKey, 'GET', '/v1/verifications')).status).toBe(401);
   });
 
   it('explains its usage on a bad command', async () => {
