@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { Db } from '../db';
-import type { MrzReader } from '../documents/ocr';
+import type { MrzReader } from '../documents/readers/mrz-reader';
 import type { SecretBox } from '../lib/crypto';
 import type { Logger } from '../lib/logger';
 import type { AllowList } from '../webhooks/ssrf';

@@ -7,7 +7,7 @@ import type { Check } from '../domain/checks';
 import { PermanentFailure } from '../domain/failures';
 import { extractDocument } from '../documents/analyse';
 import { normaliseName, runChecks, type Applicant } from '../documents/checks';
-import type { Extraction } from '../documents/extraction';
+import type { Extraction } from '../documents/mrz/extraction';
 
 export interface ExtractionSummary {
   readable: boolean;

@@ -1,7 +1,7 @@
 import { editingSoftware } from './image-metadata';
-import { extractFromMrz, UnreadableDocumentError, type Extraction } from './extraction';
-import { checkDigitCount, formatOf, validCheckDigits } from './mrz-repair';
-import type { MrzReader } from './ocr';
+import { extractFromMrz, UnreadableDocumentError, type Extraction } from './mrz/extraction';
+import { checkDigitCount, formatOf, validCheckDigits } from './mrz/layout';
+import type { MrzReader } from './readers/mrz-reader';
 
 export interface DocumentInput {
   images: Buffer[];
@@ -24,44 +24,40 @@ export async function extractDocument(reader: MrzReader, input: DocumentInput, o
       if (!(error instanceof UnreadableDocumentError)) throw error;
     }
   }
-  // The MRZ may be on any image (an ID card's is on the back). The fast glyph reader looks at every
-  // image first; Tesseract only runs when none of them gave a settled read. The read with the most
-  // agreeing check digits wins; one whose check digits all agree ends the search.
+  // The MRZ may be on any image (an ID card's is on the back): each is read in turn; the read with
+  // the most agreeing check digits wins, and one whose check digits all agree ends the search.
   let best: { extraction: Extraction; agreeing: number; settled: boolean } | null = null;
-  for (const tesseract of [false, true]) {
-    for (const bytes of input.images) {
-      let result;
-      try {
-        result = await reader.read(bytes, onProgress, { tesseract });
-      } catch {
-        // A file that only looks like an image (right magic bytes, corrupt data) cannot be read.
-        continue;
-      }
-      const format = result.lines ? formatOf(result.lines) : null;
-      if (!result.lines || !format) continue;
-      let extraction: Extraction;
-      try {
-        extraction = extractFromMrz(result.lines.join('\n'), 'ocr', now);
-      } catch (error) {
-        if (!(error instanceof UnreadableDocumentError)) throw error;
-        continue;
-      }
-      const agreeing = validCheckDigits(format, result.lines);
-      if (!best || agreeing > best.agreeing || (agreeing === best.agreeing && result.settled && !best.settled)) {
-        best = {
-          agreeing,
-          settled: result.settled,
-          extraction: {
-            ...extraction,
-            confidence: Number((extraction.confidence * Math.max(0.5, result.confidence)).toFixed(3)),
-            checkDigitsGuessed: result.guessed,
-            image: { ...result.quality, editingSoftware: edited },
-          },
-        };
-      }
-      if (agreeing === checkDigitCount(format)) return best.extraction;
+  for (const bytes of input.images) {
+    let result;
+    try {
+      result = await reader.read(bytes, onProgress);
+    } catch {
+      // A file that only looks like an image (right magic bytes, corrupt data) cannot be read.
+      continue;
     }
-    if (best?.settled) break;
+    const format = result.lines ? formatOf(result.lines) : null;
+    if (!result.lines || !format) continue;
+    let extraction: Extraction;
+    try {
+      extraction = extractFromMrz(result.lines.join('\n'), 'ocr', now);
+    } catch (error) {
+      if (!(error instanceof UnreadableDocumentError)) throw error;
+      continue;
+    }
+    const agreeing = validCheckDigits(format, result.lines);
+    if (!best || agreeing > best.agreeing || (agreeing === best.agreeing && result.settled && !best.settled)) {
+      best = {
+        agreeing,
+        settled: result.settled,
+        extraction: {
+          ...extraction,
+          confidence: Number((extraction.confidence * Math.max(0.5, result.confidence)).toFixed(3)),
+          checkDigitsGuessed: result.guessed,
+          image: { ...result.quality, editingSoftware: edited },
+        },
+      };
+    }
+    if (agreeing === checkDigitCount(format)) return best.extraction;
   }
   return best?.extraction ?? null;
 }

@@ -1,5 +1,5 @@
 import type { Check, CheckCode } from '../domain/checks';
-import type { Extraction } from './extraction';
+import type { Extraction } from './mrz/extraction';
 
 export interface Applicant {
   firstName?: string | undefined;

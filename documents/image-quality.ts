@@ -1,5 +1,5 @@
 import type { Image } from '@napi-rs/canvas';
-import { greyCrop } from './raster';
+import { greyCrop } from './readers/raster';
 
 export interface ImageQuality {
   width: number;

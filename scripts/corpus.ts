@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateDocument, pickVariant } from '../documents/corpus';
+import { generateDocument, pickVariant } from '../corpus/generate';
 import { seededRandom } from '../lib/random';
 
 /**

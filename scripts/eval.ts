@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ManifestDocument } from '../documents/corpus';
-import { evaluateDocument, summarise, type DocumentResult } from '../documents/evaluate';
-import { MrzReader } from '../documents/ocr';
+import type { ManifestDocument } from '../corpus/generate';
+import { evaluateDocument, summarise, type DocumentResult } from '../corpus/evaluate';
+import { MrzReader } from '../documents/readers/mrz-reader';
 
 /**
  * `npm run eval -- --corpus DIR [--json OUT]`: extraction and checks on every document of a corpus

@@ -8,8 +8,8 @@ import type { Logger } from '../lib/logger';
 import { createWebhookDispatcher } from '../webhooks/sender';
 import { parseAllowList } from '../webhooks/ssrf';
 import { documentsTaskQueue } from '../domain/temporal';
-import { prepareGlyphTemplates } from '../documents/glyph-reader';
-import { MrzReader } from '../documents/ocr';
+import { prepareGlyphTemplates } from '../documents/readers/glyph-reader';
+import { MrzReader } from '../documents/readers/mrz-reader';
 import { startReconciler } from './reconciler';
 
 export interface WorkerDeps {

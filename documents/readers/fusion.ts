@@ -1,5 +1,5 @@
-import { ALLOWED, applyStructure, clearlyFirst, MRZ_ALPHABET, resolveAmbiguities, type GlyphRead, type RankedReadings } from '../glyph-reader';
-import { positionKinds, validCheckDigits, type CharClass, type MrzFormatName } from '../mrz-repair';
+import { applyStructure, clearlyFirst, resolveAmbiguities, type GlyphRead, type RankedReadings } from './glyph-reader';
+import { ALLOWED, MRZ_ALPHABET, positionKinds, validCheckDigits, type CharClass, type MrzFormatName } from '../mrz/layout';
 import { alignTo, type PaddleMrzRead } from './paddle-mrz';
 
 /**
@@ -37,6 +37,9 @@ const OFF_GRAMMAR: Record<CharClass, number> = { D: 1e-4, C: 1e-4, S: 0.01, A: 0
  * PaddleOCR's probabilities were learnt on real images.
  */
 const READER_WEIGHTS = [1, 0.5];
+
+/** The glyph reader's share of clear positions above which its layout guides the alignment. */
+const ALIGNMENT_CONFIDENCE = 0.9;
 
 type Distribution = Float64Array;
 
@@ -111,8 +114,10 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
 export function bestReading(paddle: PaddleMrzRead | null, glyphs: GlyphRead | null): FusedRead | null {
   const candidates: FusedRead[] = [];
   if (paddle && glyphs && paddle.format === glyphs.format) {
-    // Where the glyph reader laid out every position, PaddleOCR's characters are aligned to its lines.
-    const aligned = glyphs.complete ? { ...paddle, positions: paddle.lines.map((line, l) => alignTo(line, glyphs.lines[l]!)) } : paddle;
+    // Where the glyph reader laid out every position and read most of them clearly, its positions
+    // are the reference PaddleOCR's characters are aligned to (a doubtful glyph read is a poor guide).
+    const trusted = glyphs.complete && glyphs.confidence >= ALIGNMENT_CONFIDENCE;
+    const aligned = trusted ? { ...paddle, positions: paddle.lines.map((line, l) => alignTo(line, glyphs.lines[l]!)) } : paddle;
     candidates.push(fuse(paddle.format, aligned, glyphs));
   }
   if (paddle) candidates.push(fuse(paddle.format, paddle, null));

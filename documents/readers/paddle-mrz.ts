@@ -1,5 +1,5 @@
 import type { Image } from '@napi-rs/canvas';
-import { MRZ_LINE_LENGTHS, type MrzFormatName } from '../mrz-repair';
+import { MRZ_LINE_LENGTHS, type MrzFormatName } from '../mrz/layout';
 import { readExactly, type PaddleOcr, type RecognisedChar, type RecognisedLine, type TextBox } from './paddle';
 
 /** The MRZ as PaddleOCR read it: per line and position, the character's probabilities (null: none read there). */

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { createCanvas, type Image } from '@napi-rs/canvas';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { connectedComponents } from '../raster';
-import { MRZ_ALPHABET } from '../glyph-reader';
+import { connectedComponents } from './raster';
+import { MRZ_ALPHABET } from '../mrz/layout';
 
 /**
  * PaddleOCR PP-OCRv4 (text detection and recognition, trained on real images) run offline with

@@ -1,8 +1,8 @@
 import { extractDocument } from '../../documents/analyse';
 import { withPngText } from '../../documents/image-metadata';
-import { buildTd1 } from '../../documents/mrz';
-import { MrzReader } from '../../documents/ocr';
-import { renderDocument } from '../../documents/render';
+import { buildTd1 } from '../../documents/mrz/build';
+import { MrzReader } from '../../documents/readers/mrz-reader';
+import { renderDocument } from '../../corpus/render';
 import { PERSON } from '../helpers/documents';
 
 /** Extraction from the images a client sends: the MRZ may be on either side of a card. */

@@ -1,7 +1,7 @@
 import type { Check } from '../../domain/checks';
 import { namesMatch, runChecks } from '../../documents/checks';
-import { extractFromMrz } from '../../documents/extraction';
-import { checkDigit } from '../../documents/mrz';
+import { extractFromMrz } from '../../documents/mrz/extraction';
+import { checkDigit } from '../../documents/mrz/build';
 import { APPLICANT, forgedBirthDateMrz, idCardMrz, passportMrz } from '../helpers/documents';
 
 const NOW = new Date('2026-11-27T12:00:00Z');

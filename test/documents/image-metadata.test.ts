@@ -1,5 +1,5 @@
 import { editingSoftware, withPngText } from '../../documents/image-metadata';
-import { renderDocument } from '../../documents/render';
+import { renderDocument } from '../../corpus/render';
 import { PERSON } from '../helpers/documents';
 
 describe('image metadata', () => {

@@ -1,4 +1,4 @@
-import { buildTd1, buildTd3, type MrzPerson } from '../../documents/mrz';
+import { buildTd1, buildTd3, type MrzPerson } from '../../documents/mrz/build';
 
 /** Synthetic people only — never real personal data. */
 export const PERSON: MrzPerson = {

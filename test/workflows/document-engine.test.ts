@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
-import { buildTd3 } from '../../documents/mrz';
-import { renderDocument } from '../../documents/render';
+import { buildTd3 } from '../../documents/mrz/build';
+import { renderDocument } from '../../corpus/render';
 import { APPLICANT, PERSON } from '../helpers/documents';
 import { useSystemWithReceiver } from '../helpers/harness';
 

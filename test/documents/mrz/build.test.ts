@@ -1,5 +1,5 @@
 import { parse } from 'mrz';
-import { buildTd1, buildTd2, buildTd3, checkDigit, type MrzPerson } from '../../documents/mrz';
+import { buildTd1, buildTd2, buildTd3, checkDigit, type MrzPerson } from '../../../documents/mrz/build';
 
 /** The holder of ICAO 9303's specimen documents (the specimen state Utopia). */
 const ICAO_SPECIMEN: MrzPerson = {

@@ -1,12 +1,13 @@
 import { loadImage } from '@napi-rs/canvas';
-import { MRZ_ALPHABET, type GlyphRead } from '../../documents/glyph-reader';
-import { buildTd3 } from '../../documents/mrz';
-import { validCheckDigits } from '../../documents/mrz-repair';
-import { bestReading, fuse } from '../../documents/readers/fusion';
-import { PaddleOcr, readExactly, type RecognisedChar, type RecognisedLine } from '../../documents/readers/paddle';
-import { alignTo, readMrzWithPaddle, type PaddleMrzRead } from '../../documents/readers/paddle-mrz';
-import { renderDocument } from '../../documents/render';
-import { PERSON } from '../helpers/documents';
+import { type GlyphRead } from '../../../documents/readers/glyph-reader';
+import { MRZ_ALPHABET } from '../../../documents/mrz/layout';
+import { buildTd3 } from '../../../documents/mrz/build';
+import { validCheckDigits } from '../../../documents/mrz/layout';
+import { bestReading, fuse } from '../../../documents/readers/fusion';
+import { PaddleOcr, readExactly, type RecognisedChar, type RecognisedLine } from '../../../documents/readers/paddle';
+import { alignTo, readMrzWithPaddle, type PaddleMrzRead } from '../../../documents/readers/paddle-mrz';
+import { renderDocument } from '../../../corpus/render';
+import { PERSON } from '../../helpers/documents';
 
 const GAP = MRZ_ALPHABET.length;
 

@@ -1,5 +1,5 @@
-import { withPngText } from './image-metadata';
-import { buildTd1, buildTd3, checkDigit, type MrzPerson } from './mrz';
+import { withPngText } from '../documents/image-metadata';
+import { buildTd1, buildTd3, checkDigit, type MrzPerson } from '../documents/mrz/build';
 import { renderDocument, type RenderedKind } from './render';
 import { pick } from '../lib/random';
 

@@ -1,10 +1,10 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import { readMrzGlyphs, resolveAmbiguities } from '../../documents/glyph-reader';
-import { buildTd1, buildTd2, buildTd3 } from '../../documents/mrz';
-import { checkDigitCount, validCheckDigits } from '../../documents/mrz-repair';
-import { renderDocument, type RenderOptions } from '../../documents/render';
-import { seededRandom } from '../../lib/random';
-import { PERSON } from '../helpers/documents';
+import { readMrzGlyphs, resolveAmbiguities } from '../../../documents/readers/glyph-reader';
+import { buildTd1, buildTd2, buildTd3 } from '../../../documents/mrz/build';
+import { checkDigitCount, validCheckDigits } from '../../../documents/mrz/layout';
+import { renderDocument, type RenderOptions } from '../../../corpus/render';
+import { seededRandom } from '../../../lib/random';
+import { PERSON } from '../../helpers/documents';
 
 /** OCR of the MRZ on generated images: every character read, glyph by glyph, without Tesseract. */
 describe('the MRZ glyph reader', () => {

@@ -1,4 +1,4 @@
-import { connectedComponents, heightOf, inkMask, median, otsuThreshold, widthOf } from '../../documents/raster';
+import { connectedComponents, heightOf, inkMask, median, otsuThreshold, widthOf } from '../../../documents/readers/raster';
 
 describe('raster helpers', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { createCanvas, GlobalFonts, type Canvas, type SKRSContext2D } from '@napi-rs/canvas';
-import { buildTd1, buildTd3, type MrzPerson } from './mrz';
+import { buildTd1, buildTd3, type MrzPerson } from '../documents/mrz/build';
 
 const FONT = 'KycflowMono';
 let fontRegistered = false;

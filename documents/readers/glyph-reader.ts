@@ -1,6 +1,6 @@
 import { createCanvas, GlobalFonts, type Image } from '@napi-rs/canvas';
-import { checkDigit } from './mrz';
-import { checkDigitCount, checkedFields, compositePosition, isStateCode, MRZ_LINE_LENGTHS, positionKinds, STATE_POSITIONS, validCheckDigits, type CharClass, type MrzFormatName } from './mrz-repair';
+import { checkDigit } from '../mrz/build';
+import { ALLOWED, checkDigitCount, checkedFields, compositePosition, isStateCode, MRZ_ALPHABET, MRZ_LINE_LENGTHS, type MrzFormatName, positionKinds, STATE_POSITIONS, validCheckDigits } from '../mrz/layout';
 import { adaptiveInkMask, connectedComponents, darkestThreshold, greyCrop, heightOf, inkMask, median, widthOf, type Component, type Grey } from './raster';
 
 /**
@@ -18,7 +18,6 @@ import { adaptiveInkMask, connectedComponents, darkestThreshold, greyCrop, heigh
  *    by the check digits. Every position keeps its distances, so the caller knows how sure it is.
  */
 
-export const MRZ_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<';
 const GRID_W = 12;
 const GRID_H = 16;
 const SUBSAMPLES = 3;
@@ -425,14 +424,6 @@ function readCell(cell: Cell, labels: Int32Array, width: number, ref: LineRefere
   return { ...classify(features(isInk, box, ref)), print: features(isInk, box, ref, 'pitch') };
 }
 
-/** What each position class may hold. */
-export const ALLOWED: Record<CharClass, string> = {
-  A: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ<',
-  D: '0123456789',
-  C: '0123456789<',
-  S: 'MFX<',
-  N: MRZ_ALPHABET,
-};
 
 /** Per line and position, the characters a reader ranked (null: nothing read there). */
 export type RankedReadings = Array<Array<Pick<CharacterReading, 'ranked'> | null>>;

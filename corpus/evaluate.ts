@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { assess } from '../domain/decision';
-import { runChecks } from './checks';
-import { extractDocument } from './analyse';
-import type { ManifestDocument } from './corpus';
-import type { MrzReader } from './ocr';
+import { runChecks } from '../documents/checks';
+import { extractDocument } from '../documents/analyse';
+import type { ManifestDocument } from './generate';
+import type { MrzReader } from '../documents/readers/mrz-reader';
 
 export const TRUTH_FIELDS = ['documentNumber', 'lastName', 'firstName', 'birthDate', 'expirationDate', 'nationality', 'issuingState', 'sex'] as const;
 type Outcome = 'accepted' | 'rejected' | 'review';

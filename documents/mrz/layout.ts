@@ -1,0 +1,150 @@
+import { states } from 'mrz';
+import { checkDigit } from './build';
+import { SPECIAL_STATE_CODES } from './state-codes';
+
+/**
+ * The layouts of ICAO 9303 machine-readable zones (TD1 3×30, TD2 2×36, TD3 2×44): which field
+ * stands where, what each position may hold, which check digit covers which field.
+ */
+export const MRZ_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<';
+
+export type CharClass = 'A' | 'D' | 'N' | 'S' | 'C';
+// A: letters and <, D: digits, N: letters, digits and <, S: sex (M F <), C: check digit (digit or <)
+interface Field {
+  line: number;
+  start: number;
+  end: number;
+  kind: CharClass;
+  /** Position of the check digit covering this field (dates and numbers). */
+  check?: number;
+}
+
+/** What each position class may hold. */
+export const ALLOWED: Record<CharClass, string> = {
+  A: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ<',
+  D: '0123456789',
+  C: '0123456789<',
+  S: 'MFX<',
+  N: MRZ_ALPHABET,
+};
+
+export type MrzFormatName = 'TD1' | 'TD2' | 'TD3';
+
+type Layout = { lengths: number[]; fields: Field[]; composite: { line: number; index: number } };
+
+/** TD2 and TD3 share everything up to the optional data of line 2 (ICAO 9303 parts 5 and 4). */
+function twoLineLayout(length: number, optionalData: Field[]): Layout {
+  return {
+    lengths: [length, length],
+    composite: { line: 1, index: length - 1 },
+    fields: [
+      { line: 0, start: 0, end: 5, kind: 'A' },
+      { line: 0, start: 5, end: length, kind: 'A' },
+      { line: 1, start: 0, end: 9, kind: 'N', check: 9 },
+      { line: 1, start: 9, end: 10, kind: 'D' },
+      { line: 1, start: 10, end: 13, kind: 'A' },
+      { line: 1, start: 13, end: 19, kind: 'D', check: 19 },
+      { line: 1, start: 19, end: 20, kind: 'D' },
+      { line: 1, start: 20, end: 21, kind: 'S' },
+      { line: 1, start: 21, end: 27, kind: 'D', check: 27 },
+      { line: 1, start: 27, end: 28, kind: 'D' },
+      ...optionalData,
+      { line: 1, start: length - 1, end: length, kind: 'D' },
+    ],
+  };
+}
+
+const LAYOUTS: Record<MrzFormatName, Layout> = {
+  TD3: twoLineLayout(44, [
+    { line: 1, start: 28, end: 42, kind: 'N', check: 42 },
+    { line: 1, start: 42, end: 43, kind: 'C' },
+  ]),
+  TD2: twoLineLayout(36, [{ line: 1, start: 28, end: 35, kind: 'N' }]),
+  TD1: {
+    lengths: [30, 30, 30],
+    composite: { line: 1, index: 29 },
+    fields: [
+      { line: 0, start: 0, end: 5, kind: 'A' },
+      { line: 0, start: 5, end: 14, kind: 'N', check: 14 },
+      { line: 0, start: 14, end: 15, kind: 'C' },
+      { line: 0, start: 15, end: 30, kind: 'N' },
+      { line: 1, start: 0, end: 6, kind: 'D', check: 6 },
+      { line: 1, start: 6, end: 7, kind: 'D' },
+      { line: 1, start: 7, end: 8, kind: 'S' },
+      { line: 1, start: 8, end: 14, kind: 'D', check: 14 },
+      { line: 1, start: 14, end: 15, kind: 'D' },
+      { line: 1, start: 15, end: 18, kind: 'A' },
+      { line: 1, start: 18, end: 29, kind: 'N' },
+      { line: 1, start: 29, end: 30, kind: 'D' },
+      { line: 2, start: 0, end: 30, kind: 'A' },
+    ],
+  },
+};
+
+/** What each position of each line may hold (see CharClass); check digits are 'C' or 'D'. */
+export function positionKinds(format: MrzFormatName): CharClass[][] {
+  const layout = LAYOUTS[format];
+  const kinds = layout.lengths.map((length) => new Array<CharClass>(length).fill('N'));
+  for (const field of layout.fields) {
+    for (let i = field.start; i < field.end; i++) kinds[field.line]![i] = field.kind;
+  }
+  return kinds;
+}
+
+/** The fields a check digit covers, and where that digit is. */
+export function checkedFields(format: MrzFormatName): Array<{ line: number; start: number; end: number; check: number }> {
+  return LAYOUTS[format].fields.flatMap((f) => (f.check === undefined ? [] : [{ line: f.line, start: f.start, end: f.end, check: f.check }]));
+}
+
+export function compositePosition(format: MrzFormatName): { line: number; index: number } {
+  return LAYOUTS[format].composite;
+}
+
+export const MRZ_LINE_LENGTHS: Record<MrzFormatName, number[]> = { TD1: LAYOUTS.TD1.lengths, TD2: LAYOUTS.TD2.lengths, TD3: LAYOUTS.TD3.lengths };
+
+export function formatOf(lines: string[]): MrzFormatName | null {
+  if (lines.length === 3) return 'TD1';
+  if (lines.length === 2) return Math.max(lines[0]!.length, lines[1]!.length) > 40 ? 'TD3' : 'TD2';
+  return null;
+}
+
+/** The characters the composite check digit covers (ICAO 9303). */
+export function compositeInput(format: MrzFormatName, lines: string[]): string {
+  const [l1, l2] = lines as [string, string];
+  if (format === 'TD1') return l1.slice(5, 30) + l2.slice(0, 7) + l2.slice(8, 15) + l2.slice(18, 29);
+  if (format === 'TD2') return l2.slice(0, 10) + l2.slice(13, 20) + l2.slice(21, 35);
+  return l2.slice(0, 10) + l2.slice(13, 20) + l2.slice(21, 43);
+}
+
+export function checkDigitCount(format: MrzFormatName): number {
+  return LAYOUTS[format].fields.filter((f) => f.check !== undefined).length + 1;
+}
+
+/** How many check digits (including the composite) agree: the score for choosing an alignment. */
+export function validCheckDigits(format: MrzFormatName, lines: string[]): number {
+  const layout = LAYOUTS[format];
+  let valid = 0;
+  for (const field of layout.fields) {
+    if (field.check === undefined) continue;
+    const line = lines[field.line]!;
+    const value = line.slice(field.start, field.end);
+    const emptyOptional = /^<+$/.test(value) && line[field.check] === '<';
+    if (emptyOptional || checkDigit(value) === line[field.check]) valid++;
+  }
+  const { line, index } = layout.composite;
+  if (checkDigit(compositeInput(format, lines)) === lines[line]![index]) valid++;
+  return valid;
+}
+
+/** Where the issuing state and the nationality are: [line, start]. */
+export const STATE_POSITIONS: Record<MrzFormatName, Array<[number, number]>> = {
+  TD3: [[0, 2], [1, 10]],
+  TD2: [[0, 2], [1, 10]],
+  TD1: [[0, 2], [1, 15]],
+};
+
+/** A known ICAO code (trailing filler allowed: D<< is Germany). */
+export function isStateCode(code: string): boolean {
+  const trimmed = code.replace(/<+$/, '');
+  return trimmed in states || SPECIAL_STATE_CODES.has(trimmed);
+}

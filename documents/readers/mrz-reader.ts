@@ -1,0 +1,67 @@
+import os from 'node:os';
+import { loadImage } from '@napi-rs/canvas';
+import { measureQuality, type ImageQuality } from '../image-quality';
+import { checkDigitCount, validCheckDigits } from '../mrz/layout';
+import { bestReading } from './fusion';
+import { readMrzGlyphs } from './glyph-reader';
+import { PaddleOcr } from './paddle';
+import { readMrzWithPaddle } from './paddle-mrz';
+
+export interface OcrResult {
+  /** The MRZ lines read, or null when none were found. */
+  lines: string[] | null;
+  /** Share of positions read clearly, 0..1. */
+  confidence: number;
+  /** A check digit was settled by swapping a clearly printed look-alike (an analyst should look). */
+  guessed: boolean;
+  /** The read is final: every check digit agrees, or the readers were sure of nearly every character. */
+  settled: boolean;
+  /** Which readers the reading came from (`paddle+glyphs`, `paddle`, `glyphs`). */
+  sources: string;
+  quality: ImageQuality;
+}
+
+/** Share of clearly read positions above which a reading is final even if check digits disagree. */
+const DECISIVE_CONFIDENCE = 0.85;
+
+/**
+ * Reads the machine-readable zone of a document image offline with two readers: PaddleOCR
+ * (detection finds the MRZ anywhere on the page; recognition trained on real images) and the glyph
+ * reader (templates of MRZ fonts, calibrated on the document's own prints), fused per position and
+ * settled by the check digits (readers/fusion.ts). The models load once per reader, that is once
+ * per worker process.
+ */
+export class MrzReader {
+  private paddle: Promise<PaddleOcr> | null = null;
+
+  /** @param slots documents read at once (the worker's OCR_CONCURRENCY), to share the CPU between them. */
+  constructor(private readonly slots = 1) {}
+
+  prepare(): Promise<PaddleOcr> {
+    this.paddle ??= PaddleOcr.load(Math.max(1, Math.min(2, os.availableParallelism() - this.slots + 1)));
+    return this.paddle;
+  }
+
+  async read(bytes: Buffer, onProgress?: () => void): Promise<OcrResult> {
+    const image = await loadImage(bytes);
+    const quality = measureQuality(image);
+    const glyphs = await readMrzGlyphs(image);
+    onProgress?.();
+    const paddle = await readMrzWithPaddle(await this.prepare(), image, onProgress);
+    const fused = bestReading(paddle, glyphs);
+    if (!fused) return { lines: null, confidence: 0, guessed: false, settled: false, sources: '', quality };
+    const agreeing = validCheckDigits(fused.format, fused.lines);
+    // A confident read stands even when check digits disagree: a forged digit must stay forged.
+    const settled = agreeing === checkDigitCount(fused.format) || (fused.confidence >= DECISIVE_CONFIDENCE && fused.complete && agreeing >= 2);
+    return { lines: fused.lines, confidence: fused.confidence, guessed: fused.guessed, settled, sources: fused.sources, quality };
+  }
+
+  async close(): Promise<void> {
+    const paddle = this.paddle;
+    this.paddle = null;
+    await paddle?.then(
+      (ocr) => ocr.release(),
+      () => undefined,
+    );
+  }
+}
