@@ -47,11 +47,12 @@ function sameRow(row: TextBox, box: TextBox): boolean {
   const dy = box.cy - row.cy;
   const across = -dx * sin + dy * cos;
   const along = Math.abs(dx * cos + dy * sin);
-  // On the row's axis, and not more than a few characters beyond its end.
-  return Math.abs(across) < 0.35 * row.height && along - (row.width + box.width) / 2 < 3 * row.height;
+  // On the row's axis, and not too far beyond its end: the detector leaves filler runs out, so the
+  // pieces of one MRZ line can lie a dozen characters apart.
+  return Math.abs(across) < 0.35 * row.height && along - (row.width + box.width) / 2 < 10 * row.height;
 }
 
-const looksLikeMrz = (line: RecognisedLine) => line.text.length >= 20 && (line.text.includes('<') || /^[A-Z0-9]{26,}$/.test(line.text));
+const looksLikeMrz = (line: RecognisedLine) => (line.text.length >= 20 && line.text.includes('<')) || /<</.test(line.text) && line.text.length >= 12 || /^[A-Z0-9]{26,}$/.test(line.text);
 
 /**
  * Finds the MRZ among the detected text rows: long rows are read from the bottom of the document
@@ -61,7 +62,7 @@ export async function readMrzWithPaddle(ocr: PaddleOcr, image: Image, onProgress
   const boxes = await ocr.detect(image);
   onProgress?.();
   const rows = mergeRows(boxes).filter((r) => r.width >= 8 * r.height);
-  if (rows.length < 2) return null;
+  if (rows.length === 0) return null;
   // The dominant angle orders the rows top to bottom even when the photo is turned.
   const angle = rows.reduce((a, r) => (r.width > a.width ? r : a)).angle;
   const across = (r: TextBox) => -r.cx * Math.sin(angle) + r.cy * Math.cos(angle);
@@ -89,7 +90,16 @@ export async function readMrzWithPaddle(ocr: PaddleOcr, image: Image, onProgress
   read.sort((a, b) => across(b.box) - across(a.box));
   read.reverse();
   await span(ocr, image, read, onProgress);
-  const longest = Math.max(...read.map((r) => r.line.text.length));
+  let longest = Math.max(...read.map((r) => r.line.text.length));
+  if (read.length === 2 && longest < 40) {
+    // Two lines read short: TD2 (36) or TD3 cut by their boxes. Widened as TD3, do both grow?
+    const widened = read.map((entry) => ({ ...entry }));
+    for (const entry of widened) await extend(ocr, image, entry, 44, onProgress);
+    if (widened.every((entry) => entry.line.text.length >= 41)) {
+      read.splice(0, read.length, ...widened);
+      longest = Math.max(...read.map((r) => r.line.text.length));
+    }
+  }
   const format: MrzFormatName = read.length === 3 && longest <= 34 ? 'TD1' : longest >= 40 ? 'TD3' : 'TD2';
   const lines = format === 'TD1' ? read : read.slice(-2);
   if (format !== 'TD1' && read.length === 3 && longest <= 34) return null;
