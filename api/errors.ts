@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import multer from 'multer';
+import { isDatabaseUnavailable } from '../db/errors';
 import type { Logger } from '../lib/logger';
 
 /** Every code the API answers with; the README and the OpenAPI spec list the same. */
@@ -28,6 +29,7 @@ export const ERROR_CODES = [
   'no_delivery_target',
   'invalid_idempotency_key',
   'temporal_unavailable',
+  'database_unavailable',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -103,6 +105,12 @@ export function multipartError(error: unknown, maxFileBytes: number): ApiError {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     let apiError = requestError(error);
+    if (!apiError && isDatabaseUnavailable(error)) {
+      // Nothing was stored: the client may send the same request (with its Idempotency-Key) again.
+      logger.warn({ err: error, method: req.method, route: req.route?.path }, 'database unavailable');
+      apiError = new ApiError(503, 'database_unavailable', 'The service is temporarily unavailable; retry later');
+      res.setHeader('Retry-After', '5');
+    }
     if (!apiError) {
       // Internal details go to the log, never to the client.
       logger.error({ err: error, method: req.method, route: req.route?.path }, 'unhandled API error');

@@ -26,9 +26,11 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'Conflicts with the current state',
   413: 'The body or a document is too large (payload_too_large, document_too_large)',
   415: 'A charset other than UTF-8, an unsupported Content-Encoding or document type (unsupported_charset, unsupported_content_encoding, unsupported_media_type)',
+  503: 'PostgreSQL or Temporal cannot be reached for a moment; nothing was stored — retry after Retry-After seconds (database_unavailable, temporal_unavailable)',
 };
+/** Every route may meet a database outage: 503 is always listed. */
 const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((status) => [String(status), { description: ERROR_DESCRIPTIONS[status] ?? 'Error', content: json('Error') }]));
+  Object.fromEntries([...statuses, 503].map((status) => [String(status), { description: ERROR_DESCRIPTIONS[status] ?? 'Error', content: json('Error') }]));
 /** Every request with a JSON body can fail to be read: 400, 413, 415. */
 const BODY = [400, 413, 415];
 const body = (ref: string, required = true) => ({ required, content: json(ref) });

@@ -20,3 +20,20 @@ export function isDatabaseError(error: unknown): error is Error & DatabaseErrorF
 export function isUniqueViolation(error: unknown, constraint: string): boolean {
   return isDatabaseError(error) && error.code === '23505' && error.constraint === constraint;
 }
+
+/** Node's socket errors for a database that cannot be reached. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
+
+/**
+ * The database is down or unreachable (not a bad query): a refused or lost connection, a pool that
+ * timed out connecting, SQLSTATE class 08 (connection exception) or 57P01–57P03 (shutting down,
+ * cannot connect now). A client may retry such a request later.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  // By shape, not `instanceof`: socket errors come from Node's own realm (jest runs another).
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message, errors } = error as { code?: unknown; message?: unknown; errors?: unknown };
+  if (typeof code === 'string' && (UNREACHABLE.has(code) || /^08/.test(code) || /^57P0[123]$/.test(code))) return true;
+  if (Array.isArray(errors)) return errors.some(isDatabaseUnavailable);
+  return typeof message === 'string' && /^(Connection terminated|timeout exceeded when trying to connect)/.test(message);
+}
