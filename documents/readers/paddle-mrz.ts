@@ -59,10 +59,34 @@ const looksLikeMrz = (line: RecognisedLine) => (line.text.length >= 20 && line.t
  * up (along their own angle) until two or three adjacent rows read like MRZ lines of one format.
  */
 export async function readMrzWithPaddle(ocr: PaddleOcr, image: Image, onProgress?: () => void): Promise<PaddleMrzRead | null> {
-  const boxes = await ocr.detect(image);
+  // A page small in a large photo has small print: the detector looks again at a finer scale.
+  const longest = Math.max(image.width, image.height);
+  for (const maxSide of longest > 1200 ? [960, Math.min(1920, longest)] : [960]) {
+    const boxes = await ocr.detect(image, maxSide);
+    onProgress?.();
+    const read = await findMrz(ocr, image, boxes, onProgress);
+    if (read) return read;
+  }
+  return null;
+}
+
+/**
+ * Which way the text runs: a box's angle says the line's direction up to a half turn (an upside-
+ * down or sideways photo). The widest row is read both ways; the way that reads better holds for all.
+ */
+async function orient(ocr: PaddleOcr, image: Image, rows: TextBox[], onProgress?: () => void): Promise<void> {
+  const widest = rows.reduce((a, r) => (r.width > a.width ? r : a));
+  const score = (line: RecognisedLine) => line.confidence * line.text.length + (looksLikeMrz(line) ? 10 : 0);
+  const asIs = await ocr.recognise(image, widest);
+  const turned = await ocr.recognise(image, { ...widest, angle: widest.angle + Math.PI });
   onProgress?.();
+  if (score(turned) > score(asIs)) for (const row of rows) row.angle += Math.PI;
+}
+
+async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgress?: () => void): Promise<PaddleMrzRead | null> {
   const rows = mergeRows(boxes).filter((r) => r.width >= 8 * r.height);
   if (rows.length === 0) return null;
+  await orient(ocr, image, rows, onProgress);
   // The dominant angle orders the rows top to bottom even when the photo is turned.
   const angle = rows.reduce((a, r) => (r.width > a.width ? r : a)).angle;
   const across = (r: TextBox) => -r.cx * Math.sin(angle) + r.cy * Math.cos(angle);
@@ -75,6 +99,8 @@ export async function readMrzWithPaddle(ocr: PaddleOcr, image: Image, onProgress
     // but lines far apart are not one MRZ.
     if (!looksLikeMrz(line)) continue;
     const previous = read.at(-1);
+    // A second box over a line already read (an outline drawn around the MRZ) is no new line.
+    if (previous && Math.abs(across(previous.box) - across(box)) < 0.6 * previous.box.height) continue;
     if (previous && Math.abs(across(previous.box) - across(box)) > 4 * previous.box.height) {
       if (read.length >= 2) break;
       read.length = 0;
@@ -92,10 +118,11 @@ export async function readMrzWithPaddle(ocr: PaddleOcr, image: Image, onProgress
   await span(ocr, image, read, onProgress);
   let longest = Math.max(...read.map((r) => r.line.text.length));
   if (read.length === 2 && longest < 40) {
-    // Two lines read short: TD2 (36) or TD3 cut by their boxes. Widened as TD3, do both grow?
+    // Two lines read short: TD2 (36) or TD3 cut by their boxes. Widened as TD3, does one reach
+    // TD3's length? (A TD2 line has nothing beyond its 36th character; faint filler may stay unread.)
     const widened = read.map((entry) => ({ ...entry }));
     for (const entry of widened) await extend(ocr, image, entry, 44, onProgress);
-    if (widened.every((entry) => entry.line.text.length >= 41)) {
+    if (widened.some((entry) => entry.line.text.length >= 42)) {
       read.splice(0, read.length, ...widened);
       longest = Math.max(...read.map((r) => r.line.text.length));
     }
@@ -187,11 +214,11 @@ export function place(line: RecognisedLine, length: number): Array<RecognisedCha
   // or miss its first character. The pitch that puts every character nearest a slot wins.
   const first = line.chars[0]!.at;
   const spanned = line.chars.at(-1)!.at - first;
+  // Any number of characters may be missing at the end (faint filler); few gaps are preferred.
   let best: { cost: number; start: number; pitch: number } | null = null;
   for (let start = 0; start <= 1; start++) {
-    for (let missing = -1; missing <= 3; missing++) {
-      const slots = length - 1 - start - missing;
-      if (slots < line.chars.length - 1 || slots < 1) continue;
+    for (let slots = Math.max(1, line.chars.length - 1); slots <= length - 1 - start; slots++) {
+      const missing = slots - (line.chars.length - 1);
       const pitch = spanned / slots;
       let cost = 0;
       const taken = new Set<number>();
@@ -201,7 +228,7 @@ export function place(line: RecognisedLine, length: number): Array<RecognisedCha
         cost += (exact - k) ** 2 + (taken.has(k) ? 1 : 0);
         taken.add(k);
       }
-      cost += 0.05 * (Math.abs(missing) + start);
+      cost += 0.02 * missing + 0.05 * start;
       if (!best || cost < best.cost) best = { cost, start, pitch };
     }
   }

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import { sql } from 'kysely';
-import { openDatabase } from '../../db';
+import { sql, type Kysely } from 'kysely';
+import { openDatabase, type Database } from '../../db';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { TEST_DATABASE_URL } from '../helpers/env';
 import { eventually } from '../helpers/wait';
@@ -12,6 +12,15 @@ describe('a lost database connection', () => {
     database = await createTestDatabase();
   });
   afterAll(() => database.drop());
+
+  async function worksAgain(db: Kysely<Database>): Promise<boolean> {
+    try {
+      const { rows } = await sql<{ one: number }>`select 1 as one`.execute(db);
+      return rows[0]?.one === 1;
+    } catch {
+      return false;
+    }
+  }
 
   async function terminateBackends(): Promise<void> {
     const admin = new Client({ connectionString: TEST_DATABASE_URL });
@@ -49,14 +58,13 @@ describe('a lost database connection', () => {
       });
       await expect(transaction).rejects.toThrow();
       expect((lost[0] as Error & { code?: string }).code).toBe('57P01');
-      const { rows } = await sql<{ one: number }>`select 1 as one`.execute(handle.db);
-      expect(rows).toEqual([{ one: 1 }]);
+      await eventually(() => worksAgain(handle.db), 5_000, 'a query on the same handle to work again');
     } finally {
       await handle.close();
     }
   });
 
-  it('is reported when lost during a running query, which fails while the next one works', async () => {
+  it('is reported when lost during a running query, which fails; the handle then works again', async () => {
     const lost: Error[] = [];
     const handle = await openDatabase({ DATABASE_URL: database.url, DATA_DIR: '/nonexistent', onConnectionLost: (error) => lost.push(error) });
     try {
@@ -70,8 +78,9 @@ describe('a lost database connection', () => {
       }, 5_000, 'the query to run');
       await terminateBackends();
       await expect(slow).rejects.toThrow();
-      const { rows } = await sql<{ one: number }>`select 1 as one`.execute(handle.db);
-      expect(rows).toEqual([{ one: 1 }]);
+      // The pool may hand out a pooled connection whose end it has not yet been told of: one more
+      // query may fail (an activity retries it); then the handle works again.
+      await eventually(() => worksAgain(handle.db), 5_000, 'a query on the same handle to work again');
       await eventually(async () => lost.length > 0, 5_000, 'the lost connection to be reported');
     } finally {
       await handle.close();
