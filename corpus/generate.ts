@@ -57,6 +57,10 @@ export interface ManifestDocument {
   expectedReasons: string[];
   /** How the image was made, where the manifest says (real sets): scan, photo or render. */
   kind?: string;
+  /** The printed MRZ lines, where the manifest says (real sets). */
+  mrzLines?: string[];
+  /** Where the image comes from: a URL for real sets, the original's id for derived ones. */
+  source?: string;
 }
 
 export interface GeneratedDocument {

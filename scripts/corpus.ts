@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateDocument, pickVariant } from '../corpus/generate';
+import { writePhotoSet } from '../corpus/photos';
 import { seededRandom } from '../lib/random';
 
 /**
@@ -9,28 +10,65 @@ import { seededRandom } from '../lib/random';
  * and ID cards, genuine and forged) and writes DIR/manifest.json. Synthetic data only.
  * `--mrz-font FILE` prints the MRZ in another font (e.g. an OCR-B .otf) to test the reader on a
  * font it has no templates for.
+ * `--from SET --photos --out DIR [--seed 1] [--variants 1] [--keep-photos]`: camera-like photos of
+ * the scans and renders of another set (e.g. ../shared/real-documents), with the same truth.
  */
+const USAGE = [
+  'usage: npm run corpus -- --out DIR [--n 200] [--seed 1] [--mrz-font FILE]',
+  '       npm run corpus -- --from SET --photos --out DIR [--seed 1] [--variants 1] [--keep-photos]',
+].join('\n');
 const { values } = parseArgs({
-  options: { out: { type: 'string' }, n: { type: 'string', default: '200' }, seed: { type: 'string', default: '1' }, 'mrz-font': { type: 'string' } },
+  options: {
+    out: { type: 'string' },
+    n: { type: 'string', default: '200' },
+    seed: { type: 'string', default: '1' },
+    'mrz-font': { type: 'string' },
+    from: { type: 'string' },
+    photos: { type: 'boolean', default: false },
+    variants: { type: 'string', default: '1' },
+    'keep-photos': { type: 'boolean', default: false },
+  },
 });
-if (!values.out) {
-  console.error('usage: npm run corpus -- --out DIR [--n 200] [--seed 1] [--mrz-font FILE]');
+if (!values.out || Boolean(values.from) !== values.photos) {
+  console.error(USAGE);
   process.exit(2);
 }
 const out = path.resolve(values.out);
-const n = Number(values.n);
-const random = seededRandom(Number(values.seed));
-fs.mkdirSync(out, { recursive: true });
 
-const documents = [];
-const counts: Record<string, number> = {};
-for (let i = 1; i <= n; i++) {
-  const variant = pickVariant(random);
-  counts[variant] = (counts[variant] ?? 0) + 1;
-  const { entry, files } = generateDocument(`doc-${String(i).padStart(4, '0')}`, variant, random, new Date(), { mrzFont: values['mrz-font'] });
-  for (const file of files) fs.writeFileSync(path.join(out, file.name), file.bytes);
-  documents.push(entry);
+function synthetic(): void {
+  const n = Number(values.n);
+  const random = seededRandom(Number(values.seed));
+  fs.mkdirSync(out, { recursive: true });
+
+  const documents = [];
+  const counts: Record<string, number> = {};
+  for (let i = 1; i <= n; i++) {
+    const variant = pickVariant(random);
+    counts[variant] = (counts[variant] ?? 0) + 1;
+    const { entry, files } = generateDocument(`doc-${String(i).padStart(4, '0')}`, variant, random, new Date(), { mrzFont: values['mrz-font'] });
+    for (const file of files) fs.writeFileSync(path.join(out, file.name), file.bytes);
+    documents.push(entry);
+  }
+  fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify({ documents }, null, 2) + '\n');
+  console.log(`wrote ${n} documents to ${out}`);
+  console.table(counts);
 }
-fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify({ documents }, null, 2) + '\n');
-console.log(`wrote ${n} documents to ${out}`);
-console.table(counts);
+
+async function photos(from: string): Promise<void> {
+  const variants = Number(values.variants);
+  if (!Number.isInteger(variants) || variants < 1) throw new Error('--variants must be a whole number ≥ 1');
+  const documents = await writePhotoSet(path.resolve(from), out, { seed: Number(values.seed), variants, keepPhotos: values['keep-photos'] });
+  const counts: Record<string, number> = {};
+  for (const doc of documents) counts[doc.kind ?? 'render'] = (counts[doc.kind ?? 'render'] ?? 0) + 1;
+  console.log(`wrote ${documents.length} documents to ${out}`);
+  console.table(counts);
+}
+
+if (values.from) {
+  photos(values.from).catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+} else {
+  synthetic();
+}

@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { seededRandom } from '../lib/random';
+import type { ManifestDocument } from './generate';
+import { photograph } from './photo-scene';
+
+/** Flat images of a page become photos; real photos are photos already. */
+const SOURCE_KINDS = new Set(['scan', 'render']);
+
+export interface PhotoSetOptions {
+  seed: number;
+  /** Photos per source document. */
+  variants: number;
+  /** Copy the source set's own photos through unchanged (their files and entries). */
+  keepPhotos?: boolean;
+}
+
+/** FNV-1a: each photo's randomness follows from the seed and its id alone, not from the order of the set. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+export function isPhotoSource(doc: ManifestDocument): boolean {
+  return SOURCE_KINDS.has(doc.kind ?? '') && doc.images.length > 0;
+}
+
+/** The entry of photo `n` of `doc`: the same truth, MRZ lines and expectations, new images, `source` naming the original. */
+export function photoEntry(doc: ManifestDocument, n: number): ManifestDocument {
+  const id = `${doc.id}-p${n}`;
+  const images = doc.images.length === 1 ? [`${id}.jpg`] : doc.images.map((_, i) => `${id}-${i + 1}.jpg`);
+  return { ...doc, id, images, kind: 'photo', source: doc.id };
+}
+
+/**
+ * Turns the scans and renders of the set in `from` (a manifest.json in the format of `npm run eval`)
+ * into camera-like photos in `out`, each image of a document photographed separately, and writes
+ * `out/manifest.json`. Returns the new manifest's documents.
+ */
+export async function writePhotoSet(from: string, out: string, options: PhotoSetOptions): Promise<ManifestDocument[]> {
+  if (path.resolve(from) === path.resolve(out)) throw new Error('the photo set needs its own folder: it would overwrite the source manifest');
+  const { documents } = JSON.parse(fs.readFileSync(path.join(from, 'manifest.json'), 'utf8')) as { documents: ManifestDocument[] };
+  fs.mkdirSync(out, { recursive: true });
+  const written: ManifestDocument[] = [];
+  for (const doc of documents) {
+    if (options.keepPhotos && doc.kind === 'photo') {
+      for (const image of doc.images) fs.copyFileSync(path.join(from, image), path.join(out, image));
+      written.push(doc);
+    }
+    if (!isPhotoSource(doc)) continue;
+    for (let n = 1; n <= options.variants; n++) {
+      const entry = photoEntry(doc, n);
+      const random = seededRandom(hash(`${options.seed}:${entry.id}`));
+      for (const [i, image] of doc.images.entries()) {
+        const photo = await photograph(fs.readFileSync(path.join(from, image)), random);
+        fs.writeFileSync(path.join(out, entry.images[i]!), photo.jpeg);
+      }
+      written.push(entry);
+    }
+  }
+  fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify({ documents: written }, null, 2) + '\n');
+  return written;
+}
