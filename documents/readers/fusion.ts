@@ -1,5 +1,5 @@
 import { applyStructure, clearlyFirst, resolveAmbiguities, type GlyphRead, type RankedReadings } from './glyph-reader';
-import { ALLOWED, MRZ_ALPHABET, positionKinds, validCheckDigits, type CharClass, type MrzFormatName } from '../mrz/layout';
+import { ALLOWED, checkDigitCount, MRZ_ALPHABET, positionKinds, validCheckDigits, type CharClass, type MrzFormatName } from '../mrz/layout';
 import { alignTo, type PaddleMrzRead } from './paddle-mrz';
 
 /**
@@ -89,6 +89,14 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
       const top = Math.max(...scores.map((s) => s.score));
       const norm = Math.log(scores.reduce((sum, s) => sum + Math.exp(s.score - top), 0)) + top;
       const ranked = scores.map((s) => ({ char: s.char, distance: norm - s.score })).sort((a, b) => a.distance - b.distance);
+      // Where the readers disagree, neither is clear: the other reader's choice stays within reach
+      // of the check digits (a forged digit both readers see alike stays clear, and forged).
+      const choices = new Set(sources.map((p) => MRZ_ALPHABET[p.indexOf(Math.max(...p))]!).filter((c) => ALLOWED[kind].includes(c)));
+      if (choices.size > 1) {
+        const limit = 1.4 * ranked[0]!.distance + 0.4;
+        for (const r of ranked) if (choices.has(r.char) && r.distance > limit) r.distance = limit;
+        ranked.sort((a, b) => a.distance - b.distance);
+      }
       if (clearlyFirst(ranked)) clear++;
       return { ranked };
     }),
@@ -109,7 +117,7 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
 
 /**
  * The reading to keep from what the readers saw: both fused when they agree on the format, and each
- * alone; the one whose check digits agree most wins (then the more confident, then the fused one).
+ * alone; one whose check digits all agree wins, else the most confident complete one.
  */
 export function bestReading(paddle: PaddleMrzRead | null, glyphs: GlyphRead | null): FusedRead | null {
   const candidates: FusedRead[] = [];
@@ -125,7 +133,15 @@ export function bestReading(paddle: PaddleMrzRead | null, glyphs: GlyphRead | nu
   if (glyphs) candidates.push({ ...glyphs, sources: 'glyphs' });
   let best: { read: FusedRead; score: number } | null = null;
   for (const read of candidates) {
-    const score = validCheckDigits(read.format, read.lines) * 10 + read.confidence + (read.complete ? 1 : 0) - (read.guessed ? 0.5 : 0);
+    const agreeing = validCheckDigits(read.format, read.lines);
+    const settled = agreeing === checkDigitCount(read.format);
+    // A reading whose every check digit agrees wins. Otherwise (a misread, or a forged document whose
+    // check digits cannot all agree) agreeing digits count for little: a doubtful reader's garbage
+    // can agree by chance with more of them than a confident reading of a forged line.
+    // Among settled readings the fused one is preferred: names have no check digit, and there two
+    // readers see more than one.
+    const fused = read.sources.includes('+');
+    const score = (settled ? 100 + (fused ? 20 : 0) : agreeing) + 10 * read.confidence + (read.complete ? 5 : 0) - (read.guessed ? 0.5 : 0);
     if (!best || score > best.score) best = { read, score };
   }
   return best?.read ?? null;

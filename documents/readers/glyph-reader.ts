@@ -1,6 +1,6 @@
 import { createCanvas, GlobalFonts, type Image } from '@napi-rs/canvas';
 import { checkDigit } from '../mrz/build';
-import { ALLOWED, checkDigitCount, checkedFields, compositePosition, isStateCode, MRZ_ALPHABET, MRZ_LINE_LENGTHS, type MrzFormatName, positionKinds, STATE_POSITIONS, validCheckDigits } from '../mrz/layout';
+import { ALLOWED, checkDigitCount, COMPOSITE_RANGES, checkedFields, compositePosition, isStateCode, MRZ_ALPHABET, MRZ_LINE_LENGTHS, type MrzFormatName, positionKinds, STATE_POSITIONS, validCheckDigits } from '../mrz/layout';
 import { adaptiveInkMask, connectedComponents, darkestThreshold, greyCrop, heightOf, inkMask, median, widthOf, type Component, type Grey } from './raster';
 
 /**
@@ -546,6 +546,8 @@ export function resolveAmbiguities(format: MrzFormatName, readings: RankedReadin
   const suspects = new Set<string>();
   const composite = compositePosition(format);
   suspects.add(`${composite.line}:${composite.index}`);
+  // Fields only the composite covers (a card's optional data) may be settled by it too.
+  for (const [line, start, end] of COMPOSITE_RANGES[format]) for (let k = start; k < end; k++) suspects.add(`${line}:${k}`);
   for (const field of checkedFields(format)) {
     for (let k = field.start; k < field.end; k++) suspects.add(`${field.line}:${k}`);
     suspects.add(`${field.line}:${field.check}`);

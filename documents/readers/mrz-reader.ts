@@ -1,11 +1,11 @@
 import os from 'node:os';
-import { loadImage } from '@napi-rs/canvas';
+import { loadImage, type Image } from '@napi-rs/canvas';
 import { measureQuality, type ImageQuality } from '../image-quality';
 import { checkDigitCount, validCheckDigits } from '../mrz/layout';
 import { bestReading } from './fusion';
-import { readMrzGlyphs } from './glyph-reader';
-import { PaddleOcr } from './paddle';
-import { readMrzWithPaddle } from './paddle-mrz';
+import { readMrzGlyphs, type GlyphRead } from './glyph-reader';
+import { cutOut, PaddleOcr } from './paddle';
+import { readMrzWithPaddle, type PaddleMrzRead } from './paddle-mrz';
 
 export interface OcrResult {
   /** The MRZ lines read, or null when none were found. */
@@ -23,6 +23,8 @@ export interface OcrResult {
 
 /** Share of clearly read positions above which a reading is final even if check digits disagree. */
 const DECISIVE_CONFIDENCE = 0.85;
+/** The MRZ band is cut out this wide for the glyph reader (a page's width at its working scale). */
+const BAND_WIDTH = 1200;
 
 /**
  * Reads the machine-readable zone of a document image offline with two readers: PaddleOCR
@@ -45,15 +47,28 @@ export class MrzReader {
   async read(bytes: Buffer, onProgress?: () => void): Promise<OcrResult> {
     const image = await loadImage(bytes);
     const quality = measureQuality(image);
-    const glyphs = await readMrzGlyphs(image);
-    onProgress?.();
     const paddle = await readMrzWithPaddle(await this.prepare(), image, onProgress);
+    const glyphs = await this.readGlyphs(image, paddle);
+    onProgress?.();
     const fused = bestReading(paddle, glyphs);
     if (!fused) return { lines: null, confidence: 0, guessed: false, settled: false, sources: '', quality };
     const agreeing = validCheckDigits(fused.format, fused.lines);
     // A confident read stands even when check digits disagree: a forged digit must stay forged.
     const settled = agreeing === checkDigitCount(fused.format) || (fused.confidence >= DECISIVE_CONFIDENCE && fused.complete && agreeing >= 2);
     return { lines: fused.lines, confidence: fused.confidence, guessed: fused.guessed, settled, sources: fused.sources, quality };
+  }
+
+  /**
+   * The glyph reader on the MRZ band PaddleOCR found, cut out straight (a photo's tilt, turn and
+   * scale undone); on the whole page when no band was found or the band read poorly.
+   */
+  private async readGlyphs(image: Image, paddle: PaddleMrzRead | null): Promise<GlyphRead | null> {
+    const banded = paddle ? await readMrzGlyphs(cutOut(image, paddle.band, BAND_WIDTH)) : null;
+    if (banded && banded.complete && banded.confidence >= DECISIVE_CONFIDENCE) return banded;
+    const whole = await readMrzGlyphs(image);
+    if (!banded || !whole) return banded ?? whole;
+    const score = (read: GlyphRead) => validCheckDigits(read.format, read.lines) + read.confidence;
+    return score(whole) > score(banded) ? whole : banded;
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Image } from '@napi-rs/canvas';
 import { MRZ_LINE_LENGTHS, type MrzFormatName } from '../mrz/layout';
-import { readExactly, type PaddleOcr, type RecognisedChar, type RecognisedLine, type TextBox } from './paddle';
+import { readExactly, type RecognisedChar, type RecognisedLine } from './ctc';
+import type { PaddleOcr, TextBox } from './paddle';
 
 /** The MRZ as PaddleOCR read it: per line and position, the character's probabilities (null: none read there). */
 export interface PaddleMrzRead {
@@ -10,6 +11,8 @@ export interface PaddleMrzRead {
   text: string[];
   /** Each line as recognised (greedy reading, before placing at positions). */
   lines: RecognisedLine[];
+  /** Where the MRZ lies in the image: one box over all its lines, along their direction. */
+  band: TextBox;
 }
 
 /** Boxes on one text row (a line the detector split at a gap) merged into one. */
@@ -131,7 +134,27 @@ async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgres
   const lines = format === 'TD1' ? read : read.slice(-2);
   if (format !== 'TD1' && read.length === 3 && longest <= 34) return null;
   for (const [i, entry] of lines.entries()) await extend(ocr, image, entry, MRZ_LINE_LENGTHS[format][i]!, onProgress);
-  return { format, positions: lines.map((r, i) => place(r.line, MRZ_LINE_LENGTHS[format][i]!)), text: lines.map((r) => r.line.text), lines: lines.map((r) => r.line) };
+  return {
+    format,
+    positions: lines.map((r, i) => place(r.line, MRZ_LINE_LENGTHS[format][i]!)),
+    text: lines.map((r) => r.line.text),
+    lines: lines.map((r) => r.line),
+    band: bandOf(lines.map((r) => r.box)),
+  };
+}
+
+/** One box over the MRZ's lines (they share a direction), with a line's height of margin around. */
+function bandOf(boxes: TextBox[]): TextBox {
+  const reference = boxes.reduce((a, b) => (b.width > a.width ? b : a));
+  const cos = Math.cos(reference.angle);
+  const sin = Math.sin(reference.angle);
+  const u = (b: TextBox, end: number) => (b.cx - reference.cx) * cos + (b.cy - reference.cy) * sin + (end * b.width) / 2;
+  const v = (b: TextBox, end: number) => -(b.cx - reference.cx) * sin + (b.cy - reference.cy) * cos + (end * b.height) / 2;
+  const height = Math.max(...boxes.map((b) => b.height));
+  const [u0, u1] = [Math.min(...boxes.map((b) => u(b, -1))) - height, Math.max(...boxes.map((b) => u(b, 1))) + height];
+  const [v0, v1] = [Math.min(...boxes.map((b) => v(b, -1))) - height, Math.max(...boxes.map((b) => v(b, 1))) + height];
+  const [mu, mv] = [(u0 + u1) / 2, (v0 + v1) / 2];
+  return { cx: reference.cx + mu * cos - mv * sin, cy: reference.cy + mu * sin + mv * cos, width: u1 - u0, height: v1 - v0, angle: reference.angle, score: reference.score };
 }
 
 /**

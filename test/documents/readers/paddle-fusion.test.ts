@@ -4,7 +4,8 @@ import { MRZ_ALPHABET } from '../../../documents/mrz/layout';
 import { buildTd3 } from '../../../documents/mrz/build';
 import { validCheckDigits } from '../../../documents/mrz/layout';
 import { bestReading, fuse } from '../../../documents/readers/fusion';
-import { PaddleOcr, readExactly, type RecognisedChar, type RecognisedLine } from '../../../documents/readers/paddle';
+import { readExactly, type RecognisedChar, type RecognisedLine } from '../../../documents/readers/ctc';
+import { PaddleOcr } from '../../../documents/readers/paddle';
 import { alignTo, readMrzWithPaddle, type PaddleMrzRead } from '../../../documents/readers/paddle-mrz';
 import { renderDocument } from '../../../corpus/render';
 import { PERSON } from '../../helpers/documents';
@@ -55,7 +56,8 @@ function paddleRead(lines: string[], confidence: (line: number, index: number) =
       return { char, probabilities, at: k / line.length };
     }),
   );
-  return { format: 'TD3', text: lines, positions, lines: positions.map((chars, l) => ({ text: lines[l]!, chars, lattice: [], confidence: 0.97 })) };
+  const band = { cx: 0, cy: 0, width: 1, height: 1, angle: 0, score: 1 };
+  return { format: 'TD3', text: lines, positions, lines: positions.map((chars, l) => ({ text: lines[l]!, chars, lattice: [], confidence: 0.97 })), band };
 }
 
 describe('fusion of the MRZ readers', () => {
