@@ -15,6 +15,9 @@ export interface PaddleMrzRead {
   band: TextBox;
 }
 
+/** A text row and what PaddleOCR read on it. */
+type Entry = { box: TextBox; line: RecognisedLine };
+
 /** Boxes on one text row (a line the detector split at a gap) merged into one. */
 function mergeRows(boxes: TextBox[]): TextBox[] {
   const rows: TextBox[] = [];
@@ -116,8 +119,7 @@ async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgres
     if (sibling) read.push(sibling);
   }
   if (read.length < 2) return null;
-  read.sort((a, b) => across(b.box) - across(a.box));
-  read.reverse();
+  read.sort((a, b) => across(a.box) - across(b.box));
   await span(ocr, image, read, onProgress);
   let longest = Math.max(...read.map((r) => r.line.text.length));
   if (read.length === 2 && longest < 40) {
@@ -129,6 +131,12 @@ async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgres
       read.splice(0, read.length, ...widened);
       longest = Math.max(...read.map((r) => r.line.text.length));
     }
+  }
+  if (read.length === 2 && longest <= 34) {
+    // Two lines of a card's length: its third line was merged with other text or left out.
+    const third = await findThirdLine(ocr, image, read[0]!, read[1]!, onProgress);
+    if (third) read.push(third);
+    read.sort((a, b) => across(a.box) - across(b.box));
   }
   const format: MrzFormatName = read.length === 3 && longest <= 34 ? 'TD1' : longest >= 40 ? 'TD3' : 'TD2';
   const lines = format === 'TD1' ? read : read.slice(-2);
@@ -174,6 +182,32 @@ async function findSibling(ocr: PaddleOcr, image: Image, found: { box: TextBox; 
       onProgress?.();
       if (looksLikeMrz(line) && (!best || line.confidence * line.text.length > best.line.confidence * best.line.text.length)) best = { box: candidate, line };
     }
+  }
+  return best;
+}
+
+/**
+ * The missing line of a TD1 (three lines of 30) where MRZ spacing puts it: between the two lines
+ * found (when they are two spacings apart), above the top one or below the bottom one.
+ */
+async function findThirdLine(ocr: PaddleOcr, image: Image, top: Entry, bottom: Entry, onProgress?: () => void): Promise<Entry | null> {
+  const { box } = top;
+  const gap = -(bottom.box.cx - box.cx) * Math.sin(box.angle) + (bottom.box.cy - box.cy) * Math.cos(box.angle);
+  // MRZ lines lie about 1.6 character pitches apart (box heights say little: the detector grows
+  // them): two lines found over 2.4 pitches apart have the missing one between them.
+  const { chars } = top.line;
+  const pitch = chars.length > 1 ? ((chars.at(-1)!.at - chars[0]!.at) * box.width) / (chars.length - 1) : box.height;
+  const between = Math.abs(gap) > 2.4 * pitch;
+  const offsets = between ? [gap / 2] : [-gap, 2 * gap];
+  let best: Entry | null = null;
+  for (const offset of offsets) {
+    const candidate: TextBox = { ...box, cx: box.cx - offset * Math.sin(box.angle), cy: box.cy + offset * Math.cos(box.angle) };
+    if (candidate.cy < 0 || candidate.cy > image.height) continue;
+    const line = await ocr.recognise(image, candidate);
+    onProgress?.();
+    // Between two MRZ lines any line of a card's length is the middle one, however poorly read.
+    const fits = (between || looksLikeMrz(line)) && line.text.length >= 24 && line.text.length <= 34;
+    if (fits && (!best || line.confidence * line.text.length > best.line.confidence * best.line.text.length)) best = { box: candidate, line };
   }
   return best;
 }
