@@ -24,8 +24,8 @@ export function loadSecretBox(config: Config): SecretBox {
 export async function openMigratedDatabase(config: Config, logger: Logger): Promise<DatabaseHandle> {
   const handle = await openDatabase({
     ...config,
-    // The code only: PostgreSQL error fields (detail, where) may quote request data.
-    onConnectionLost: (error) => logger.warn({ code: (error as { code?: string }).code ?? 'connection_lost' }, 'database connection lost; reconnecting on next query'),
+    // Through the one error serializer, which keeps only a PostgreSQL error's code, constraint and table.
+    onConnectionLost: (error) => logger.warn({ err: error }, 'database connection lost; reconnecting on next query'),
   });
   const applied = await migrateToLatest(handle.db);
   logger.info({ database: handle.kind, applied }, 'database ready');

@@ -40,8 +40,7 @@ export function startReconciler(deps: ReconcilerDeps): { stop(): Promise<void> }
     pass = reconcileOrphans(deps)
       .then(
         () => undefined,
-        // The code only: a PostgreSQL error's detail may quote request data.
-        (error: unknown) => deps.logger.warn({ code: (error as { code?: string }).code ?? (error as Error).name }, 'reconciliation failed; retrying at the next pass'),
+        (error: unknown) => deps.logger.warn({ err: error }, 'reconciliation failed; retrying at the next pass'),
       )
       .finally(() => {
         if (!stopped) timer = setTimeout(tick, deps.config.RECONCILER_INTERVAL_MS);

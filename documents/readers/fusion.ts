@@ -1,6 +1,7 @@
 import { applyStructure, clearlyFirst, resolveAmbiguities, type GlyphRead, type RankedReadings } from './glyph-reader';
 import { ALLOWED, checkDigitCount, MRZ_ALPHABET, positionKinds, validCheckDigits, type CharClass, type MrzFormatName } from '../mrz/layout';
-import { alignTo, type PaddleMrzRead } from './paddle-mrz';
+import type { PaddleMrzRead } from './paddle-mrz';
+import { alignTo } from './positions';
 
 /**
  * Fusion of the MRZ readers per position. Each reader gives, per position, probabilities over the

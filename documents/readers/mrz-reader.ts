@@ -16,8 +16,6 @@ export interface OcrResult {
   guessed: boolean;
   /** The read is final: every check digit agrees, or the readers were sure of nearly every character. */
   settled: boolean;
-  /** Which readers the reading came from (`paddle+glyphs`, `paddle`, `glyphs`). */
-  sources: string;
   quality: ImageQuality;
 }
 
@@ -51,11 +49,11 @@ export class MrzReader {
     const glyphs = await this.readGlyphs(image, paddle);
     onProgress?.();
     const fused = bestReading(paddle, glyphs);
-    if (!fused) return { lines: null, confidence: 0, guessed: false, settled: false, sources: '', quality };
+    if (!fused) return { lines: null, confidence: 0, guessed: false, settled: false, quality };
     const agreeing = validCheckDigits(fused.format, fused.lines);
     // A confident read stands even when check digits disagree: a forged digit must stay forged.
     const settled = agreeing === checkDigitCount(fused.format) || (fused.confidence >= DECISIVE_CONFIDENCE && fused.complete && agreeing >= 2);
-    return { lines: fused.lines, confidence: fused.confidence, guessed: fused.guessed, settled, sources: fused.sources, quality };
+    return { lines: fused.lines, confidence: fused.confidence, guessed: fused.guessed, settled, quality };
   }
 
   /**

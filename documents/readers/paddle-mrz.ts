@@ -1,14 +1,13 @@
 import type { Image } from '@napi-rs/canvas';
 import { MRZ_LINE_LENGTHS, type MrzFormatName } from '../mrz/layout';
-import { readExactly, type RecognisedChar, type RecognisedLine } from './ctc';
+import type { RecognisedChar, RecognisedLine } from './ctc';
+import { place } from './positions';
 import type { PaddleOcr, TextBox } from './paddle';
 
 /** The MRZ as PaddleOCR read it: per line and position, the character's probabilities (null: none read there). */
 export interface PaddleMrzRead {
   format: MrzFormatName;
   positions: Array<Array<RecognisedChar | null>>;
-  /** The raw text of each line, as recognised. */
-  text: string[];
   /** Each line as recognised (greedy reading, before placing at positions). */
   lines: RecognisedLine[];
   /** Where the MRZ lies in the image: one box over all its lines, along their direction. */
@@ -76,30 +75,42 @@ export async function readMrzWithPaddle(ocr: PaddleOcr, image: Image, onProgress
   return null;
 }
 
+/** How much of a line was read, how surely: for choosing among readings of one place. */
+const strengthOf = (line: RecognisedLine) => line.confidence * line.text.length;
+
+/** The box moved `offset` pixels across its own direction (to the next line down when positive). */
+const shifted = (box: TextBox, offset: number): TextBox => ({ ...box, cx: box.cx - offset * Math.sin(box.angle), cy: box.cy + offset * Math.cos(box.angle) });
+
+/** The distance between two characters of a line, in image pixels. */
+const pitchOf = ({ box, line: { chars } }: Entry) => (chars.length > 1 ? ((chars.at(-1)!.at - chars[0]!.at) * box.width) / (chars.length - 1) : box.height);
+
 /**
  * Which way the text runs: a box's angle says the line's direction up to a half turn (an upside-
- * down or sideways photo). The widest row is read both ways; the way that reads better holds for all.
+ * down or sideways photo). The widest row is read both ways; the way that reads better holds for
+ * all. Returns the widest row with its reading, which the search for the MRZ then need not repeat.
  */
-async function orient(ocr: PaddleOcr, image: Image, rows: TextBox[], onProgress?: () => void): Promise<void> {
+async function orient(ocr: PaddleOcr, image: Image, rows: TextBox[], onProgress?: () => void): Promise<Entry> {
   const widest = rows.reduce((a, r) => (r.width > a.width ? r : a));
-  const score = (line: RecognisedLine) => line.confidence * line.text.length + (looksLikeMrz(line) ? 10 : 0);
+  const score = (line: RecognisedLine) => strengthOf(line) + (looksLikeMrz(line) ? 10 : 0);
   const asIs = await ocr.recognise(image, widest);
   const turned = await ocr.recognise(image, { ...widest, angle: widest.angle + Math.PI });
   onProgress?.();
-  if (score(turned) > score(asIs)) for (const row of rows) row.angle += Math.PI;
+  if (score(turned) <= score(asIs)) return { box: widest, line: asIs };
+  for (const row of rows) row.angle += Math.PI;
+  return { box: widest, line: turned };
 }
 
 async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgress?: () => void): Promise<PaddleMrzRead | null> {
   const rows = mergeRows(boxes).filter((r) => r.width >= 8 * r.height);
   if (rows.length === 0) return null;
-  await orient(ocr, image, rows, onProgress);
+  const widest = await orient(ocr, image, rows, onProgress);
   // The dominant angle orders the rows top to bottom even when the photo is turned.
-  const angle = rows.reduce((a, r) => (r.width > a.width ? r : a)).angle;
+  const { angle } = widest.box;
   const across = (r: TextBox) => -r.cx * Math.sin(angle) + r.cy * Math.cos(angle);
   rows.sort((a, b) => across(b) - across(a));
-  const read: Array<{ box: TextBox; line: RecognisedLine }> = [];
+  const read: Entry[] = [];
   for (const box of rows.slice(0, 12)) {
-    const line = await ocr.recognise(image, box);
+    const line = box === widest.box ? widest.line : await ocr.recognise(image, box);
     onProgress?.();
     // Other text may sit between MRZ lines on specimens ("MACHINE READABLE ZONE"): it is skipped,
     // but lines far apart are not one MRZ.
@@ -145,7 +156,6 @@ async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgres
   return {
     format,
     positions: lines.map((r, i) => place(r.line, MRZ_LINE_LENGTHS[format][i]!)),
-    text: lines.map((r) => r.line.text),
     lines: lines.map((r) => r.line),
     band: bandOf(lines.map((r) => r.box)),
   };
@@ -165,51 +175,41 @@ function bandOf(boxes: TextBox[]): TextBox {
   return { cx: reference.cx + mu * cos - mv * sin, cy: reference.cy + mu * sin + mv * cos, width: u1 - u0, height: v1 - v0, angle: reference.angle, score: reference.score };
 }
 
+/** The best reading, among boxes `box` moved across by each offset, that `fits`. */
+async function bestShifted(ocr: PaddleOcr, image: Image, box: TextBox, offsets: number[], fits: (line: RecognisedLine) => boolean, onProgress?: () => void): Promise<Entry | null> {
+  let best: Entry | null = null;
+  for (const offset of offsets) {
+    const candidate = shifted(box, offset);
+    if (candidate.cy < 0 || candidate.cy > image.height) continue;
+    const line = await ocr.recognise(image, candidate);
+    onProgress?.();
+    if (fits(line) && (!best || strengthOf(line) > strengthOf(best.line))) best = { box: candidate, line };
+  }
+  return best;
+}
+
 /**
  * One MRZ line found alone (the detector merged its neighbour with text nearby): the other line is
  * where MRZ spacing puts it, above or below, as wide as this one.
  */
-async function findSibling(ocr: PaddleOcr, image: Image, found: { box: TextBox; line: RecognisedLine }, onProgress?: () => void) {
-  const { box } = found;
-  const height = box.height;
-  let best: { box: TextBox; line: RecognisedLine } | null = null;
-  for (const direction of [-1, 1]) {
-    for (const step of [1.3, 1.6, 1.9, 2.2]) {
-      const offset = direction * step * height;
-      const candidate: TextBox = { ...box, height, cx: box.cx - offset * Math.sin(box.angle), cy: box.cy + offset * Math.cos(box.angle) };
-      if (candidate.cy < 0 || candidate.cy > image.height) continue;
-      const line = await ocr.recognise(image, candidate);
-      onProgress?.();
-      if (looksLikeMrz(line) && (!best || line.confidence * line.text.length > best.line.confidence * best.line.text.length)) best = { box: candidate, line };
-    }
-  }
-  return best;
+function findSibling(ocr: PaddleOcr, image: Image, { box }: Entry, onProgress?: () => void): Promise<Entry | null> {
+  const offsets = [-1, 1].flatMap((direction) => [1.3, 1.6, 1.9, 2.2].map((step) => direction * step * box.height));
+  return bestShifted(ocr, image, box, offsets, looksLikeMrz, onProgress);
 }
 
 /**
  * The missing line of a TD1 (three lines of 30) where MRZ spacing puts it: between the two lines
  * found (when they are two spacings apart), above the top one or below the bottom one.
  */
-async function findThirdLine(ocr: PaddleOcr, image: Image, top: Entry, bottom: Entry, onProgress?: () => void): Promise<Entry | null> {
+function findThirdLine(ocr: PaddleOcr, image: Image, top: Entry, bottom: Entry, onProgress?: () => void): Promise<Entry | null> {
   const { box } = top;
   const gap = -(bottom.box.cx - box.cx) * Math.sin(box.angle) + (bottom.box.cy - box.cy) * Math.cos(box.angle);
   // MRZ lines lie about 1.6 character pitches apart (box heights say little: the detector grows
   // them): two lines found over 2.4 pitches apart have the missing one between them.
-  const { chars } = top.line;
-  const pitch = chars.length > 1 ? ((chars.at(-1)!.at - chars[0]!.at) * box.width) / (chars.length - 1) : box.height;
-  const between = Math.abs(gap) > 2.4 * pitch;
-  const offsets = between ? [gap / 2] : [-gap, 2 * gap];
-  let best: Entry | null = null;
-  for (const offset of offsets) {
-    const candidate: TextBox = { ...box, cx: box.cx - offset * Math.sin(box.angle), cy: box.cy + offset * Math.cos(box.angle) };
-    if (candidate.cy < 0 || candidate.cy > image.height) continue;
-    const line = await ocr.recognise(image, candidate);
-    onProgress?.();
-    // Between two MRZ lines any line of a card's length is the middle one, however poorly read.
-    const fits = (between || looksLikeMrz(line)) && line.text.length >= 24 && line.text.length <= 34;
-    if (fits && (!best || line.confidence * line.text.length > best.line.confidence * best.line.text.length)) best = { box: candidate, line };
-  }
-  return best;
+  const between = Math.abs(gap) > 2.4 * pitchOf(top);
+  // Between two MRZ lines any line of a card's length is the middle one, however poorly read.
+  const fits = (line: RecognisedLine) => (between || looksLikeMrz(line)) && line.text.length >= 24 && line.text.length <= 34;
+  return bestShifted(ocr, image, box, between ? [gap / 2] : [-gap, 2 * gap], fits, onProgress);
 }
 
 /**
@@ -217,11 +217,11 @@ async function findThirdLine(ocr: PaddleOcr, image: Image, top: Entry, bottom: E
  * trailing filler): the box is widened by the missing characters at the line's own pitch, mostly
  * to the right, where the filler is, and read again.
  */
-async function extend(ocr: PaddleOcr, image: Image, entry: { box: TextBox; line: RecognisedLine }, length: number, onProgress?: () => void): Promise<void> {
+async function extend(ocr: PaddleOcr, image: Image, entry: Entry, length: number, onProgress?: () => void): Promise<void> {
   const { box, line } = entry;
   const missing = length - line.chars.length;
   if (missing < 2 || line.chars.length < 10) return;
-  const pitch = ((line.chars.at(-1)!.at - line.chars[0]!.at) * box.width) / (line.chars.length - 1);
+  const pitch = pitchOf(entry);
   const right = (missing + 1) * pitch;
   const left = pitch;
   const shift = (right - left) / 2;
@@ -235,7 +235,7 @@ async function extend(ocr: PaddleOcr, image: Image, entry: { box: TextBox; line:
  * The lines of an MRZ start and end at the same place. A line the detector found shorter than its
  * neighbours (filler left out, a gap at a long filler run) is read again over their full extent.
  */
-async function span(ocr: PaddleOcr, image: Image, read: Array<{ box: TextBox; line: RecognisedLine }>, onProgress?: () => void): Promise<void> {
+async function span(ocr: PaddleOcr, image: Image, read: Entry[], onProgress?: () => void): Promise<void> {
   const reference = read.reduce((a, r) => (r.box.width > a.box.width ? r : a)).box;
   const cos = Math.cos(reference.angle);
   const sin = Math.sin(reference.angle);
@@ -253,77 +253,4 @@ async function span(ocr: PaddleOcr, image: Image, read: Array<{ box: TextBox; li
     onProgress?.();
     if (line.text.length > entry.line.text.length) Object.assign(entry, { box: wider, line });
   }
-}
-
-/**
- * Characters to MRZ positions. A line read at its exact length maps one to one; otherwise the MRZ's
- * fixed pitch places each character by where along the line it was read (a dropped or doubled
- * character then leaves a gap or is merged instead of shifting the rest of the line).
- */
-export function place(line: RecognisedLine, length: number): Array<RecognisedChar | null> {
-  if (line.chars.length === length) return [...line.chars];
-  // A character or two lost or doubled by the greedy reading; beyond that the line was cut.
-  const exact = Math.abs(line.chars.length - length) <= 2 ? readExactly(line, length) : null;
-  if (exact) return exact;
-  const positions: Array<RecognisedChar | null> = new Array(length).fill(null);
-  if (line.chars.length < 2) return positions;
-  // Which slots the first and last characters read stand in is not known: a line may be cut short
-  // or miss its first character. The pitch that puts every character nearest a slot wins.
-  const first = line.chars[0]!.at;
-  const spanned = line.chars.at(-1)!.at - first;
-  // Any number of characters may be missing at the end (faint filler); few gaps are preferred.
-  let best: { cost: number; start: number; pitch: number } | null = null;
-  for (let start = 0; start <= 1; start++) {
-    for (let slots = Math.max(1, line.chars.length - 1); slots <= length - 1 - start; slots++) {
-      const missing = slots - (line.chars.length - 1);
-      const pitch = spanned / slots;
-      let cost = 0;
-      const taken = new Set<number>();
-      for (const char of line.chars) {
-        const exact = (char.at - first) / pitch;
-        const k = Math.round(exact);
-        cost += (exact - k) ** 2 + (taken.has(k) ? 1 : 0);
-        taken.add(k);
-      }
-      cost += 0.02 * missing + 0.05 * start;
-      if (!best || cost < best.cost) best = { cost, start, pitch };
-    }
-  }
-  if (!best) return positions;
-  for (const char of line.chars) {
-    const k = Math.min(length - 1, Math.max(0, best.start + Math.round((char.at - first) / best.pitch)));
-    const held = positions[k];
-    if (!held || strength(char) > strength(held)) positions[k] = char;
-  }
-  return positions;
-}
-
-const strength = (c: RecognisedChar) => Math.max(...c.probabilities);
-
-/**
- * Characters to the positions of another reader's line of the right length: an edit-distance
- * alignment (substitutions preferred), so a character PaddleOCR dropped or added shifts nothing
- * after it. Positions the other reader has and PaddleOCR does not stay empty.
- */
-export function alignTo(line: RecognisedLine, reference: string): Array<RecognisedChar | null> {
-  const a = line.chars;
-  const n = a.length;
-  const m = reference.length;
-  const cost = Array.from({ length: n + 1 }, (_, i) => Float64Array.from({ length: m + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= n; i++) {
-    for (let j = 1; j <= m; j++) {
-      const substitution = cost[i - 1]![j - 1]! + (a[i - 1]!.char === reference[j - 1] ? 0 : 0.9);
-      cost[i]![j] = Math.min(substitution, cost[i - 1]![j]! + 1, cost[i]![j - 1]! + 1);
-    }
-  }
-  const positions: Array<RecognisedChar | null> = new Array(m).fill(null);
-  for (let i = n, j = m; i > 0 && j > 0; ) {
-    if (cost[i]![j] === cost[i - 1]![j - 1]! + (a[i - 1]!.char === reference[j - 1] ? 0 : 0.9)) {
-      positions[j - 1] = a[i - 1]!;
-      i--;
-      j--;
-    } else if (cost[i]![j] === cost[i - 1]![j]! + 1) i--;
-    else j--;
-  }
-  return positions;
 }

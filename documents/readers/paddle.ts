@@ -81,20 +81,10 @@ export class PaddleOcr {
   }
 
   /** Reads the text of one box (cut out straight, 48 px high) as MRZ characters. */
-  async recognise(image: Image, box: TextBox, { padding = 0 }: { padding?: number } = {}): Promise<RecognisedLine> {
-    const boxHeight = box.height + 2 * padding;
-    const boxWidth = box.width + 2 * padding;
+  async recognise(image: Image, box: TextBox): Promise<RecognisedLine> {
     const height = 48;
-    const width = Math.max(16, Math.min(2400, Math.round((boxWidth * height) / boxHeight)));
-    const canvas = createCanvas(width, height);
-    const g = canvas.getContext('2d');
-    g.fillStyle = '#fff';
-    g.fillRect(0, 0, width, height);
-    g.translate(width / 2, height / 2);
-    g.scale(width / boxWidth, height / boxHeight);
-    g.rotate(-box.angle);
-    g.drawImage(image, -box.cx, -box.cy);
-    const rgba = g.getImageData(0, 0, width, height).data;
+    const width = Math.max(16, Math.min(2400, Math.round((box.width * height) / box.height)));
+    const rgba = straighten(image, box, width, height).getContext('2d').getImageData(0, 0, width, height).data;
     const input = toTensorData(rgba, width, height, [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]);
     const output = await this.run(this.recogniser, new this.ort.Tensor('float32', input, [1, 3, height, width]));
     return decodeMrz(output.data as Float32Array, output.dims[1]!, output.dims[2]!, this.toAlphabet);
@@ -115,17 +105,21 @@ export class PaddleOcr {
  * an MRZ band found at an angle in a photo, as the glyph reader expects it (a level, upright page).
  */
 export function cutOut(image: Image, box: TextBox, width: number): Image {
-  const scale = width / box.width;
-  const canvas = createCanvas(Math.round(width), Math.max(8, Math.round(box.height * scale)));
+  // A canvas draws like an image wherever the readers draw it.
+  return straighten(image, box, Math.round(width), Math.max(8, Math.round((box.height * width) / box.width))) as unknown as Image;
+}
+
+/** The box's content on a white canvas of the given size, its direction made horizontal. */
+function straighten(image: Image, box: TextBox, width: number, height: number) {
+  const canvas = createCanvas(width, height);
   const g = canvas.getContext('2d');
   g.fillStyle = '#fff';
-  g.fillRect(0, 0, canvas.width, canvas.height);
-  g.translate(canvas.width / 2, canvas.height / 2);
-  g.scale(scale, scale);
+  g.fillRect(0, 0, width, height);
+  g.translate(width / 2, height / 2);
+  g.scale(width / box.width, height / box.height);
   g.rotate(-box.angle);
   g.drawImage(image, -box.cx, -box.cy);
-  // A canvas draws like an image wherever the readers draw it.
-  return canvas as unknown as Image;
+  return canvas;
 }
 
 /** RGBA → planar BGR floats normalised as PaddleOCR's models were trained. */

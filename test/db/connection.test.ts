@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { sql, type Kysely } from 'kysely';
-import { openDatabase, type Database } from '../../db';
+import { openDatabase, type Database, type DatabaseHandle } from '../../db';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { TEST_DATABASE_URL } from '../helpers/env';
 import { eventually } from '../helpers/wait';
@@ -12,6 +12,17 @@ describe('a lost database connection', () => {
     database = await createTestDatabase();
   });
   afterAll(() => database.drop());
+
+  /** A database handle of its own, told of every lost connection; closed afterwards. */
+  async function withHandle(test: (handle: DatabaseHandle, lost: Error[]) => Promise<void>): Promise<void> {
+    const lost: Error[] = [];
+    const handle = await openDatabase({ DATABASE_URL: database.url, DATA_DIR: '/nonexistent', onConnectionLost: (error) => lost.push(error) });
+    try {
+      await test(handle, lost);
+    } finally {
+      await handle.close();
+    }
+  }
 
   async function worksAgain(db: Kysely<Database>): Promise<boolean> {
     try {
@@ -31,24 +42,18 @@ describe('a lost database connection', () => {
   }
 
   it('is reported when idle, and the next query reconnects', async () => {
-    const lost: Error[] = [];
-    const handle = await openDatabase({ DATABASE_URL: database.url, DATA_DIR: '/nonexistent', onConnectionLost: (error) => lost.push(error) });
-    try {
+    await withHandle(async (handle, lost) => {
       await sql`select 1`.execute(handle.db); // one idle connection in the pool
       await terminateBackends();
       await eventually(async () => lost.length > 0, 5_000, 'the lost connection to be reported');
       expect((lost[0] as Error & { code?: string }).code).toBe('57P01');
       const { rows } = await sql<{ one: number }>`select 1 as one`.execute(handle.db);
       expect(rows).toEqual([{ one: 1 }]);
-    } finally {
-      await handle.close();
-    }
+    });
   });
 
   it('is reported when checked out in an open transaction; the process lives on and the next query works', async () => {
-    const lost: Error[] = [];
-    const handle = await openDatabase({ DATABASE_URL: database.url, DATA_DIR: '/nonexistent', onConnectionLost: (error) => lost.push(error) });
-    try {
+    await withHandle(async (handle, lost) => {
       const transaction = handle.db.transaction().execute(async (trx) => {
         await sql`select 1`.execute(trx);
         // Between two statements of the transaction: no query in flight to take the error.
@@ -59,15 +64,11 @@ describe('a lost database connection', () => {
       await expect(transaction).rejects.toThrow();
       expect((lost[0] as Error & { code?: string }).code).toBe('57P01');
       await eventually(() => worksAgain(handle.db), 5_000, 'a query on the same handle to work again');
-    } finally {
-      await handle.close();
-    }
+    });
   });
 
   it('is reported when lost during a running query, which fails; the handle then works again', async () => {
-    const lost: Error[] = [];
-    const handle = await openDatabase({ DATABASE_URL: database.url, DATA_DIR: '/nonexistent', onConnectionLost: (error) => lost.push(error) });
-    try {
+    await withHandle(async (handle, lost) => {
       const slow = sql`select pg_sleep(30)`.execute(handle.db);
       await eventually(async () => {
         const admin = new Client({ connectionString: TEST_DATABASE_URL });
@@ -82,8 +83,6 @@ describe('a lost database connection', () => {
       // query may fail (an activity retries it); then the handle works again.
       await eventually(() => worksAgain(handle.db), 5_000, 'a query on the same handle to work again');
       await eventually(async () => lost.length > 0, 5_000, 'the lost connection to be reported');
-    } finally {
-      await handle.close();
-    }
+    });
   });
 });

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../helpers/env';
+import { realDocumentsDir } from '../helpers/real-documents';
 
 const run = promisify(execFile);
 const tsx = path.join(PROJECT_ROOT, 'node_modules/.bin/tsx');
@@ -14,15 +15,12 @@ const tsx = path.join(PROJECT_ROOT, 'node_modules/.bin/tsx');
  * The floors sit just below what the engine reaches (docs/accuracy.md); a change that reads real
  * documents worse fails here. The images are never copied into the repository.
  */
-const CORPUS = process.env.KYCFLOW_REAL_DOCUMENTS ?? path.resolve(PROJECT_ROOT, '..', 'shared', 'real-documents');
 
 describe('reading real documents (npm run eval on ../shared/real-documents)', () => {
   it('reads the real scans at or above the floor', async () => {
-    if (!fs.existsSync(path.join(CORPUS, 'manifest.json'))) {
-      throw new Error(`The real-document development set is missing at ${CORPUS} (set KYCFLOW_REAL_DOCUMENTS): this test must not pass without it`);
-    }
+    const corpus = realDocumentsDir();
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kycflow-real-')), 'report.json');
-    await run(tsx, [path.join(PROJECT_ROOT, 'scripts/eval.ts'), '--corpus', CORPUS, '--json', out], { cwd: PROJECT_ROOT, maxBuffer: 16 * 1024 * 1024 });
+    await run(tsx, [path.join(PROJECT_ROOT, 'scripts/eval.ts'), '--corpus', corpus, '--json', out], { cwd: PROJECT_ROOT, maxBuffer: 16 * 1024 * 1024 });
     const report = JSON.parse(fs.readFileSync(out, 'utf8'));
     const scans = report.byKind.scan;
     expect(scans.documents).toBeGreaterThanOrEqual(30);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { photograph } from '../../corpus/photo-scene';
 import { seededRandom } from '../../lib/random';
-import { PROJECT_ROOT } from '../helpers/env';
+import { realDocumentsDir } from '../helpers/real-documents';
 import { useSystemWithReceiver } from '../helpers/harness';
 
 /**
@@ -11,14 +11,12 @@ import { useSystemWithReceiver } from '../helpers/harness';
  * specimens (../shared/real-documents, never copied into the repository) — turned a quarter, tilted,
  * rotated, on a table, JPEG — sent through POST /v1/verifications, read, decided, and told by webhook.
  */
-const SHARED = process.env.KYCFLOW_REAL_DOCUMENTS ?? path.resolve(PROJECT_ROOT, '..', 'shared', 'real-documents');
 
 describe('a phone photo of a real passport through the API', () => {
   const h = useSystemWithReceiver();
 
   it('is read, decided (an expired specimen: rejected) and the completed webhook says so', async () => {
-    const scan = path.join(SHARED, 'r005.png');
-    if (!fs.existsSync(scan)) throw new Error(`The shared real documents are missing at ${SHARED}: this test must not pass without them`);
+    const scan = path.join(realDocumentsDir(), 'r005.png');
     const { jpeg } = await photograph(fs.readFileSync(scan), seededRandom(7), {
       frame: { width: 1200, height: 1600 },
       quarterTurn: 90,

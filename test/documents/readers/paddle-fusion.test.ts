@@ -6,7 +6,8 @@ import { validCheckDigits } from '../../../documents/mrz/layout';
 import { bestReading, fuse } from '../../../documents/readers/fusion';
 import { readExactly, type RecognisedChar, type RecognisedLine } from '../../../documents/readers/ctc';
 import { PaddleOcr } from '../../../documents/readers/paddle';
-import { alignTo, readMrzWithPaddle, type PaddleMrzRead } from '../../../documents/readers/paddle-mrz';
+import { readMrzWithPaddle, type PaddleMrzRead } from '../../../documents/readers/paddle-mrz';
+import { alignTo } from '../../../documents/readers/positions';
 import { renderDocument } from '../../../corpus/render';
 import { PERSON } from '../../helpers/documents';
 
@@ -57,7 +58,7 @@ function paddleRead(lines: string[], confidence: (line: number, index: number) =
     }),
   );
   const band = { cx: 0, cy: 0, width: 1, height: 1, angle: 0, score: 1 };
-  return { format: 'TD3', text: lines, positions, lines: positions.map((chars, l) => ({ text: lines[l]!, chars, lattice: [], confidence: 0.97 })), band };
+  return { format: 'TD3', positions, lines: positions.map((chars, l) => ({ text: lines[l]!, chars, lattice: [], confidence: 0.97 })), band };
 }
 
 describe('fusion of the MRZ readers', () => {
