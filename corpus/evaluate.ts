@@ -20,6 +20,8 @@ export interface DocumentResult {
   fieldsCorrect: Record<string, boolean>;
   /** Fields read differently from the truth: what was read, and what is printed. */
   misread: Array<{ field: string; read: string | null; truth: string }>;
+  /** The viz_mrz_mismatch check's result (null: absent, the page's text was not read) and the fields it found differing. */
+  visualZone: { result: 'pass' | 'consider' | null; disagreeing: string[] };
   ms: number;
 }
 
@@ -42,6 +44,8 @@ export interface EvaluationReport {
   msPerDocument: { p50: number; p95: number };
   failures: Array<Pick<DocumentResult, 'id' | 'expected' | 'actual' | 'expectedReasons' | 'reasons'>>;
   misread: Array<{ id: string; field: string; read: string | null; truth: string }>;
+  /** The visual zone check over the corpus: how often it passed, said consider (with the fields) or was absent. */
+  visualZone: { pass: number; consider: number; absent: number; considered: Array<{ id: string; disagreeing: string[] }> };
 }
 
 const normalise = (value: unknown) => String(value ?? '').toUpperCase().replace(/[^A-Z0-9-]+/g, ' ').trim();
@@ -77,7 +81,9 @@ export async function evaluateDocument(reader: MrzReader, dir: string, doc: Mani
     read: extraction?.fields[field] ?? null,
     truth: doc.truth[field],
   }));
-  return { id: doc.id, kind: doc.kind ?? 'render', expected: doc.expected, actual, expectedReasons: doc.expectedReasons, reasons, fieldsCorrect, misread, ms: performance.now() - started };
+  const page = extraction?.visualZone;
+  const visualZone = { result: page ? (page.disagreeing.length ? ('consider' as const) : ('pass' as const)) : null, disagreeing: page?.disagreeing ?? [] };
+  return { id: doc.id, kind: doc.kind ?? 'render', expected: doc.expected, actual, expectedReasons: doc.expectedReasons, reasons, fieldsCorrect, misread, visualZone, ms: performance.now() - started };
 }
 
 function percentile(values: number[], p: number): number {
@@ -126,5 +132,11 @@ export function summarise(results: DocumentResult[]): EvaluationReport {
     msPerDocument: timing(results),
     failures: results.filter((r) => r.actual !== r.expected).map(({ id, expected, actual, expectedReasons, reasons }) => ({ id, expected, actual, expectedReasons, reasons })),
     misread: results.flatMap((r) => r.misread.map((m) => ({ id: r.id, ...m }))),
+    visualZone: {
+      pass: results.filter((r) => r.visualZone.result === 'pass').length,
+      consider: results.filter((r) => r.visualZone.result === 'consider').length,
+      absent: results.filter((r) => r.visualZone.result === null).length,
+      considered: results.filter((r) => r.visualZone.result === 'consider').map((r) => ({ id: r.id, disagreeing: r.visualZone.disagreeing })),
+    },
   };
 }

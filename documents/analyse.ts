@@ -2,6 +2,14 @@ import { editingSoftware } from './image-metadata';
 import { extractFromMrz, UnreadableDocumentError, type Extraction } from './mrz/extraction';
 import { checkDigitCount, formatOf, validCheckDigits } from './mrz/layout';
 import type { MrzReader } from './readers/mrz-reader';
+import type { VizLine } from './readers/viz-reader';
+import { compareVisualZone } from './visual-zone';
+
+/** The page's text compared with the MRZ read from it, when the page could be read. */
+function visualZoneOf(lines: VizLine[], extraction: Extraction, now: Date): Pick<Extraction, 'visualZone'> {
+  const visualZone = compareVisualZone(lines, extraction.fields, now);
+  return visualZone ? { visualZone } : {};
+}
 
 export interface DocumentInput {
   images: Buffer[];
@@ -54,6 +62,7 @@ export async function extractDocument(reader: MrzReader, input: DocumentInput, o
           confidence: Number((extraction.confidence * Math.max(0.5, result.confidence)).toFixed(3)),
           checkDigitsGuessed: result.guessed,
           image: { ...result.quality, editingSoftware: edited },
+          ...visualZoneOf(result.visualZone, extraction, now),
         },
       };
     }

@@ -129,6 +129,9 @@ export function runChecks(extraction: Extraction, context: CheckContext): Check[
     checks.push(result('image_quality_low', small || blurred, 'consider', small ? 'the image resolution is low' : 'the image is blurred'));
   }
   if (image) checks.push(result('image_edited', image.editingSoftware !== null, 'consider', 'the image metadata names editing software'));
+  // The printed page against the MRZ: absent when the page's text could not be read.
+  const page = extraction.visualZone;
+  if (page) checks.push(result('viz_mrz_mismatch', page.disagreeing.length > 0, 'consider', `the page prints a different ${page.disagreeing.join(', ')} than the MRZ`));
   return checks;
 }
 

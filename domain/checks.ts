@@ -16,6 +16,7 @@ export const CHECK_CODES = [
   'duplicate_document',
   'image_quality_low',
   'image_edited',
+  'viz_mrz_mismatch',
 ] as const;
 export type CheckCode = (typeof CHECK_CODES)[number];
 
@@ -46,4 +47,5 @@ export const RETRYABLE: Record<CheckCode, boolean> = {
   duplicate_document: false,
   image_quality_low: true,
   image_edited: false,
+  viz_mrz_mismatch: false,
 };

@@ -48,6 +48,8 @@ async function main(): Promise<void> {
   // The process's peak resident memory: the models, the reader and the documents of this run.
   const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
   console.log(`peak RSS: ${peakRssMiB} MiB`);
+  const page = report.visualZone;
+  console.log(`visual zone (viz_mrz_mismatch): pass ${page.pass}, consider ${page.consider}, absent ${page.absent}${page.considered.map((c) => `\n  consider ${c.id}: ${c.disagreeing.join(', ')}`).join('')}`);
   if (report.failures.length) {
     console.log('\nmisclassified:');
     for (const f of report.failures) console.log(`  ${f.id}: expected ${f.expected} [${f.expectedReasons.join(', ')}], got ${f.actual} [${f.reasons.join(', ')}]`);

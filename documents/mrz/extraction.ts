@@ -1,5 +1,6 @@
 import { parse } from 'mrz';
 import { SPECIAL_STATE_CODES } from './state-codes';
+import type { VisualZone } from '../visual-zone';
 
 export type MrzFormat = 'TD1' | 'TD2' | 'TD3';
 
@@ -28,6 +29,8 @@ export interface Extraction {
   mrzLines: string[];
   /** A check digit (or checked date) was read from an ambiguous letter: valid digits are then not proof. */
   checkDigitsGuessed?: boolean;
+  /** The printed page (visual zone) against the MRZ, when the page's text could be read (documents/visual-zone.ts). */
+  visualZone?: VisualZone;
   /** Measured on the first image (absent for MRZ text alone). */
   image?: { width: number; height: number; sharpness: number | null; editingSoftware: string | null };
 }

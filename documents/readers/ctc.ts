@@ -87,6 +87,35 @@ export function decodeMrz(data: Float32Array, steps: number, classes: number, to
   return { text, chars, lattice, confidence };
 }
 
+/** Printed text as read (any character of the model's dictionary), with the mean and least probability of its characters. */
+export interface ReadText {
+  text: string;
+  confidence: number;
+  least: number;
+}
+
+/** Greedy CTC decoding over the whole dictionary (index 0 is the blank): the page's printed text. */
+export function decodeText(data: Float32Array, steps: number, classes: number, dictionary: string[]): ReadText {
+  let text = '';
+  let sum = 0;
+  let least = 1;
+  let previous = 0;
+  for (let t = 0; t < steps; t++) {
+    const row = t * classes;
+    let k = 0;
+    for (let i = 1; i < classes; i++) if (data[row + i]! > data[row + k]!) k = i;
+    if (k !== 0 && k !== previous) {
+      const p = data[row + k]!;
+      text += dictionary[k - 1] ?? '';
+      sum += p;
+      least = Math.min(least, p);
+    }
+    previous = k;
+  }
+  const count = [...text].length;
+  return { text, confidence: count ? sum / count : 0, least: count ? least : 0 };
+}
+
 /**
  * The most probable reading with exactly `length` characters (Viterbi over the CTC lattice): an
  * MRZ line's length is known, so a character the greedy reading dropped (two glyphs merged in one

@@ -67,7 +67,9 @@ function fromGlyphs(read: GlyphRead, line: number, index: number): Distribution 
 }
 
 /** Fuses what the given readers saw of one MRZ format into one reading. */
-export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs: GlyphRead | null): FusedRead {
+export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | PaddleMrzRead[] | null, glyphs: GlyphRead | null): FusedRead {
+  // Several PaddleOCR reads of one MRZ (the page, the band cut out straight) share its weight.
+  const paddleReads = paddle === null ? [] : Array.isArray(paddle) ? paddle : [paddle];
   const kinds = positionKinds(format);
   let clear = 0;
   let total = 0;
@@ -75,9 +77,10 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
   const readings: RankedReadings = kinds.map((lineKinds, l) =>
     lineKinds.map((kind, k) => {
       total++;
-      const found = [paddle && fromPaddle(paddle, l, k), glyphs && fromGlyphs(glyphs, l, k)];
+      const found = [...paddleReads.map((read) => fromPaddle(read, l, k)), glyphs && fromGlyphs(glyphs, l, k)];
+      const readerWeights = [...paddleReads.map(() => READER_WEIGHTS[0]! / paddleReads.length), READER_WEIGHTS[1]!];
       const sources = found.filter((d): d is Distribution => !!d);
-      const weights = found.flatMap((d, i) => (d ? [READER_WEIGHTS[i]!] : []));
+      const weights = found.flatMap((d, i) => (d ? [readerWeights[i]!] : []));
       if (!sources.length) {
         complete = false;
         return null;
@@ -112,7 +115,7 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
     confidence: total ? Number((clear / total).toFixed(3)) : 0,
     complete,
     guessed,
-    sources: [paddle && 'paddle', glyphs && 'glyphs'].filter(Boolean).join('+'),
+    sources: [...paddleReads.map(() => 'paddle'), glyphs && 'glyphs'].filter(Boolean).join('+'),
   };
 }
 
@@ -120,16 +123,18 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
  * The reading to keep from what the readers saw: both fused when they agree on the format, and each
  * alone; one whose check digits all agree wins, else the most confident complete one.
  */
-export function bestReading(paddle: PaddleMrzRead | null, glyphs: GlyphRead | null): FusedRead | null {
+export function bestReading(paddleReads: PaddleMrzRead[], glyphs: GlyphRead | null): FusedRead | null {
   const candidates: FusedRead[] = [];
-  if (paddle && glyphs && paddle.format === glyphs.format) {
-    // Where the glyph reader laid out every position and read most of them clearly, its positions
-    // are the reference PaddleOCR's characters are aligned to (a doubtful glyph read is a poor guide).
-    const trusted = glyphs.complete && glyphs.confidence >= ALIGNMENT_CONFIDENCE;
-    const aligned = trusted ? { ...paddle, positions: paddle.lines.map((line, l) => alignTo(line, glyphs.lines[l]!)) } : paddle;
-    candidates.push(fuse(paddle.format, aligned, glyphs));
+  for (const paddle of paddleReads) {
+    if (glyphs && paddle.format === glyphs.format) {
+      // Where the glyph reader laid out every position and read most of them clearly, its positions
+      // are the reference PaddleOCR's characters are aligned to (a doubtful glyph read is a poor guide).
+      const trusted = glyphs.complete && glyphs.confidence >= ALIGNMENT_CONFIDENCE;
+      const aligned = trusted ? { ...paddle, positions: paddle.lines.map((line, l) => alignTo(line, glyphs.lines[l]!)) } : paddle;
+      candidates.push(fuse(paddle.format, aligned, glyphs));
+    }
+    candidates.push(fuse(paddle.format, paddle, null));
   }
-  if (paddle) candidates.push(fuse(paddle.format, paddle, null));
   // The glyph reader has settled its own reading (calibrated on the document's prints): kept as it is.
   if (glyphs) candidates.push({ ...glyphs, sources: 'glyphs' });
   let best: { read: FusedRead; score: number } | null = null;

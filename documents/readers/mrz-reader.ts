@@ -2,10 +2,11 @@ import os from 'node:os';
 import { loadImage, type Image } from '@napi-rs/canvas';
 import { measureQuality, type ImageQuality } from '../image-quality';
 import { checkDigitCount, validCheckDigits } from '../mrz/layout';
-import { bestReading } from './fusion';
+import { bestReading, fuse } from './fusion';
 import { readMrzGlyphs, type GlyphRead } from './glyph-reader';
 import { cutOut, PaddleOcr } from './paddle';
-import { readMrzWithPaddle, type PaddleMrzRead } from './paddle-mrz';
+import { readVisualZone, type VizLine } from './viz-reader';
+import { BAND_WIDTH, locateMrz, rereadStraight, type PaddleMrzRead } from './paddle-mrz';
 
 export interface OcrResult {
   /** The MRZ lines read, or null when none were found. */
@@ -17,12 +18,18 @@ export interface OcrResult {
   /** The read is final: every check digit agrees, or the readers were sure of nearly every character. */
   settled: boolean;
   quality: ImageQuality;
+  /** The printed text of the page above the MRZ (empty when no MRZ was found). */
+  visualZone: VizLine[];
 }
 
 /** Share of clearly read positions above which a reading is final even if check digits disagree. */
 const DECISIVE_CONFIDENCE = 0.85;
-/** The MRZ band is cut out this wide for the glyph reader (a page's width at its working scale). */
-const BAND_WIDTH = 1200;
+
+/** PaddleOCR's read alone is sure: every check digit agrees and nearly every character is clear. */
+function settledAlone(read: PaddleMrzRead): boolean {
+  const fused = fuse(read.format, read, null);
+  return fused.complete && fused.confidence >= DECISIVE_CONFIDENCE && validCheckDigits(fused.format, fused.lines) === checkDigitCount(fused.format);
+}
 
 /**
  * Reads the machine-readable zone of a document image offline with two readers: PaddleOCR
@@ -45,24 +52,33 @@ export class MrzReader {
   async read(bytes: Buffer, onProgress?: () => void): Promise<OcrResult> {
     const image = await loadImage(bytes);
     const quality = measureQuality(image);
-    const paddle = await readMrzWithPaddle(await this.prepare(), image, onProgress);
-    const glyphs = await this.readGlyphs(image, paddle);
+    const ocr = await this.prepare();
+    const found = await locateMrz(ocr, image, onProgress);
+    const paddle = found ? [found] : [];
+    // A doubtful read (a photo: small, tilted print) is read again on its band cut out straight.
+    if (found && !settledAlone(found)) {
+      const again = await rereadStraight(ocr, image, found, onProgress);
+      if (again) paddle.push(again);
+    }
+    const glyphs = await this.readGlyphs(image, paddle.at(-1) ?? null);
     onProgress?.();
     const fused = bestReading(paddle, glyphs);
-    if (!fused) return { lines: null, confidence: 0, guessed: false, settled: false, quality };
+    if (!fused) return { lines: null, confidence: 0, guessed: false, settled: false, quality, visualZone: [] };
+    const visualZone = found ? await readVisualZone(ocr, image, found, onProgress) : [];
     const agreeing = validCheckDigits(fused.format, fused.lines);
     // A confident read stands even when check digits disagree: a forged digit must stay forged.
     const settled = agreeing === checkDigitCount(fused.format) || (fused.confidence >= DECISIVE_CONFIDENCE && fused.complete && agreeing >= 2);
-    return { lines: fused.lines, confidence: fused.confidence, guessed: fused.guessed, settled, quality };
+    return { lines: fused.lines, confidence: fused.confidence, guessed: fused.guessed, settled, quality, visualZone };
   }
 
   /**
    * The glyph reader on the MRZ band PaddleOCR found, cut out straight (a photo's tilt, turn and
-   * scale undone); on the whole page when no band was found or the band read poorly.
+   * scale undone; the band read again when there was one); on the whole page when no band was found
+   * or the glyph reader could not lay out every position on it.
    */
   private async readGlyphs(image: Image, paddle: PaddleMrzRead | null): Promise<GlyphRead | null> {
     const banded = paddle ? await readMrzGlyphs(cutOut(image, paddle.band, BAND_WIDTH)) : null;
-    if (banded && banded.complete && banded.confidence >= DECISIVE_CONFIDENCE) return banded;
+    if (banded && banded.complete) return banded;
     const whole = await readMrzGlyphs(image);
     if (!banded || !whole) return banded ?? whole;
     const score = (read: GlyphRead) => validCheckDigits(read.format, read.lines) + read.confidence;

@@ -2,7 +2,7 @@ import type { Image } from '@napi-rs/canvas';
 import { MRZ_LINE_LENGTHS, type MrzFormatName } from '../mrz/layout';
 import type { RecognisedChar, RecognisedLine } from './ctc';
 import { place } from './positions';
-import type { PaddleOcr, TextBox } from './paddle';
+import { cutOut, type PaddleOcr, type Region, type TextBox } from './paddle';
 
 /** The MRZ as PaddleOCR read it: per line and position, the character's probabilities (null: none read there). */
 export interface PaddleMrzRead {
@@ -12,6 +12,8 @@ export interface PaddleMrzRead {
   lines: RecognisedLine[];
   /** Where the MRZ lies in the image: one box over all its lines, along their direction. */
   band: TextBox;
+  /** Every text box the detector found where it found the MRZ (the page's other text among them). */
+  page: TextBox[];
 }
 
 /** A text row and what PaddleOCR read on it. */
@@ -45,7 +47,7 @@ function mergeRows(boxes: TextBox[]): TextBox[] {
 function sameRow(row: TextBox, box: TextBox): boolean {
   // A short box's angle says little (a few characters): only long boxes must agree on it.
   const long = box.width >= 6 * box.height;
-  if ((long && Math.abs(row.angle - box.angle) > 0.06) || box.height > 1.6 * row.height || row.height > 1.6 * box.height) return false;
+  if ((long && Math.abs(row.angle - box.angle) > 0.06) || box.height > 2 * row.height || row.height > 2 * box.height) return false;
   const cos = Math.cos(row.angle);
   const sin = Math.sin(row.angle);
   const dx = box.cx - row.cx;
@@ -63,16 +65,98 @@ const looksLikeMrz = (line: RecognisedLine) => (line.text.length >= 20 && line.t
  * Finds the MRZ among the detected text rows: long rows are read from the bottom of the document
  * up (along their own angle) until two or three adjacent rows read like MRZ lines of one format.
  */
-export async function readMrzWithPaddle(ocr: PaddleOcr, image: Image, onProgress?: () => void): Promise<PaddleMrzRead | null> {
-  // A page small in a large photo has small print: the detector looks again at a finer scale.
+/** The MRZ band is cut out straight at this width to be read again (about 25 px per character of a passport). */
+export const BAND_WIDTH = 1200;
+
+/**
+ * The MRZ read again on its band cut out straight and enlarged: in a photo the lines found at the
+ * page's scale are small, tilted and cut short by their boxes; on the band they are level and
+ * large, and the detector finds each line whole. Returns null when the band reads no MRZ.
+ */
+export async function rereadStraight(ocr: PaddleOcr, image: Image, read: PaddleMrzRead, onProgress?: () => void): Promise<PaddleMrzRead | null> {
+  // A line's spacing more on either side: a card's line the first search missed comes inside.
+  const spacing = read.band.height / (read.lines.length + 1);
+  const wide = { ...read.band, height: read.band.height + 2 * spacing };
+  const band = cutOut(image, wide, BAND_WIDTH);
+  const again = await findMrz(ocr, band, await ocr.detect(band), onProgress);
+  onProgress?.();
+  return again && { ...again, band: backInto(wide, band, again.band), page: read.page };
+}
+
+/** A box found on the cut-out of `outer` (a canvas of the given size) in the source image's pixels. */
+function backInto(outer: TextBox, cut: { width: number; height: number }, box: TextBox): TextBox {
+  const scale = cut.width / outer.width;
+  const [u, v] = [(box.cx - cut.width / 2) / scale, (box.cy - cut.height / 2) / scale];
+  const [cos, sin] = [Math.cos(outer.angle), Math.sin(outer.angle)];
+  return { ...box, cx: outer.cx + u * cos - v * sin, cy: outer.cy + u * sin + v * cos, width: box.width / scale, height: box.height / scale, angle: outer.angle + box.angle };
+}
+
+/** Finds and reads the MRZ on the image: at the page's scale first, then closer where a photo has text. */
+export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () => void): Promise<PaddleMrzRead | null> {
+  const boxes = await ocr.detect(image, 960);
+  onProgress?.();
+  const read = await findMrz(ocr, image, boxes, onProgress);
+  if (read) return read;
+  // A page small in a photo has print too small for the detector at the whole image's scale: what
+  // text it finds at full resolution says where to look closer.
   const longest = Math.max(image.width, image.height);
-  for (const maxSide of longest > 1200 ? [960, Math.min(1920, longest)] : [960]) {
-    const boxes = await ocr.detect(image, maxSide);
+  let evidence = boxes;
+  if (longest > 1200) {
+    const full = await ocr.detect(image, longest);
     onProgress?.();
-    const read = await findMrz(ocr, image, boxes, onProgress);
-    if (read) return read;
+    const atFull = await findMrz(ocr, image, full, onProgress);
+    if (atFull) return atFull;
+    evidence = [...boxes, ...full];
+  }
+  for (const region of textRegions(evidence, image).slice(0, MAX_REGIONS)) {
+    const zoomed = await ocr.detect(image, ZOOMED_SIDE, region);
+    onProgress?.();
+    const found = await findMrz(ocr, image, zoomed, onProgress);
+    if (found) return found;
   }
   return null;
+}
+
+/** How many places of a photo are looked at closer, the most text first. */
+const MAX_REGIONS = 3;
+/** A region is detected again at this size (enlarged at most three times). */
+const ZOOMED_SIDE = 1280;
+
+/**
+ * Where a photo's text lies: boxes closer than a twelfth of the image to each other form one
+ * region (a page and what is printed on it), grown by a margin so that lines the detector missed
+ * at the edge of the page fall inside. The regions with the most text come first.
+ */
+function textRegions(boxes: TextBox[], image: Image): Region[] {
+  const reach = Math.max(image.width, image.height) / 12;
+  const extent = (b: TextBox) => {
+    const dx = (Math.abs(b.width * Math.cos(b.angle)) + Math.abs(b.height * Math.sin(b.angle))) / 2;
+    const dy = (Math.abs(b.width * Math.sin(b.angle)) + Math.abs(b.height * Math.cos(b.angle))) / 2;
+    return { x0: b.cx - dx, x1: b.cx + dx, y0: b.cy - dy, y1: b.cy + dy, area: b.width * b.height };
+  };
+  const clusters = boxes.map(extent).map((e) => ({ ...e }));
+  for (let merged = true; merged; ) {
+    merged = false;
+    for (let i = 0; i < clusters.length && !merged; i++) {
+      for (let j = i + 1; j < clusters.length; j++) {
+        const [a, b] = [clusters[i]!, clusters[j]!];
+        const gap = Math.max(a.x0 - b.x1, b.x0 - a.x1, a.y0 - b.y1, b.y0 - a.y1);
+        if (gap > reach) continue;
+        Object.assign(a, { x0: Math.min(a.x0, b.x0), x1: Math.max(a.x1, b.x1), y0: Math.min(a.y0, b.y0), y1: Math.max(a.y1, b.y1), area: a.area + b.area });
+        clusters.splice(j, 1);
+        merged = true;
+        break;
+      }
+    }
+  }
+  return clusters
+    .sort((a, b) => b.area - a.area)
+    .map((c) => {
+      const margin = Math.max(0.4 * Math.max(c.x1 - c.x0, c.y1 - c.y0), reach);
+      const x = Math.max(0, Math.floor(c.x0 - margin));
+      const y = Math.max(0, Math.floor(c.y0 - margin));
+      return { x, y, width: Math.min(image.width, Math.ceil(c.x1 + margin)) - x, height: Math.min(image.height, Math.ceil(c.y1 + margin)) - y };
+    });
 }
 
 /** How much of a line was read, how surely: for choosing among readings of one place. */
@@ -158,6 +242,7 @@ async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgres
     positions: lines.map((r, i) => place(r.line, MRZ_LINE_LENGTHS[format][i]!)),
     lines: lines.map((r) => r.line),
     band: bandOf(lines.map((r) => r.box)),
+    page: boxes,
   };
 }
 
@@ -245,7 +330,7 @@ async function span(ocr: PaddleOcr, image: Image, read: Entry[], onProgress?: ()
   for (const entry of read) {
     const { box } = entry;
     const gained = along(box, -1) - from + (to - along(box, 1));
-    if (gained < 1.5 * box.height) continue;
+    if (gained < 0.6 * box.height) continue;
     const across = -(box.cx - reference.cx) * sin + (box.cy - reference.cy) * cos;
     const mid = (from + to) / 2;
     const wider: TextBox = { ...box, angle: reference.angle, width: to - from, cx: reference.cx + mid * cos - across * sin, cy: reference.cy + mid * sin + across * cos };

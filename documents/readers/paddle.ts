@@ -2,7 +2,7 @@ import path from 'node:path';
 import { createCanvas, type Image } from '@napi-rs/canvas';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { connectedComponents } from './raster';
-import { alphabetIndex, decodeMrz, type RecognisedLine } from './ctc';
+import { alphabetIndex, decodeMrz, decodeText, type ReadText, type RecognisedLine } from './ctc';
 
 /**
  * PaddleOCR PP-OCRv4 (text detection and recognition, trained on real images) run offline with
@@ -26,11 +26,23 @@ export interface TextBox {
   score: number;
 }
 
+/** A rectangle of an image, in its pixels. */
+export interface Region {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** How far a region is enlarged at most for detection. */
+const MAX_ZOOM = 3;
+
 export class PaddleOcr {
   private constructor(
     private readonly detector: InferenceSession,
     private readonly recogniser: InferenceSession,
     private readonly toAlphabet: Int16Array,
+    private readonly dictionary: string[],
     private readonly ort: typeof import('onnxruntime-node'),
   ) {}
 
@@ -40,18 +52,23 @@ export class PaddleOcr {
     const options: InferenceSession.SessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
     const [detector, recogniser] = await Promise.all([ort.InferenceSession.create(DETECTION_MODEL, options), ort.InferenceSession.create(RECOGNITION_MODEL, options)]);
     const dictionary = [...fs.readFileSync(DICTIONARY, 'utf8').split('\n'), ' '];
-    return new PaddleOcr(detector, recogniser, alphabetIndex(dictionary), ort);
+    return new PaddleOcr(detector, recogniser, alphabetIndex(dictionary), dictionary, ort);
   }
 
-  /** Text boxes of the whole image, the image brought to at most `maxSide` pixels (multiples of 32). */
-  async detect(image: Image, maxSide = 960): Promise<TextBox[]> {
+  /**
+   * Text boxes of the whole image, the image brought to at most `maxSide` pixels (multiples of 32);
+   * or of one region of it, enlarged up to three times to bring small print to the detector's
+   * working size. Boxes are in the image's pixels either way.
+   */
+  async detect(image: Image, maxSide = 960, region?: Region): Promise<TextBox[]> {
+    const { x: left, y: top, width: regionWidth, height: regionHeight } = region ?? { x: 0, y: 0, width: image.width, height: image.height };
+    const longest = Math.max(regionWidth, regionHeight);
     // Small scans are enlarged: the detector misses text only a few pixels high.
-    const longest = Math.max(image.width, image.height);
-    const scale = Math.min(maxSide / longest, Math.max(1, 960 / longest));
-    const width = Math.max(32, Math.round((image.width * scale) / 32) * 32);
-    const height = Math.max(32, Math.round((image.height * scale) / 32) * 32);
+    const scale = region ? Math.min(maxSide / longest, MAX_ZOOM) : Math.min(maxSide / longest, Math.max(1, 960 / longest));
+    const width = Math.max(32, Math.round((regionWidth * scale) / 32) * 32);
+    const height = Math.max(32, Math.round((regionHeight * scale) / 32) * 32);
     const canvas = createCanvas(width, height);
-    canvas.getContext('2d').drawImage(image, 0, 0, width, height);
+    canvas.getContext('2d').drawImage(image, left, top, regionWidth, regionHeight, 0, 0, width, height);
     const rgba = canvas.getContext('2d').getImageData(0, 0, width, height).data;
     const input = toTensorData(rgba, width, height, [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]);
     const output = await this.run(this.detector, new this.ort.Tensor('float32', input, [1, 3, height, width]));
@@ -60,8 +77,8 @@ export class PaddleOcr {
     for (let i = 0; i < mask.length; i++) mask[i] = probability[i]! > 0.3 ? 1 : 0;
     const { labels, components } = connectedComponents(mask, width, height);
     const boxes: TextBox[] = [];
-    const sx = image.width / width;
-    const sy = image.height / height;
+    const sx = regionWidth / width;
+    const sy = regionHeight / height;
     for (const c of components) {
       if (c.area < 12) continue;
       const box = orientedBox(labels, probability, width, c);
@@ -69,8 +86,8 @@ export class PaddleOcr {
       // DB shrinks text regions when trained; PaddleOCR grows them back by area × 1.5 / perimeter.
       const grow = (box.width * box.height * 1.5) / (2 * (box.width + box.height));
       boxes.push({
-        cx: box.cx * sx,
-        cy: box.cy * sy,
+        cx: left + box.cx * sx,
+        cy: top + box.cy * sy,
         width: (box.width + 2 * grow) * Math.hypot(sx * Math.cos(box.angle), sy * Math.sin(box.angle)),
         height: (box.height + 2 * grow) * Math.hypot(sx * Math.sin(box.angle), sy * Math.cos(box.angle)),
         angle: box.angle,
@@ -82,12 +99,22 @@ export class PaddleOcr {
 
   /** Reads the text of one box (cut out straight, 48 px high) as MRZ characters. */
   async recognise(image: Image, box: TextBox): Promise<RecognisedLine> {
+    const output = await this.recognition(image, box);
+    return decodeMrz(output.data as Float32Array, output.dims[1]!, output.dims[2]!, this.toAlphabet);
+  }
+
+  /** Reads the text of one box as printed (any character the model knows). */
+  async readText(image: Image, box: TextBox): Promise<ReadText> {
+    const output = await this.recognition(image, box);
+    return decodeText(output.data as Float32Array, output.dims[1]!, output.dims[2]!, this.dictionary);
+  }
+
+  private async recognition(image: Image, box: TextBox): Promise<Tensor> {
     const height = 48;
     const width = Math.max(16, Math.min(2400, Math.round((box.width * height) / box.height)));
     const rgba = straighten(image, box, width, height).getContext('2d').getImageData(0, 0, width, height).data;
     const input = toTensorData(rgba, width, height, [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]);
-    const output = await this.run(this.recogniser, new this.ort.Tensor('float32', input, [1, 3, height, width]));
-    return decodeMrz(output.data as Float32Array, output.dims[1]!, output.dims[2]!, this.toAlphabet);
+    return this.run(this.recogniser, new this.ort.Tensor('float32', input, [1, 3, height, width]));
   }
 
   async release(): Promise<void> {

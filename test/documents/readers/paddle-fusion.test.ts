@@ -6,7 +6,7 @@ import { validCheckDigits } from '../../../documents/mrz/layout';
 import { bestReading, fuse } from '../../../documents/readers/fusion';
 import { readExactly, type RecognisedChar, type RecognisedLine } from '../../../documents/readers/ctc';
 import { PaddleOcr } from '../../../documents/readers/paddle';
-import { readMrzWithPaddle, type PaddleMrzRead } from '../../../documents/readers/paddle-mrz';
+import { locateMrz, type PaddleMrzRead } from '../../../documents/readers/paddle-mrz';
 import { alignTo } from '../../../documents/readers/positions';
 import { renderDocument } from '../../../corpus/render';
 import { PERSON } from '../../helpers/documents';
@@ -58,7 +58,7 @@ function paddleRead(lines: string[], confidence: (line: number, index: number) =
     }),
   );
   const band = { cx: 0, cy: 0, width: 1, height: 1, angle: 0, score: 1 };
-  return { format: 'TD3', positions, lines: positions.map((chars, l) => ({ text: lines[l]!, chars, lattice: [], confidence: 0.97 })), band };
+  return { format: 'TD3', positions, lines: positions.map((chars, l) => ({ text: lines[l]!, chars, lattice: [], confidence: 0.97 })), band, page: [] };
 }
 
 describe('fusion of the MRZ readers', () => {
@@ -106,7 +106,7 @@ describe('fusion of the MRZ readers', () => {
       skew: 0,
     };
     const wrong = [genuine[0], 'X' + genuine[1].slice(1)];
-    const best = bestReading(paddleRead(wrong), glyphs)!;
+    const best = bestReading([paddleRead(wrong)], glyphs)!;
     expect(best.lines).toEqual(genuine);
   });
 });
@@ -120,7 +120,7 @@ describe('PaddleOCR on a rendered passport page', () => {
 
   it('finds the MRZ among the page text and places what it reads at the right positions', async () => {
     const image = await loadImage(renderDocument({ kind: 'passport', person: PERSON }));
-    const read = await readMrzWithPaddle(ocr, image);
+    const read = await locateMrz(ocr, image);
     expect(read?.format).toBe('TD3');
     const truth = buildTd3(PERSON);
     // The model skips some narrow glyphs (this font's I): those positions stay empty for the
