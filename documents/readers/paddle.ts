@@ -112,7 +112,8 @@ export class PaddleOcr {
   private async recognition(image: Image, box: TextBox): Promise<Tensor> {
     const height = 48;
     const width = Math.max(16, Math.min(2400, Math.round((box.width * height) / box.height)));
-    const rgba = straighten(image, box, width, height).getContext('2d').getImageData(0, 0, width, height).data;
+    const source = smoothed(image, box);
+    const rgba = straighten(source.image, source.box, width, height).getContext('2d').getImageData(0, 0, width, height).data;
     const input = toTensorData(rgba, width, height, [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]);
     return this.run(this.recogniser, new this.ort.Tensor('float32', input, [1, 3, height, width]));
   }
@@ -134,6 +135,33 @@ export class PaddleOcr {
 export function cutOut(image: Image, box: TextBox, width: number): Image {
   // A canvas draws like an image wherever the readers draw it.
   return straighten(image, box, Math.round(width), Math.max(8, Math.round((box.height * width) / box.width))) as unknown as Image;
+}
+
+/**
+ * Recognition reads a line best from a box about this many pixels high: a larger one (a document
+ * filling a photo) is first averaged down to it. At full size the model reads sensor noise and JPEG
+ * blocks as strokes (a clear "SPECIMEN<<SPECIMEN" read as "SPE1MNSPE1MEN"); averaged down, as in
+ * the scans it reads best, they vanish. Measured on the generated photos: 71 → 81 % of fields.
+ */
+const RECOGNITION_SOURCE_HEIGHT = 12;
+
+/**
+ * The image around a box, averaged down so that the box is RECOGNITION_SOURCE_HEIGHT pixels high,
+ * with the box moved into its coordinates; the image itself when the box is no higher than that.
+ */
+function smoothed(image: Image, box: TextBox): { image: Image; box: TextBox } {
+  if (box.height <= RECOGNITION_SOURCE_HEIGHT) return { image, box };
+  const scale = RECOGNITION_SOURCE_HEIGHT / box.height;
+  const reach = Math.hypot(box.width, box.height) / 2 + 2;
+  const x0 = Math.max(0, Math.floor(box.cx - reach));
+  const y0 = Math.max(0, Math.floor(box.cy - reach));
+  const x1 = Math.min(image.width, Math.ceil(box.cx + reach));
+  const y1 = Math.min(image.height, Math.ceil(box.cy + reach));
+  const small = createCanvas(Math.max(1, Math.round((x1 - x0) * scale)), Math.max(1, Math.round((y1 - y0) * scale)));
+  // A plain scaled draw averages the source pixels (a rotated one would only sample them).
+  small.getContext('2d').drawImage(image, x0, y0, x1 - x0, y1 - y0, 0, 0, small.width, small.height);
+  const [sx, sy] = [small.width / (x1 - x0), small.height / (y1 - y0)];
+  return { image: small as unknown as Image, box: { ...box, cx: (box.cx - x0) * sx, cy: (box.cy - y0) * sy, width: box.width * sx, height: box.height * sy } };
 }
 
 /** The box's content on a white canvas of the given size, its direction made horizontal. */
