@@ -72,7 +72,11 @@ export function buildOpenApi(serverUrl = '/') {
             },
           },
         },
-        Verification: { type: 'object', description: 'A verification: status, stage, decision, reasons, extraction, checks, review, timestamps, links.' },
+        Verification: {
+          type: 'object',
+          description:
+            'A verification: status, stage, decision, reasons, extraction, checks, review, timestamps, links. `extraction.visualZone` (when the printed page was read): `fields` (documentNumber, lastName, firstName, birthDate, expirationDate as printed, null where not found), `agreeing` and `disagreeing` (field names); the check `viz_mrz_mismatch` says consider when a field disagrees.',
+        },
         WebhookEndpoint: { type: 'object', description: 'A webhook endpoint; `secret` only in create and rotate-secret responses.' },
         List: { type: 'object', properties: { object: { const: 'list' }, data: { type: 'array' }, hasMore: { type: 'boolean' }, nextCursor: { type: ['string', 'null'] } } },
       },

@@ -23,6 +23,8 @@ export interface DocumentResult {
   /** The viz_mrz_mismatch check's result (null: absent, the page's text was not read) and the fields it found differing. */
   visualZone: { result: 'pass' | 'consider' | null; disagreeing: string[] };
   ms: number;
+  /** Time of each image read (a two-sided card may need both). */
+  imageMs: number[];
 }
 
 export interface FieldAccuracy {
@@ -36,12 +38,15 @@ export interface EvaluationReport {
   documents: number;
   fieldAccuracy: FieldAccuracy;
   /** The same per kind of image (scan, photo, render) when the manifest says. */
-  byKind: Record<string, FieldAccuracy & { documents: number; msPerDocument: { p50: number; p95: number } }>;
+  byKind: Record<string, FieldAccuracy & { documents: number; msPerDocument: { p50: number; p95: number }; msPerImage: { p50: number; p95: number } }>;
   decisionAccuracy: number;
   /** confusion[expected][actual] */
   confusion: Record<Outcome, Record<Outcome, number>>;
   reasonRecall: Record<string, { expected: number; found: number; recall: number }>;
   msPerDocument: { p50: number; p95: number };
+  msPerImage: { p50: number; p95: number };
+  /** The three slowest documents. */
+  slowest: Array<{ id: string; ms: number }>;
   failures: Array<Pick<DocumentResult, 'id' | 'expected' | 'actual' | 'expectedReasons' | 'reasons'>>;
   misread: Array<{ id: string; field: string; read: string | null; truth: string }>;
   /** The visual zone check over the corpus: how often it passed, said consider (with the fields) or was absent. */
@@ -58,7 +63,18 @@ const sameField = (field: (typeof TRUTH_FIELDS)[number], read: unknown, truth: u
 export async function evaluateDocument(reader: MrzReader, dir: string, doc: ManifestDocument, seen: Map<string, string>): Promise<DocumentResult> {
   const started = performance.now();
   const images = doc.images.map((name) => fs.readFileSync(path.join(dir, name)));
-  const extraction = await extractDocument(reader, { images, mrzText: doc.mrz });
+  const imageMs: number[] = [];
+  const timed = {
+    read: async (...args: Parameters<MrzReader['read']>) => {
+      const start = performance.now();
+      try {
+        return await reader.read(...args);
+      } finally {
+        imageMs.push(performance.now() - start);
+      }
+    },
+  };
+  const extraction = await extractDocument(timed, { images, mrzText: doc.mrz });
   let reasons: string[];
   let actual: Outcome;
   if (!extraction) {
@@ -83,7 +99,7 @@ export async function evaluateDocument(reader: MrzReader, dir: string, doc: Mani
   }));
   const page = extraction?.visualZone;
   const visualZone = { result: page ? (page.disagreeing.length ? ('consider' as const) : ('pass' as const)) : null, disagreeing: page?.disagreeing ?? [] };
-  return { id: doc.id, kind: doc.kind ?? 'render', expected: doc.expected, actual, expectedReasons: doc.expectedReasons, reasons, fieldsCorrect, misread, visualZone, ms: performance.now() - started };
+  return { id: doc.id, kind: doc.kind ?? 'render', expected: doc.expected, actual, expectedReasons: doc.expectedReasons, reasons, fieldsCorrect, misread, visualZone, ms: performance.now() - started, imageMs };
 }
 
 function percentile(values: number[], p: number): number {
@@ -103,6 +119,10 @@ function fieldAccuracy(results: DocumentResult[]): FieldAccuracy {
 }
 
 const timing = (results: DocumentResult[]) => ({ p50: percentile(results.map((r) => r.ms), 50), p95: percentile(results.map((r) => r.ms), 95) });
+const imageTiming = (results: DocumentResult[]) => {
+  const ms = results.flatMap((r) => r.imageMs);
+  return { p50: percentile(ms, 50), p95: percentile(ms, 95) };
+};
 
 export function summarise(results: DocumentResult[]): EvaluationReport {
   const confusion = Object.fromEntries(OUTCOMES.map((e) => [e, Object.fromEntries(OUTCOMES.map((a) => [a, 0]))])) as EvaluationReport['confusion'];
@@ -123,13 +143,15 @@ export function summarise(results: DocumentResult[]): EvaluationReport {
     byKind: Object.fromEntries(
       kinds.map((kind) => {
         const subset = results.filter((r) => r.kind === kind);
-        return [kind, { documents: subset.length, ...fieldAccuracy(subset), msPerDocument: timing(subset) }];
+        return [kind, { documents: subset.length, ...fieldAccuracy(subset), msPerDocument: timing(subset), msPerImage: imageTiming(subset) }];
       }),
     ),
     decisionAccuracy: round(results.filter((r) => r.actual === r.expected).length / results.length),
     confusion,
     reasonRecall,
     msPerDocument: timing(results),
+    msPerImage: imageTiming(results),
+    slowest: [...results].sort((a, b) => b.ms - a.ms).slice(0, 3).map((r) => ({ id: r.id, ms: Math.round(r.ms) })),
     failures: results.filter((r) => r.actual !== r.expected).map(({ id, expected, actual, expectedReasons, reasons }) => ({ id, expected, actual, expectedReasons, reasons })),
     misread: results.flatMap((r) => r.misread.map((m) => ({ id: r.id, ...m }))),
     visualZone: {

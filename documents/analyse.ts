@@ -22,7 +22,7 @@ export interface DocumentInput {
  * quality is that of the image the MRZ was read from; traces of editing software are looked for in
  * every image. Both are kept with the extraction for the checks. Null when nothing was readable.
  */
-export async function extractDocument(reader: MrzReader, input: DocumentInput, onProgress?: () => void, now = new Date()): Promise<Extraction | null> {
+export async function extractDocument(reader: Pick<MrzReader, 'read'>, input: DocumentInput, onProgress?: () => void, now = new Date()): Promise<Extraction | null> {
   const edited = input.images.map(editingSoftware).find((software) => software !== null) ?? null;
   const image = input.images.length > 0 ? { editingSoftware: edited } : undefined;
   if (input.mrzText) {

@@ -35,13 +35,21 @@ async function main(): Promise<void> {
   console.table(report.confusion);
   console.log('reason recall');
   console.table(Object.fromEntries(Object.entries(report.reasonRecall).map(([k, v]) => [k, `${v.found}/${v.expected} (${(v.recall * 100).toFixed(1)} %)`])));
-  console.log(`time per document: p50 ${report.msPerDocument.p50} ms, p95 ${report.msPerDocument.p95} ms`);
+  console.log(`time per document: p50 ${report.msPerDocument.p50} ms, p95 ${report.msPerDocument.p95} ms; per image read: p50 ${report.msPerImage.p50} ms, p95 ${report.msPerImage.p95} ms; slowest: ${report.slowest.map((s) => `${s.id} ${s.ms} ms`).join(', ')}`);
   console.log('by kind of image');
   console.table(
     Object.fromEntries(
       Object.entries(report.byKind).map(([kind, k]) => [
         kind,
-        { documents: k.documents, fields: `${(k.overall * 100).toFixed(2)} %`, 'fully read': `${k.documentsFullyRead}/${k.documents}`, 'p50 ms': k.msPerDocument.p50, 'p95 ms': k.msPerDocument.p95 },
+        {
+          documents: k.documents,
+          fields: `${(k.overall * 100).toFixed(2)} %`,
+          'fully read': `${k.documentsFullyRead}/${k.documents}`,
+          'p50 ms': k.msPerDocument.p50,
+          'p95 ms': k.msPerDocument.p95,
+          'p50 ms/image': k.msPerImage.p50,
+          'p95 ms/image': k.msPerImage.p95,
+        },
       ]),
     ),
   );

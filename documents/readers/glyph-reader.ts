@@ -645,11 +645,36 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
     if (best) chars[line]!.splice(start, 3, ...best.code);
   }
   const [nameLine, nameStart] = format === 'TD1' ? [2, 0] : [0, 5];
+  separateNames(chars[nameLine]!, readings[nameLine]!, nameStart);
   const fillerFrom = chars[nameLine]!.slice(nameStart).join('').indexOf('<<<');
   if (fillerFrom >= 0) chars[nameLine]!.fill('<', nameStart + fillerFrom);
   if (format === 'TD3' && chars[1]![42] === '<') chars[1]!.fill('<', 28, 42);
   return chars.map((line) => line.join(''));
 }
+
+/**
+ * A name field holds its surname separator '<<' before the filler. When none was read, the unclear
+ * character next to a '<' that is likeliest a '<' (a chevron read as C or K in a soft photo) is one.
+ */
+function separateNames(line: string[], readings: RankedReadings[number], start: number): void {
+  const field = line.slice(start).join('');
+  const fillerFrom = field.indexOf('<<<');
+  const names = fillerFrom >= 0 ? field.slice(0, fillerFrom) : field;
+  if (names.includes('<<')) return;
+  let best: { k: number; cost: number } | null = null;
+  for (let k = start + 1; k < start + names.length; k++) {
+    if (line[k] === '<' || (line[k - 1] !== '<' && line[k + 1] !== '<')) continue;
+    const ranked = readings[k]?.ranked;
+    if (!ranked || clearlyFirst(ranked)) continue;
+    const chevron = ranked.find((r) => r.char === '<');
+    const cost = chevron ? chevron.distance - ranked[0]!.distance : Infinity;
+    if (cost < SEPARATOR_REACH && (!best || cost < best.cost)) best = { k, cost };
+  }
+  if (best) line[best.k] = '<';
+}
+
+/** How much less likely than the character read a '<' may be and still be taken as the surname separator. */
+const SEPARATOR_REACH = 1.5;
 
 /** Minimum glyph size considered (pixels) and the scale small images are brought up to. */
 function workingScale(image: Image): number {

@@ -81,6 +81,17 @@ describe('fusion of the MRZ readers', () => {
     expect(read.guessed).toBe(false);
   });
 
+  it("takes the chevron read as a C for the surname separator when the name field has none", () => {
+    // P<UTOLINDQVIST<<MAJA<ELISE<<<…: the separator's second '<' read as C, '<' a close second.
+    const at = genuine[0].indexOf('<<', 5) + 1;
+    const misread = [genuine[0].slice(0, at) + 'C' + genuine[0].slice(at + 1), genuine[1]];
+    const paddle = paddleRead(misread, (l, k) => (l === 0 && k === at ? 0.5 : 0.97));
+    paddle.positions[0]![at]!.probabilities[MRZ_ALPHABET.indexOf('<')] = 0.35;
+    expect(fuse('TD3', paddle, null).lines).toEqual(genuine);
+    // Read clearly, the C stays: a name field may lack the separator (a single name).
+    expect(fuse('TD3', paddleRead(misread), null).lines[0]).toBe(misread[0]);
+  });
+
   it('uses the field grammar as a prior: a digit read as O in a date is a 0', () => {
     const zero = genuine[1].indexOf('0', 13);
     expect(zero).toBeLessThan(19); // a 0 in the birth date
