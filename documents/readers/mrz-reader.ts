@@ -22,6 +22,8 @@ export interface OcrResult {
   visualZone: VizLine[];
 }
 
+/** The glyph reader is sure of a band when it laid out every position and read this share clearly. */
+const SURE_GLYPHS = 0.9;
 /** Share of clearly read positions above which a reading is final even if check digits disagree. */
 const DECISIVE_CONFIDENCE = 0.85;
 
@@ -55,13 +57,20 @@ export class MrzReader {
     const ocr = await this.prepare();
     const found = await locateMrz(ocr, image, onProgress);
     const paddle = found ? [found] : [];
-    // A doubtful read (a photo: small, tilted print) is read again on its band cut out straight.
-    if (found && !settledAlone(found)) {
-      const again = await rereadStraight(ocr, image, found, onProgress);
-      if (again) paddle.push(again);
-    }
-    const glyphs = await this.readGlyphs(image, paddle.at(-1) ?? null);
+    let glyphs = await this.readGlyphs(image, found);
     onProgress?.();
+    // A doubtful read (a photo: small, tilted print) is read again on its band cut out straight —
+    // unless the glyph reader read the band surely: another, weaker reading would only give the check
+    // digits more ways to agree with a misread (or a forgery).
+    const glyphsSure = glyphs !== null && glyphs.complete && glyphs.confidence >= SURE_GLYPHS;
+    if (found && !glyphsSure && !settledAlone(found)) {
+      const again = await rereadStraight(ocr, image, found, onProgress);
+      if (again) {
+        paddle.push(again);
+        const closer = await this.readGlyphs(image, again);
+        if (closer && (!glyphs || closer.confidence > glyphs.confidence)) glyphs = closer;
+      }
+    }
     const fused = bestReading(paddle, glyphs);
     if (!fused) return { lines: null, confidence: 0, guessed: false, settled: false, quality, visualZone: [] };
     const visualZone = found ? await readVisualZone(ocr, image, found, onProgress) : [];

@@ -59,7 +59,13 @@ function sameRow(row: TextBox, box: TextBox): boolean {
   return Math.abs(across) < 0.35 * row.height && along - (row.width + box.width) / 2 < 10 * row.height;
 }
 
-const looksLikeMrz = (line: RecognisedLine) => (line.text.length >= 20 && line.text.includes('<')) || /<</.test(line.text) && line.text.length >= 12 || /^[A-Z0-9]{26,}$/.test(line.text);
+/**
+ * A line that could be an MRZ line: long with a filler, or a filler run, or long, unbroken and with
+ * digits in it (a line whose fillers were not read) — a page's heading in capitals, its spaces
+ * dropped ("SCHWEIZSUISSESVIZZERA…"), has none.
+ */
+const looksLikeMrz = (line: RecognisedLine) =>
+  (line.text.length >= 20 && line.text.includes('<')) || (/<</.test(line.text) && line.text.length >= 12) || (/^[A-Z0-9]{26,}$/.test(line.text) && (line.text.match(/\d/g)?.length ?? 0) >= 4);
 
 /**
  * Finds the MRZ among the detected text rows: long rows are read from the bottom of the document
@@ -109,12 +115,17 @@ export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () =>
     evidence = [...boxes, ...full];
   }
   for (const region of textRegions(evidence, image).slice(0, MAX_REGIONS)) {
-    const zoomed = await ocr.detect(image, ZOOMED_SIDE, region);
-    onProgress?.();
-    const found = await findMrz(ocr, image, zoomed, onProgress);
+    const found = await lookCloser(ocr, image, region, onProgress);
     if (found) return found;
   }
   return null;
+}
+
+/** The MRZ in one region of the image, detected enlarged. */
+async function lookCloser(ocr: PaddleOcr, image: Image, region: Region, onProgress?: () => void): Promise<PaddleMrzRead | null> {
+  const zoomed = await ocr.detect(image, ZOOMED_SIDE, region);
+  onProgress?.();
+  return findMrz(ocr, image, zoomed, onProgress);
 }
 
 /** How many places of a photo are looked at closer, the most text first. */
