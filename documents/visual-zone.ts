@@ -46,6 +46,8 @@ interface PrintedDate {
   yymmdd: string;
   /** For ordering: the full date when the year was printed in full, else the likeliest century. */
   iso: string;
+  /** The year was printed with its century. */
+  fullYear: boolean;
 }
 
 function printedDate(day: number, month: number, year: string, now: Date): PrintedDate | null {
@@ -55,7 +57,7 @@ function printedDate(day: number, month: number, year: string, now: Date): Print
   if (full < 1900 || full > now.getUTCFullYear() + 50) return null;
   const iso = `${full}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
   if (new Date(`${iso}T00:00:00Z`).toISOString().slice(0, 10) !== iso) return null;
-  return { yymmdd: iso.slice(2).replace(/-/g, ''), iso };
+  return { yymmdd: iso.slice(2).replace(/-/g, ''), iso, fullYear: year.length === 4 };
 }
 
 /** Dates printed on a line: 12 AUG 1964, 12 AUG/AOÛT 64, 12.08.1964, 1964-08-12 (all-digit dates only with the year in full). */
@@ -113,9 +115,10 @@ export function compareVisualZone(lines: VizLine[], fields: ExtractedFields, now
   ] as const) {
     const mrz = fields[field]?.slice(2).replace(/-/g, '');
     if (!mrz || !pick) continue;
-    const same = dates.find((d) => d.yymmdd === mrz);
+    const same = dates.find((d) => d.yymmdd === mrz && d.fullYear) ?? dates.find((d) => d.yymmdd === mrz);
     if (same) {
-      result.fields[field] = same.iso;
+      // A year printed in full says the century the MRZ leaves out; a two-digit one says nothing more.
+      result.fields[field] = same.fullYear ? same.iso : fields[field];
       result.agreeing.push(field);
     } else if (dates.length >= DATES_TO_ORDER && !dates.some((d) => differences(d.yymmdd, mrz) <= 1) && differences(pick.yymmdd, mrz) >= 2) {
       result.fields[field] = pick.iso;

@@ -2,7 +2,10 @@ import { runChecks } from '../../documents/checks';
 import { extractFromMrz } from '../../documents/mrz/extraction';
 import { compareVisualZone, datesIn } from '../../documents/visual-zone';
 import type { VizLine } from '../../documents/readers/viz-reader';
-import { passportMrz } from '../helpers/documents';
+import { extractDocument } from '../../documents/analyse';
+import { buildTd3 } from '../../documents/mrz/build';
+import type { MrzReader } from '../../documents/readers/mrz-reader';
+import { PERSON, passportMrz } from '../helpers/documents';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
 const line = (text: string, confidence = 0.97): VizLine => ({ text, confidence, least: confidence });
@@ -74,5 +77,27 @@ describe('the visual zone against the MRZ', () => {
     const zone = compareVisualZone([line('LINDQVIST')], fields, NOW)!;
     const checks = runChecks({ ...extractFromMrz(passportMrz(), 'ocr', NOW), visualZone: zone }, { applicant: null, now: NOW, minimumAge: 18 });
     expect(checks.find((c) => c.code === 'viz_mrz_mismatch')).toEqual({ code: 'viz_mrz_mismatch', result: 'pass' });
+  });
+});
+
+describe('the century of a date, from the page', () => {
+  // Born on 1 January 1911: the MRZ's 110101 reads as 2011 by the two-digit rule (birth dates are never in the future).
+  const lines = buildTd3({ ...PERSON, birthDate: '1911-01-01' });
+  const reader = (visualZone: VizLine[]): Pick<MrzReader, 'read'> => ({
+    read: async () => ({ lines, confidence: 1, guessed: false, settled: true, quality: { width: 1600, height: 1100, sharpness: 1000 }, visualZone }),
+  });
+  const page = (birth: string) => ['LINDQVIST', birth, '01 OCT 2023', '30 SEP 2033'].map((t) => line(t));
+  const extract = async (visualZone: VizLine[]) => (await extractDocument(reader(visualZone), { images: [Buffer.from('page')] }, undefined, NOW))!;
+
+  it('reports the date as the page prints it, century included, and keeps the MRZ reading in the fields', async () => {
+    const extraction = await extract(page('01.01.1911'));
+    expect(extraction.visualZone).toMatchObject({ fields: { birthDate: '1911-01-01' }, disagreeing: [] });
+    expect(extraction.visualZone!.agreeing).toContain('birthDate');
+    // The page may not overrule the MRZ (a forger would print a century that makes a minor an adult).
+    expect(extraction.fields.birthDate).toBe('2011-01-01');
+  });
+
+  it("gives the MRZ's reading for a date printed with two digits of the year", async () => {
+    expect((await extract(page('01 JAN 11'))).visualZone!.fields.birthDate).toBe('2011-01-01');
   });
 });
