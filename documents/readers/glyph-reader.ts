@@ -646,8 +646,14 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
   }
   const [nameLine, nameStart] = format === 'TD1' ? [2, 0] : [0, 5];
   separateNames(chars[nameLine]!, readings[nameLine]!, nameStart);
-  const fillerFrom = chars[nameLine]!.slice(nameStart).join('').indexOf('<<<');
+  const field = chars[nameLine]!.slice(nameStart).join('');
+  const fillerFrom = field.indexOf('<<<');
   if (fillerFrom >= 0) chars[nameLine]!.fill('<', nameStart + fillerFrom);
+  // '<<' ends the names after the surname's: what follows is filler, and a letter or two there
+  // among fillers is a misread chevron ("ERIKA<<S<<<").
+  const separator = field.indexOf('<<');
+  const end = separator >= 0 ? field.indexOf('<<', separator + 2) : -1;
+  if (end >= 0 && /^<*(?:[A-Z0-9]{1,2}<+)*[A-Z0-9]{0,2}$/.test(field.slice(end))) chars[nameLine]!.fill('<', nameStart + end);
   if (format === 'TD3' && chars[1]![42] === '<') chars[1]!.fill('<', 28, 42);
   return chars.map((line) => line.join(''));
 }

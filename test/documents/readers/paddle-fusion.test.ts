@@ -92,6 +92,13 @@ describe('fusion of the MRZ readers', () => {
     expect(fuse('TD3', paddleRead(misread), null).lines[0]).toBe(misread[0]);
   });
 
+  it("reads what follows the given names' '<<' as filler: a lone letter there is a misread chevron", () => {
+    // P<UTOLINDQVIST<<MAJA<ELISE<<<…: a chevron after ELISE<< read as S.
+    const end = genuine[0].indexOf('<<', genuine[0].indexOf('<<', 5) + 2);
+    const misread = [genuine[0].slice(0, end + 2) + 'S' + genuine[0].slice(end + 3), genuine[1]];
+    expect(fuse('TD3', paddleRead(misread), null).lines).toEqual(genuine);
+  });
+
   it('uses the field grammar as a prior: a digit read as O in a date is a 0', () => {
     const zero = genuine[1].indexOf('0', 13);
     expect(zero).toBeLessThan(19); // a 0 in the birth date
