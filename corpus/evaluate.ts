@@ -118,11 +118,9 @@ function fieldAccuracy(results: DocumentResult[]): FieldAccuracy {
   };
 }
 
-const timing = (results: DocumentResult[]) => ({ p50: percentile(results.map((r) => r.ms), 50), p95: percentile(results.map((r) => r.ms), 95) });
-const imageTiming = (results: DocumentResult[]) => {
-  const ms = results.flatMap((r) => r.imageMs);
-  return { p50: percentile(ms, 50), p95: percentile(ms, 95) };
-};
+const spread = (ms: number[]) => ({ p50: percentile(ms, 50), p95: percentile(ms, 95) });
+const timing = (results: DocumentResult[]) => spread(results.map((r) => r.ms));
+const imageTiming = (results: DocumentResult[]) => spread(results.flatMap((r) => r.imageMs));
 
 export function summarise(results: DocumentResult[]): EvaluationReport {
   const confusion = Object.fromEntries(OUTCOMES.map((e) => [e, Object.fromEntries(OUTCOMES.map((a) => [a, 0]))])) as EvaluationReport['confusion'];

@@ -67,9 +67,7 @@ function fromGlyphs(read: GlyphRead, line: number, index: number): Distribution 
 }
 
 /** Fuses what the given readers saw of one MRZ format into one reading. */
-export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | PaddleMrzRead[] | null, glyphs: GlyphRead | null): FusedRead {
-  // Several PaddleOCR reads of one MRZ (the page, the band cut out straight) share its weight.
-  const paddleReads = paddle === null ? [] : Array.isArray(paddle) ? paddle : [paddle];
+export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs: GlyphRead | null): FusedRead {
   const kinds = positionKinds(format);
   let clear = 0;
   let total = 0;
@@ -77,10 +75,9 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | PaddleMrzRea
   const readings: RankedReadings = kinds.map((lineKinds, l) =>
     lineKinds.map((kind, k) => {
       total++;
-      const found = [...paddleReads.map((read) => fromPaddle(read, l, k)), glyphs && fromGlyphs(glyphs, l, k)];
-      const readerWeights = [...paddleReads.map(() => READER_WEIGHTS[0]! / paddleReads.length), READER_WEIGHTS[1]!];
+      const found = [paddle && fromPaddle(paddle, l, k), glyphs && fromGlyphs(glyphs, l, k)];
       const sources = found.filter((d): d is Distribution => !!d);
-      const weights = found.flatMap((d, i) => (d ? [readerWeights[i]!] : []));
+      const weights = found.flatMap((d, i) => (d ? [READER_WEIGHTS[i]!] : []));
       if (!sources.length) {
         complete = false;
         return null;
@@ -115,7 +112,7 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | PaddleMrzRea
     confidence: total ? Number((clear / total).toFixed(3)) : 0,
     complete,
     guessed,
-    sources: [...paddleReads.map(() => 'paddle'), glyphs && 'glyphs'].filter(Boolean).join('+'),
+    sources: [paddle && 'paddle', glyphs && 'glyphs'].filter(Boolean).join('+'),
   };
 }
 

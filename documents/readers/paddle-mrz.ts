@@ -29,34 +29,38 @@ function mergeRows(boxes: TextBox[]): TextBox[] {
       if (box.width >= 3 * box.height) rows.push({ ...box });
       continue;
     }
-    const cos = Math.cos(row.angle);
-    const sin = Math.sin(row.angle);
-    const along = (x: number, y: number) => (x - row.cx) * cos + (y - row.cy) * sin;
-    const centre = along(box.cx, box.cy);
-    const from = Math.min(-row.width / 2, centre - box.width / 2);
-    const to = Math.max(row.width / 2, centre + box.width / 2);
-    const mid = (from + to) / 2;
-    row.cx += mid * cos;
-    row.cy += mid * sin;
-    row.width = to - from;
-    row.height = Math.max(row.height, box.height);
+    widenRow(row, box);
   }
   return rows;
+}
+
+/** Where a box's centre lies along a row's direction, from the row's centre (and across it, downwards). */
+export function alongRow(row: TextBox, box: TextBox): { along: number; across: number } {
+  const [cos, sin] = [Math.cos(row.angle), Math.sin(row.angle)];
+  const [dx, dy] = [box.cx - row.cx, box.cy - row.cy];
+  return { along: dx * cos + dy * sin, across: -dx * sin + dy * cos };
+}
+
+/** Grows a row (in place, along its own direction) over a box that lies on it. */
+export function widenRow(row: TextBox, box: TextBox): void {
+  const { along } = alongRow(row, box);
+  const from = Math.min(-row.width / 2, along - box.width / 2);
+  const to = Math.max(row.width / 2, along + box.width / 2);
+  const mid = (from + to) / 2;
+  row.cx += mid * Math.cos(row.angle);
+  row.cy += mid * Math.sin(row.angle);
+  row.width = to - from;
+  row.height = Math.max(row.height, box.height);
 }
 
 function sameRow(row: TextBox, box: TextBox): boolean {
   // A short box's angle says little (a few characters): only long boxes must agree on it.
   const long = box.width >= 6 * box.height;
   if ((long && Math.abs(row.angle - box.angle) > 0.06) || box.height > 2 * row.height || row.height > 2 * box.height) return false;
-  const cos = Math.cos(row.angle);
-  const sin = Math.sin(row.angle);
-  const dx = box.cx - row.cx;
-  const dy = box.cy - row.cy;
-  const across = -dx * sin + dy * cos;
-  const along = Math.abs(dx * cos + dy * sin);
+  const { along, across } = alongRow(row, box);
   // On the row's axis, and not too far beyond its end: the detector leaves filler runs out, so the
   // pieces of one MRZ line can lie a dozen characters apart.
-  return Math.abs(across) < 0.35 * row.height && along - (row.width + box.width) / 2 < 10 * row.height;
+  return Math.abs(across) < 0.35 * row.height && Math.abs(along) - (row.width + box.width) / 2 < 10 * row.height;
 }
 
 /**
@@ -67,10 +71,6 @@ function sameRow(row: TextBox, box: TextBox): boolean {
 const looksLikeMrz = (line: RecognisedLine) =>
   (line.text.length >= 20 && line.text.includes('<')) || (/<</.test(line.text) && line.text.length >= 12) || (/^[A-Z0-9]{26,}$/.test(line.text) && (line.text.match(/\d/g)?.length ?? 0) >= 4);
 
-/**
- * Finds the MRZ among the detected text rows: long rows are read from the bottom of the document
- * up (along their own angle) until two or three adjacent rows read like MRZ lines of one format.
- */
 /** The MRZ band is cut out straight at this width to be read again (about 25 px per character of a passport). */
 export const BAND_WIDTH = 1200;
 
@@ -115,17 +115,12 @@ export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () =>
     evidence = [...boxes, ...full];
   }
   for (const region of textRegions(evidence, image).slice(0, MAX_REGIONS)) {
-    const found = await lookCloser(ocr, image, region, onProgress);
+    const zoomed = await ocr.detect(image, ZOOMED_SIDE, region);
+    onProgress?.();
+    const found = await findMrz(ocr, image, zoomed, onProgress);
     if (found) return found;
   }
   return null;
-}
-
-/** The MRZ in one region of the image, detected enlarged. */
-async function lookCloser(ocr: PaddleOcr, image: Image, region: Region, onProgress?: () => void): Promise<PaddleMrzRead | null> {
-  const zoomed = await ocr.detect(image, ZOOMED_SIDE, region);
-  onProgress?.();
-  return findMrz(ocr, image, zoomed, onProgress);
 }
 
 /** How many places of a photo are looked at closer, the most text first. */
@@ -140,12 +135,11 @@ const ZOOMED_SIDE = 1280;
  */
 function textRegions(boxes: TextBox[], image: Image): Region[] {
   const reach = Math.max(image.width, image.height) / 12;
-  const extent = (b: TextBox) => {
+  const clusters = boxes.map((b) => {
     const dx = (Math.abs(b.width * Math.cos(b.angle)) + Math.abs(b.height * Math.sin(b.angle))) / 2;
     const dy = (Math.abs(b.width * Math.sin(b.angle)) + Math.abs(b.height * Math.cos(b.angle))) / 2;
     return { x0: b.cx - dx, x1: b.cx + dx, y0: b.cy - dy, y1: b.cy + dy, area: b.width * b.height };
-  };
-  const clusters = boxes.map(extent).map((e) => ({ ...e }));
+  });
   for (let merged = true; merged; ) {
     merged = false;
     for (let i = 0; i < clusters.length && !merged; i++) {
@@ -195,6 +189,10 @@ async function orient(ocr: PaddleOcr, image: Image, rows: TextBox[], onProgress?
   return { box: widest, line: turned };
 }
 
+/**
+ * Finds the MRZ among the detected text rows: long rows are read from the bottom of the document
+ * up (along their own angle) until two or three adjacent rows read like MRZ lines of one format.
+ */
 async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgress?: () => void): Promise<PaddleMrzRead | null> {
   const rows = mergeRows(boxes).filter((r) => r.width >= 8 * r.height);
   if (rows.length === 0) return null;
