@@ -1,8 +1,8 @@
 import { applyStructure, clearlyFirst, resolveAmbiguities, type GlyphRead, type RankedReadings } from './glyph-reader';
-import { ALLOWED, checkDigitCount, MRZ_ALPHABET, MRZ_LINE_LENGTHS, positionKinds, validCheckDigits, type CharClass, type MrzFormatName } from '../mrz/layout';
+import { ALLOWED, checkDigitCount, MRZ_ALPHABET, positionKinds, validCheckDigits, type CharClass, type MrzFormatName } from '../mrz/layout';
 import type { PaddleMrzRead } from './paddle-mrz';
 import type { RecognisedChar } from './ctc';
-import { alignTo, place } from './positions';
+import { alignTo } from './positions';
 
 /**
  * Fusion of the MRZ readers per position. Each reader gives, per position, probabilities over the
@@ -48,13 +48,11 @@ type Distribution = Float64Array;
 type Positions = Array<Array<RecognisedChar | null>>;
 
 /**
- * Each recognition model's characters at the MRZ positions: placed by the MRZ's pitch, or aligned
- * to a reference reading of the lines (the glyph reader's, when it is sure of its layout).
+ * Each recognition model's characters at the MRZ positions: as placed when read, or aligned to a
+ * reference reading of the lines (the glyph reader's, when it is sure of its layout).
  */
 function modelPositions(read: PaddleMrzRead, reference?: string[]): Positions[] {
-  const lengths = MRZ_LINE_LENGTHS[read.format];
-  const at = (lines: PaddleMrzRead['lines']) => lines.map((line, l) => (reference ? alignTo(line, reference[l]!) : place(line, lengths[l]!)));
-  return [reference ? at(read.lines) : read.positions, ...read.opinions.map(at)];
+  return [read, ...read.opinions].map(({ lines, positions }) => (reference ? lines.map((line, l) => alignTo(line, reference[l]!)) : positions));
 }
 
 function fromPaddle(positions: Positions, line: number, index: number): Distribution | null {

@@ -647,8 +647,7 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
   const [nameLine, nameStart] = format === 'TD1' ? [2, 0] : [0, 5];
   // No name has a letter three times in a row: such a run is filler whose soft chevrons read as
   // letters ("VZORCCCCCCCC").
-  const runs = /([A-Z])\1{2,}/g;
-  for (let run = runs.exec(chars[nameLine]!.slice(nameStart).join('')); run; run = runs.exec(chars[nameLine]!.slice(nameStart).join(''))) {
+  for (const run of chars[nameLine]!.slice(nameStart).join('').matchAll(/([A-Z])\1{2,}/g)) {
     chars[nameLine]!.fill('<', nameStart + run.index, nameStart + run.index + run[0].length);
   }
   separateNames(chars[nameLine]!, readings[nameLine]!, nameStart);

