@@ -664,28 +664,53 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
 }
 
 /**
- * A name field holds its surname separator '<<' before the filler. When none was read, the unclear
- * character next to a '<' that is likeliest a '<' (a chevron read as C or K in a soft photo) is one.
+ * A name field holds its surname separator '<<' before the filler. When none was read, a chevron of
+ * it was read as a letter (a soft photo's '<' reads as C, K or E, even to both models, and surely):
+ * - an unclear character next to a '<' that is likeliest a '<';
+ * - else a letter next to a '<', or two letters in a row ("SPECIMENCCVZOR"), that '<' is nearest to.
+ * A holder with one name only has no separator, so a letter stays a letter unless '<' was among its
+ * readings at all (a well-printed C next to a '<' has no chevron in it: "DE<CASTRO").
  */
 function separateNames(line: string[], readings: RankedReadings[number], start: number): void {
   const field = line.slice(start).join('');
   const fillerFrom = field.indexOf('<<<');
   const names = fillerFrom >= 0 ? field.slice(0, fillerFrom) : field;
   if (names.includes('<<')) return;
-  let best: { k: number; cost: number } | null = null;
-  for (let k = start + 1; k < start + names.length; k++) {
-    if (line[k] === '<' || (line[k - 1] !== '<' && line[k + 1] !== '<')) continue;
+  /** How much less likely than the character read a '<' is at `k`. */
+  const chevronCost = (k: number) => {
     const ranked = readings[k]?.ranked;
-    if (!ranked || clearlyFirst(ranked)) continue;
-    const chevron = ranked.find((r) => r.char === '<');
-    const cost = chevron ? chevron.distance - ranked[0]!.distance : Infinity;
-    if (cost < SEPARATOR_REACH && (!best || cost < best.cost)) best = { k, cost };
+    const chevron = ranked?.find((r) => r.char === '<');
+    return ranked && chevron ? chevron.distance - ranked[0]!.distance : Infinity;
+  };
+  let best: { at: number[]; cost: number } | null = null;
+  const consider = (at: number[], cost: number, reach: number) => {
+    if (cost < reach && (!best || cost < best.cost)) best = { at, cost };
+  };
+  for (let k = start + 1; k < start + names.length; k++) {
+    if (line[k] === '<') continue;
+    const byChevron = line[k - 1] === '<' || line[k + 1] === '<';
+    const ranked = readings[k]?.ranked;
+    if (byChevron && ranked && !clearlyFirst(ranked)) consider([k], chevronCost(k), SEPARATOR_REACH);
+    if (!CHEVRON_LOOK_ALIKES.includes(line[k]!)) continue;
+    if (byChevron) consider([k], SURE_SEPARATOR_PENALTY + chevronCost(k), SURE_SEPARATOR_PENALTY + SURE_SEPARATOR_REACH);
+    else if (CHEVRON_LOOK_ALIKES.includes(line[k + 1]!) && line[k + 2] !== '<' && k + 1 < start + names.length) {
+      consider([k, k + 1], SURE_SEPARATOR_PENALTY + chevronCost(k) + chevronCost(k + 1), SURE_SEPARATOR_PENALTY + 2 * SURE_SEPARATOR_REACH);
+    }
   }
-  if (best) line[best.k] = '<';
+  for (const k of (best as { at: number[] } | null)?.at ?? []) line[k] = '<';
 }
 
 /** How much less likely than the character read a '<' may be and still be taken as the surname separator. */
 const SEPARATOR_REACH = 1.5;
+/**
+ * The same for the letters a chevron is read as when they were read clearly: how far their '<' may
+ * be (a letter with no trace of a chevron in any reader's view sits at about 4.6; twice this for a
+ * pair), and the penalty that ranks every clear candidate behind every unclear one.
+ */
+const SURE_SEPARATOR_REACH = 3.75;
+const SURE_SEPARATOR_PENALTY = 100;
+/** What a soft chevron is read as. */
+const CHEVRON_LOOK_ALIKES = 'CEK';
 
 /** Minimum glyph size considered (pixels) and the scale small images are brought up to. */
 function workingScale(image: Image): number {

@@ -92,6 +92,24 @@ describe('fusion of the MRZ readers', () => {
     expect(fuse('TD3', paddleRead(misread), null).lines[0]).toBe(misread[0]);
   });
 
+  it("takes a separator read surely as two letters for '<<' when a trace of the chevron was read", () => {
+    // P<UTOLINDQVISTCCMAJA<ELISE<<<…: both models sure of CC, '<' their second thought.
+    const at = genuine[0].indexOf('<<', 5);
+    const misread = [genuine[0].slice(0, at) + 'CC' + genuine[0].slice(at + 2), genuine[1]];
+    const chevrons = paddleRead(misread, (l, k) => (l === 0 && (k === at || k === at + 1) ? 0.8 : 0.97));
+    for (const k of [at, at + 1]) chevrons.positions[0]![k]!.probabilities[MRZ_ALPHABET.indexOf('<')] = 0.08;
+    expect(fuse('TD3', chevrons, null).lines).toEqual(genuine);
+    // One chevron of it read as C next to the other: "LINDQVIST<CMAJA".
+    const half = [genuine[0].slice(0, at + 1) + 'C' + genuine[0].slice(at + 2), genuine[1]];
+    const halfRead = paddleRead(half, (l, k) => (l === 0 && k === at + 1 ? 0.8 : 0.97));
+    halfRead.positions[0]![at + 1]!.probabilities[MRZ_ALPHABET.indexOf('<')] = 0.08;
+    expect(fuse('TD3', halfRead, null).lines).toEqual(genuine);
+    // A single name with a CC in it, printed clearly (no chevron in sight), stays as it is.
+    const single = buildTd3({ ...PERSON, lastName: 'MACCARTHY', firstName: '' });
+    expect(single[0]).toMatch(/^P<UTOMACCARTHY<{30}$/);
+    expect(fuse('TD3', paddleRead(single, () => 0.9), null).lines).toEqual(single);
+  });
+
   it("reads what follows the given names' '<<' as filler: a lone letter there is a misread chevron", () => {
     // P<UTOLINDQVIST<<MAJA<ELISE<<<…: a chevron after ELISE<< read as S.
     const end = genuine[0].indexOf('<<', genuine[0].indexOf('<<', 5) + 2);
