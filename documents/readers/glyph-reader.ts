@@ -646,9 +646,20 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
   }
   const [nameLine, nameStart] = format === 'TD1' ? [2, 0] : [0, 5];
   // No name has a letter three times in a row: such a run is filler whose soft chevrons read as
-  // letters ("VZORCCCCCCCC").
-  for (const run of chars[nameLine]!.slice(nameStart).join('').matchAll(/([A-Z])\1{2,}/g)) {
-    chars[nameLine]!.fill('<', nameStart + run.index, nameStart + run.index + run[0].length);
+  // letters ("VZORCCCCCCCC") — or, with a name after it, the surname separator and the name's first
+  // letter ("LINCCCHIEN": '<<' where a chevron is likelier).
+  const nameField = chars[nameLine]!.slice(nameStart).join('');
+  for (const run of nameField.matchAll(/([A-Z])\1{2,}/g)) {
+    const [from, to] = [nameStart + run.index, nameStart + run.index + run[0].length];
+    const after = nameField.slice(to - nameStart);
+    if (!/^[A-Z]*[ABDF-JL-Z][A-Z]/.test(after)) {
+      chars[nameLine]!.fill('<', from, to);
+      continue;
+    }
+    let pair = from;
+    const cost = (k: number) => chevronCostAt(readings[nameLine]!, k) + chevronCostAt(readings[nameLine]!, k + 1);
+    for (let k = from + 1; k + 1 < to; k++) if (cost(k) < cost(pair)) pair = k;
+    chars[nameLine]!.fill('<', pair, pair + 2);
   }
   separateNames(chars[nameLine]!, readings[nameLine]!, nameStart);
   const field = chars[nameLine]!.slice(nameStart).join('');
@@ -676,12 +687,7 @@ function separateNames(line: string[], readings: RankedReadings[number], start: 
   const fillerFrom = field.indexOf('<<<');
   const names = fillerFrom >= 0 ? field.slice(0, fillerFrom) : field;
   if (names.includes('<<')) return;
-  /** How much less likely than the character read a '<' is at `k`. */
-  const chevronCost = (k: number) => {
-    const ranked = readings[k]?.ranked;
-    const chevron = ranked?.find((r) => r.char === '<');
-    return ranked && chevron ? chevron.distance - ranked[0]!.distance : Infinity;
-  };
+  const chevronCost = (k: number) => chevronCostAt(readings, k);
   let best: { at: number[]; cost: number } | null = null;
   const consider = (at: number[], cost: number, reach: number) => {
     if (cost < reach && (!best || cost < best.cost)) best = { at, cost };
@@ -698,6 +704,13 @@ function separateNames(line: string[], readings: RankedReadings[number], start: 
     }
   }
   for (const k of (best as { at: number[] } | null)?.at ?? []) line[k] = '<';
+}
+
+/** How much less likely than the character read a '<' is at position `k` of a line. */
+function chevronCostAt(readings: RankedReadings[number], k: number): number {
+  const ranked = readings[k]?.ranked;
+  const chevron = ranked?.find((r) => r.char === '<');
+  return ranked && chevron ? chevron.distance - ranked[0]!.distance : Infinity;
 }
 
 /** How much less likely than the character read a '<' may be and still be taken as the surname separator. */

@@ -73,6 +73,12 @@ function sameRow(row: TextBox, box: TextBox): boolean {
 const looksLikeMrz = (line: RecognisedLine) =>
   (line.text.length >= 20 && line.text.includes('<')) || (/<</.test(line.text) && line.text.length >= 12) || (/^[A-Z0-9]{26,}$/.test(line.text) && (line.text.match(/\d/g)?.length ?? 0) >= 4);
 
+/**
+ * Looked for only on the closest look at a small page (where nothing else was found): a long line whose fillers were read as runs of
+ * C (print a few pixels high: "PCTWNLINCCCHIENCSHENGCCC").
+ */
+const looksLikeMrzInSmallPrint = (line: RecognisedLine) => looksLikeMrz(line) || (line.text.length >= 20 && (line.text.match(/CC+/g)?.length ?? 0) >= 2);
+
 /** The MRZ band is cut out straight at this width to be read again (about 25 px per character of a passport). */
 export const BAND_WIDTH = 1200;
 
@@ -116,26 +122,50 @@ export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () =>
     if (atFull) return atFull;
     evidence = [...boxes, ...full];
   }
-  for (const region of textRegions(evidence, image).slice(0, MAX_REGIONS)) {
-    const zoomed = await ocr.detect(image, ZOOMED_SIDE, region);
+  const clusters = textClusters(evidence, image).slice(0, MAX_REGIONS);
+  for (const [i, cluster] of clusters.entries()) {
+    const zoomed = await ocr.detect(image, ZOOMED_SIDE, around(cluster, image, Math.max(0.4 * cluster.extent, cluster.reach)));
     onProgress?.();
     const found = await findMrz(ocr, image, zoomed, onProgress);
     if (found) return found;
+    if (i > 0) continue;
+    // A page a quarter of the frame wide prints its MRZ a few pixels high: until the page is
+    // enlarged about three times, the detector merges its lines (and the page's) into one blob. The
+    // place with the most text is looked at that close, cut tight, before the others.
+    const closest = await ocr.detect(image, CLOSEST_SIDE, around(cluster, image, 0.05 * cluster.extent));
+    onProgress?.();
+    const close = await findMrz(ocr, image, closest, onProgress, true);
+    if (close) return close;
   }
   return null;
 }
+
+/** The page with the most text is detected again at this size at most (enlarged at most three times). */
+const CLOSEST_SIDE = 1600;
 
 /** How many places of a photo are looked at closer, the most text first. */
 const MAX_REGIONS = 3;
 /** A region is detected again at this size (enlarged at most three times). */
 const ZOOMED_SIDE = 1280;
 
+/** Where some of a photo's text lies: a box around detected text boxes close to each other. */
+interface TextCluster {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+  area: number;
+  /** The cluster's larger side. */
+  extent: number;
+  /** How close boxes are to be one cluster: a twelfth of the image. */
+  reach: number;
+}
+
 /**
  * Where a photo's text lies: boxes closer than a twelfth of the image to each other form one
- * region (a page and what is printed on it), grown by a margin so that lines the detector missed
- * at the edge of the page fall inside. The regions with the most text come first.
+ * cluster (a page and what is printed on it). The clusters with the most text come first.
  */
-function textRegions(boxes: TextBox[], image: Image): Region[] {
+function textClusters(boxes: TextBox[], image: Image): TextCluster[] {
   const reach = Math.max(image.width, image.height) / 12;
   const clusters = boxes.map((b) => {
     const dx = (Math.abs(b.width * Math.cos(b.angle)) + Math.abs(b.height * Math.sin(b.angle))) / 2;
@@ -156,14 +186,17 @@ function textRegions(boxes: TextBox[], image: Image): Region[] {
       }
     }
   }
-  return clusters
-    .sort((a, b) => b.area - a.area)
-    .map((c) => {
-      const margin = Math.max(0.4 * Math.max(c.x1 - c.x0, c.y1 - c.y0), reach);
-      const x = Math.max(0, Math.floor(c.x0 - margin));
-      const y = Math.max(0, Math.floor(c.y0 - margin));
-      return { x, y, width: Math.min(image.width, Math.ceil(c.x1 + margin)) - x, height: Math.min(image.height, Math.ceil(c.y1 + margin)) - y };
-    });
+  return clusters.sort((a, b) => b.area - a.area).map((c) => ({ ...c, extent: Math.max(c.x1 - c.x0, c.y1 - c.y0), reach }));
+}
+
+/**
+ * A cluster grown by a margin, within the image: the region detected again closer. (A wide margin
+ * brings lines the detector missed at the edge of the page inside.)
+ */
+function around(c: TextCluster, image: Image, margin: number): Region {
+  const x = Math.max(0, Math.floor(c.x0 - margin));
+  const y = Math.max(0, Math.floor(c.y0 - margin));
+  return { x, y, width: Math.min(image.width, Math.ceil(c.x1 + margin)) - x, height: Math.min(image.height, Math.ceil(c.y1 + margin)) - y };
 }
 
 /** How much of a line was read, how surely: for choosing among readings of one place. */
@@ -193,9 +226,10 @@ async function orient(ocr: PaddleOcr, image: Image, rows: TextBox[], onProgress?
 
 /**
  * Finds the MRZ among the detected text rows: long rows are read from the bottom of the document
- * up (along their own angle) until two or three adjacent rows read like MRZ lines of one format.
+ * up (along their own angle) until two or three adjacent rows read like MRZ lines of one format
+ * (with `smallPrint`, lines whose fillers read as C too, when no others do).
  */
-async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgress?: () => void): Promise<PaddleMrzRead | null> {
+async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgress?: () => void, smallPrint = false): Promise<PaddleMrzRead | null> {
   const rows = mergeRows(boxes).filter((r) => r.width >= 8 * r.height);
   if (rows.length === 0) return null;
   const widest = await orient(ocr, image, rows, onProgress);
@@ -203,27 +237,41 @@ async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgres
   const { angle } = widest.box;
   const across = (r: TextBox) => -r.cx * Math.sin(angle) + r.cy * Math.cos(angle);
   rows.sort((a, b) => across(b) - across(a));
-  const read: Entry[] = [];
-  for (const box of rows.slice(0, 12)) {
-    const line = box === widest.box ? widest.line : await ocr.recognise(image, box);
-    onProgress?.();
-    // Other text may sit between MRZ lines on specimens ("MACHINE READABLE ZONE"): it is skipped,
-    // but lines far apart are not one MRZ.
-    if (!looksLikeMrz(line)) continue;
-    const previous = read.at(-1);
-    // A second box over a line already read (an outline drawn around the MRZ) is no new line.
-    if (previous && Math.abs(across(previous.box) - across(box)) < 0.6 * previous.box.height) continue;
-    if (previous && Math.abs(across(previous.box) - across(box)) > 4 * previous.box.height) {
-      if (read.length >= 2) break;
-      read.length = 0;
+  const seen = new Map<TextBox, RecognisedLine>([[widest.box, widest.line]]);
+  const readRow = async (box: TextBox) => {
+    let line = seen.get(box);
+    if (!line) {
+      line = await ocr.recognise(image, box);
+      seen.set(box, line);
+      onProgress?.();
     }
-    read.push({ box, line });
-    if (read.length === 3) break;
-  }
-  if (read.length === 1) {
-    const sibling = await findSibling(ocr, image, read[0]!, onProgress);
-    if (sibling) read.push(sibling);
-  }
+    return line;
+  };
+  const collect = async (likeMrz: (line: RecognisedLine) => boolean) => {
+    const read: Entry[] = [];
+    for (const box of rows.slice(0, 12)) {
+      const line = await readRow(box);
+      // Other text may sit between MRZ lines on specimens ("MACHINE READABLE ZONE"): it is skipped,
+      // but lines far apart are not one MRZ.
+      if (!likeMrz(line)) continue;
+      const previous = read.at(-1);
+      // A second box over a line already read (an outline drawn around the MRZ) is no new line.
+      if (previous && Math.abs(across(previous.box) - across(box)) < 0.6 * previous.box.height) continue;
+      if (previous && Math.abs(across(previous.box) - across(box)) > 4 * previous.box.height) {
+        if (read.length >= 2) break;
+        read.length = 0;
+      }
+      read.push({ box, line });
+      if (read.length === 3) break;
+    }
+    if (read.length === 1) {
+      const sibling = await findSibling(ocr, image, read[0]!, likeMrz, onProgress);
+      if (sibling) read.push(sibling);
+    }
+    return read;
+  };
+  let read = await collect(looksLikeMrz);
+  if (read.length < 2 && smallPrint) read = await collect(looksLikeMrzInSmallPrint);
   if (read.length < 2) return null;
   read.sort((a, b) => across(a.box) - across(b.box));
   await span(ocr, image, read, onProgress);
@@ -302,9 +350,9 @@ async function bestShifted(ocr: PaddleOcr, image: Image, box: TextBox, offsets: 
  * One MRZ line found alone (the detector merged its neighbour with text nearby): the other line is
  * where MRZ spacing puts it, above or below, as wide as this one.
  */
-function findSibling(ocr: PaddleOcr, image: Image, { box }: Entry, onProgress?: () => void): Promise<Entry | null> {
+function findSibling(ocr: PaddleOcr, image: Image, { box }: Entry, likeMrz: (line: RecognisedLine) => boolean, onProgress?: () => void): Promise<Entry | null> {
   const offsets = [-1, 1].flatMap((direction) => [1.3, 1.6, 1.9, 2.2].map((step) => direction * step * box.height));
-  return bestShifted(ocr, image, box, offsets, looksLikeMrz, onProgress);
+  return bestShifted(ocr, image, box, offsets, likeMrz, onProgress);
 }
 
 /**

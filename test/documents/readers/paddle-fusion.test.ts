@@ -124,6 +124,17 @@ describe('fusion of the MRZ readers', () => {
     expect(fuse('TD3', paddleRead(misread), null).lines).toEqual(genuine);
   });
 
+  it("reads a run of one letter with a name after it as the surname separator and the name's first letter", () => {
+    // P<UTOLINDQVIST<<MAJA…, small print: the separator and the M read as MMM ("LINDQVISTMMMAJA"),
+    // the second chevron likelier a '<' than the first letter of the run.
+    const at = genuine[0].indexOf('<<', 5);
+    const misread = [genuine[0].slice(0, at) + 'MM' + genuine[0].slice(at + 2), genuine[1]];
+    expect(misread[0]).toContain('LINDQVISTMMMAJA');
+    const paddle = paddleRead(misread, (l, k) => (l === 0 && (k === at || k === at + 1) ? 0.7 : 0.97));
+    for (const k of [at, at + 1]) paddle.positions[0]![k]!.probabilities[MRZ_ALPHABET.indexOf('<')] = 0.2;
+    expect(fuse('TD3', paddle, null).lines).toEqual(genuine);
+  });
+
   it("leaves a look-alike open to the check digit where the recognition models disagree", () => {
     // The document number's second character: one model is sure of a 5, the other reads the printed S.
     const withS = buildTd3({ ...PERSON, documentNumber: 'XS1234567' });
