@@ -687,23 +687,22 @@ function separateNames(line: string[], readings: RankedReadings[number], start: 
   const fillerFrom = field.indexOf('<<<');
   const names = fillerFrom >= 0 ? field.slice(0, fillerFrom) : field;
   if (names.includes('<<')) return;
-  const chevronCost = (k: number) => chevronCostAt(readings, k);
-  let best: { at: number[]; cost: number } | null = null;
-  const consider = (at: number[], cost: number, reach: number) => {
-    if (cost < reach && (!best || cost < best.cost)) best = { at, cost };
-  };
+  const cost = (at: number[]) => at.reduce((sum, k) => sum + chevronCostAt(readings, k), 0);
+  // Unclear characters first; letters read clearly only when no unclear one will do.
+  const unclear: number[][] = [];
+  const sure: number[][] = [];
   for (let k = start + 1; k < start + names.length; k++) {
     if (line[k] === '<') continue;
     const byChevron = line[k - 1] === '<' || line[k + 1] === '<';
     const ranked = readings[k]?.ranked;
-    if (byChevron && ranked && !clearlyFirst(ranked)) consider([k], chevronCost(k), SEPARATOR_REACH);
+    if (byChevron && ranked && !clearlyFirst(ranked) && cost([k]) < SEPARATOR_REACH) unclear.push([k]);
     if (!CHEVRON_LOOK_ALIKES.includes(line[k]!)) continue;
-    if (byChevron) consider([k], SURE_SEPARATOR_PENALTY + chevronCost(k), SURE_SEPARATOR_PENALTY + SURE_SEPARATOR_REACH);
-    else if (CHEVRON_LOOK_ALIKES.includes(line[k + 1]!) && line[k + 2] !== '<' && k + 1 < start + names.length) {
-      consider([k, k + 1], SURE_SEPARATOR_PENALTY + chevronCost(k) + chevronCost(k + 1), SURE_SEPARATOR_PENALTY + 2 * SURE_SEPARATOR_REACH);
-    }
+    if (byChevron) sure.push([k]);
+    else if (k + 1 < start + names.length && CHEVRON_LOOK_ALIKES.includes(line[k + 1]!) && line[k + 2] !== '<') sure.push([k, k + 1]);
   }
-  for (const k of (best as { at: number[] } | null)?.at ?? []) line[k] = '<';
+  const cheapest = (candidates: number[][]) => candidates.reduce<number[] | null>((best, at) => (!best || cost(at) < cost(best) ? at : best), null);
+  const separator = cheapest(unclear) ?? cheapest(sure.filter((at) => cost(at) < at.length * SURE_SEPARATOR_REACH));
+  for (const k of separator ?? []) line[k] = '<';
 }
 
 /** How much less likely than the character read a '<' is at position `k` of a line. */
@@ -716,12 +715,10 @@ function chevronCostAt(readings: RankedReadings[number], k: number): number {
 /** How much less likely than the character read a '<' may be and still be taken as the surname separator. */
 const SEPARATOR_REACH = 1.5;
 /**
- * The same for the letters a chevron is read as when they were read clearly: how far their '<' may
- * be (a letter with no trace of a chevron in any reader's view sits at about 4.6; twice this for a
- * pair), and the penalty that ranks every clear candidate behind every unclear one.
+ * The same, per character, for the letters a chevron is read as when they were read clearly (a
+ * letter with no trace of a chevron in any reader's view sits at about 4.6).
  */
 const SURE_SEPARATOR_REACH = 3.75;
-const SURE_SEPARATOR_PENALTY = 100;
 /** What a soft chevron is read as. */
 const CHEVRON_LOOK_ALIKES = 'CEK';
 

@@ -74,8 +74,8 @@ const looksLikeMrz = (line: RecognisedLine) =>
   (line.text.length >= 20 && line.text.includes('<')) || (/<</.test(line.text) && line.text.length >= 12) || (/^[A-Z0-9]{26,}$/.test(line.text) && (line.text.match(/\d/g)?.length ?? 0) >= 4);
 
 /**
- * Looked for only on the closest look at a small page (where nothing else was found): a long line whose fillers were read as runs of
- * C (print a few pixels high: "PCTWNLINCCCHIENCSHENGCCC").
+ * Looked for only on the closest look at a small page (where nothing else was found): a long line
+ * whose fillers were read as runs of C (print a few pixels high: "PCTWNLINCCCHIENCSHENGCCC").
  */
 const looksLikeMrzInSmallPrint = (line: RecognisedLine) => looksLikeMrz(line) || (line.text.length >= 20 && (line.text.match(/CC+/g)?.length ?? 0) >= 2);
 
@@ -122,25 +122,26 @@ export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () =>
     if (atFull) return atFull;
     evidence = [...boxes, ...full];
   }
-  const clusters = textClusters(evidence, image).slice(0, MAX_REGIONS);
-  for (const [i, cluster] of clusters.entries()) {
-    const zoomed = await ocr.detect(image, ZOOMED_SIDE, around(cluster, image, Math.max(0.4 * cluster.extent, cluster.reach)));
+  // Looked at closer in turn: the places with the most text, grown by a wide margin (lines the
+  // detector missed at the edge of the page come inside); right after the first, the first again,
+  // cut tight and enlarged 3× — a page a quarter of the frame wide prints its MRZ a few pixels high,
+  // and until it is enlarged that much the detector merges its lines (and the page's) into blobs.
+  const looks = textClusters(evidence, image)
+    .slice(0, MAX_REGIONS)
+    .flatMap((cluster, i) => {
+      const zoomed = { region: around(cluster, image, 0.4, reachIn(image)), side: ZOOMED_SIDE, smallPrint: false };
+      return i === 0 ? [zoomed, { region: around(cluster, image, 0.05), side: CLOSEST_SIDE, smallPrint: true }] : [zoomed];
+    });
+  for (const { region, side, smallPrint } of looks) {
+    const zoomed = await ocr.detect(image, side, region);
     onProgress?.();
-    const found = await findMrz(ocr, image, zoomed, onProgress);
+    const found = await findMrz(ocr, image, zoomed, onProgress, smallPrint);
     if (found) return found;
-    if (i > 0) continue;
-    // A page a quarter of the frame wide prints its MRZ a few pixels high: until the page is
-    // enlarged about three times, the detector merges its lines (and the page's) into one blob. The
-    // place with the most text is looked at that close, cut tight, before the others.
-    const closest = await ocr.detect(image, CLOSEST_SIDE, around(cluster, image, 0.05 * cluster.extent));
-    onProgress?.();
-    const close = await findMrz(ocr, image, closest, onProgress, true);
-    if (close) return close;
   }
   return null;
 }
 
-/** The page with the most text is detected again at this size at most (enlarged at most three times). */
+/** The page with the most text is detected again, cut tight, at this size at most (enlarged at most three times). */
 const CLOSEST_SIDE = 1600;
 
 /** How many places of a photo are looked at closer, the most text first. */
@@ -155,18 +156,17 @@ interface TextCluster {
   y0: number;
   y1: number;
   area: number;
-  /** The cluster's larger side. */
-  extent: number;
-  /** How close boxes are to be one cluster: a twelfth of the image. */
-  reach: number;
 }
 
+/** How close text boxes are to be one cluster: a twelfth of the image. */
+const reachIn = (image: Image) => Math.max(image.width, image.height) / 12;
+
 /**
- * Where a photo's text lies: boxes closer than a twelfth of the image to each other form one
- * cluster (a page and what is printed on it). The clusters with the most text come first.
+ * Where a photo's text lies: boxes closer than `reachIn` the image to each other form one cluster
+ * (a page and what is printed on it). The clusters with the most text come first.
  */
 function textClusters(boxes: TextBox[], image: Image): TextCluster[] {
-  const reach = Math.max(image.width, image.height) / 12;
+  const reach = reachIn(image);
   const clusters = boxes.map((b) => {
     const dx = (Math.abs(b.width * Math.cos(b.angle)) + Math.abs(b.height * Math.sin(b.angle))) / 2;
     const dy = (Math.abs(b.width * Math.sin(b.angle)) + Math.abs(b.height * Math.cos(b.angle))) / 2;
@@ -186,14 +186,12 @@ function textClusters(boxes: TextBox[], image: Image): TextCluster[] {
       }
     }
   }
-  return clusters.sort((a, b) => b.area - a.area).map((c) => ({ ...c, extent: Math.max(c.x1 - c.x0, c.y1 - c.y0), reach }));
+  return clusters.sort((a, b) => b.area - a.area);
 }
 
-/**
- * A cluster grown by a margin, within the image: the region detected again closer. (A wide margin
- * brings lines the detector missed at the edge of the page inside.)
- */
-function around(c: TextCluster, image: Image, margin: number): Region {
+/** A cluster grown by a margin (`share` of its larger side, at least `least` pixels), within the image. */
+function around(c: TextCluster, image: Image, share: number, least = 0): Region {
+  const margin = Math.max(share * Math.max(c.x1 - c.x0, c.y1 - c.y0), least);
   const x = Math.max(0, Math.floor(c.x0 - margin));
   const y = Math.max(0, Math.floor(c.y0 - margin));
   return { x, y, width: Math.min(image.width, Math.ceil(c.x1 + margin)) - x, height: Math.min(image.height, Math.ceil(c.y1 + margin)) - y };
@@ -237,7 +235,9 @@ async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgres
   const { angle } = widest.box;
   const across = (r: TextBox) => -r.cx * Math.sin(angle) + r.cy * Math.cos(angle);
   rows.sort((a, b) => across(b) - across(a));
+  // What a second, looser search looks at again is read once: the rows and a lone line's neighbours.
   const seen = new Map<TextBox, RecognisedLine>([[widest.box, widest.line]]);
+  const siblings = new Map<TextBox, Entry[]>();
   const readRow = async (box: TextBox) => {
     let line = seen.get(box);
     if (!line) {
@@ -265,7 +265,9 @@ async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgres
       if (read.length === 3) break;
     }
     if (read.length === 1) {
-      const sibling = await findSibling(ocr, image, read[0]!, likeMrz, onProgress);
+      const { box } = read[0]!;
+      if (!siblings.has(box)) siblings.set(box, await siblingCandidates(ocr, image, read[0]!, onProgress));
+      const sibling = strongest(siblings.get(box)!, likeMrz);
       if (sibling) read.push(sibling);
     }
     return read;
@@ -333,33 +335,36 @@ function bandOf(boxes: TextBox[]): TextBox {
   return { cx: reference.cx + mu * cos - mv * sin, cy: reference.cy + mu * sin + mv * cos, width: u1 - u0, height: v1 - v0, angle: reference.angle, score: reference.score };
 }
 
-/** The best reading, among boxes `box` moved across by each offset, that `fits`. */
-async function bestShifted(ocr: PaddleOcr, image: Image, box: TextBox, offsets: number[], fits: (line: RecognisedLine) => boolean, onProgress?: () => void): Promise<Entry | null> {
-  let best: Entry | null = null;
+/** Readings of the box moved across by each offset (where it stays in the image). */
+async function readShifted(ocr: PaddleOcr, image: Image, box: TextBox, offsets: number[], onProgress?: () => void): Promise<Entry[]> {
+  const entries: Entry[] = [];
   for (const offset of offsets) {
     const candidate = shifted(box, offset);
     if (candidate.cy < 0 || candidate.cy > image.height) continue;
-    const line = await ocr.recognise(image, candidate);
+    entries.push({ box: candidate, line: await ocr.recognise(image, candidate) });
     onProgress?.();
-    if (fits(line) && (!best || strengthOf(line) > strengthOf(best.line))) best = { box: candidate, line };
   }
-  return best;
+  return entries;
 }
+
+/** The strongest reading among `entries` that `fits`. */
+const strongest = (entries: Entry[], fits: (line: RecognisedLine) => boolean) =>
+  entries.reduce<Entry | null>((best, entry) => (fits(entry.line) && (!best || strengthOf(entry.line) > strengthOf(best.line)) ? entry : best), null);
 
 /**
  * One MRZ line found alone (the detector merged its neighbour with text nearby): the other line is
- * where MRZ spacing puts it, above or below, as wide as this one.
+ * where MRZ spacing puts it, above or below, as wide as this one. The places read there.
  */
-function findSibling(ocr: PaddleOcr, image: Image, { box }: Entry, likeMrz: (line: RecognisedLine) => boolean, onProgress?: () => void): Promise<Entry | null> {
+function siblingCandidates(ocr: PaddleOcr, image: Image, { box }: Entry, onProgress?: () => void): Promise<Entry[]> {
   const offsets = [-1, 1].flatMap((direction) => [1.3, 1.6, 1.9, 2.2].map((step) => direction * step * box.height));
-  return bestShifted(ocr, image, box, offsets, likeMrz, onProgress);
+  return readShifted(ocr, image, box, offsets, onProgress);
 }
 
 /**
  * The missing line of a TD1 (three lines of 30) where MRZ spacing puts it: between the two lines
  * found (when they are two spacings apart), above the top one or below the bottom one.
  */
-function findThirdLine(ocr: PaddleOcr, image: Image, top: Entry, bottom: Entry, onProgress?: () => void): Promise<Entry | null> {
+async function findThirdLine(ocr: PaddleOcr, image: Image, top: Entry, bottom: Entry, onProgress?: () => void): Promise<Entry | null> {
   const { box } = top;
   const gap = -(bottom.box.cx - box.cx) * Math.sin(box.angle) + (bottom.box.cy - box.cy) * Math.cos(box.angle);
   // MRZ lines lie about 1.6 character pitches apart (box heights say little: the detector grows
@@ -367,7 +372,7 @@ function findThirdLine(ocr: PaddleOcr, image: Image, top: Entry, bottom: Entry, 
   const between = Math.abs(gap) > 2.4 * pitchOf(top);
   // Between two MRZ lines any line of a card's length is the middle one, however poorly read.
   const fits = (line: RecognisedLine) => (between || looksLikeMrz(line)) && line.text.length >= 24 && line.text.length <= 34;
-  return bestShifted(ocr, image, box, between ? [gap / 2] : [-gap, 2 * gap], fits, onProgress);
+  return strongest(await readShifted(ocr, image, box, between ? [gap / 2] : [-gap, 2 * gap], onProgress), fits);
 }
 
 /**
