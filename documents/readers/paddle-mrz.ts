@@ -14,6 +14,8 @@ export interface PaddleMrzRead {
   opinions: Array<Pick<PaddleMrzRead, 'positions' | 'lines'>>;
   /** Where the MRZ lies in the image: one box over all its lines, along their direction. */
   band: TextBox;
+  /** The band's margin on every side of the lines (a line's height), in the image's pixels. */
+  margin: number;
   /** Every text box the detector found where it found the MRZ (the page's other text among them). */
   page: TextBox[];
 }
@@ -92,9 +94,38 @@ export async function rereadStraight(ocr: PaddleOcr, image: Image, read: PaddleM
   const spacing = read.band.height / (read.lines.length + 1);
   const wide = { ...read.band, height: read.band.height + 2 * spacing };
   const band = cutOut(image, wide, BAND_WIDTH);
-  const again = await findMrz(ocr, band, await ocr.detect(band), onProgress);
+  // On the band the lines are level, of one height, and end where the band's margin starts: the
+  // detector finds a small, blurred page's lines in pieces (the filler left out), so each row is
+  // read on to that end, and boxes of another height (two lines merged, other print) are left out.
+  // Lines whose fillers read as C count: the band holds an MRZ (the first search found one there).
+  const margin = (read.margin * band.width) / read.band.width;
+  const rows = levelRows(await ocr.detect(band), band.width - margin / 2);
+  const again = await findMrz(ocr, band, rows, onProgress, { smallPrint: true, upright: true });
   onProgress?.();
-  return again && { ...again, band: backInto(wide, band, again.band), page: read.page };
+  return again && { ...again, band: backInto(wide, band, again.band), margin: again.margin / (band.width / wide.width), page: read.page };
+}
+
+/** A row on the band cut out straight is level within this angle (radians). */
+const LEVEL = 0.1;
+
+/**
+ * The level boxes of a typical line's height (the median of long ones, within a factor 1.6), each
+ * grown rightwards to `end` — unless a long line lies further along its row (the page's print
+ * beside the MRZ of a card's other side stays as found).
+ */
+function levelRows(boxes: TextBox[], end: number): TextBox[] {
+  const level = boxes.filter((b) => Math.abs(b.angle) < LEVEL);
+  const heights = level.filter((b) => b.width >= 3 * b.height).map((b) => b.height).sort((a, b) => a - b);
+  if (!heights.length) return [];
+  const typical = heights[Math.floor(heights.length / 2)]!;
+  const rows = level.filter((b) => b.height < 1.6 * typical && b.height > typical / 1.6);
+  const long = rows.filter((b) => b.width >= 8 * b.height);
+  return rows.map((b) => {
+    const start = b.cx - b.width / 2;
+    if (long.some((other) => other !== b && Math.abs(other.cy - b.cy) < b.height / 2 && other.cx > b.cx)) return b;
+    const to = Math.max(end, b.cx + b.width / 2);
+    return { ...b, angle: 0, cx: (start + to) / 2, width: to - start };
+  });
 }
 
 /** A box found on the cut-out of `outer` (a canvas of the given size) in the source image's pixels. */
@@ -135,7 +166,7 @@ export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () =>
   for (const { region, side, smallPrint } of looks) {
     const zoomed = await ocr.detect(image, side, region);
     onProgress?.();
-    const found = await findMrz(ocr, image, zoomed, onProgress, smallPrint);
+    const found = await findMrz(ocr, image, zoomed, onProgress, { smallPrint });
     if (found) return found;
   }
   return null;
@@ -222,22 +253,30 @@ async function orient(ocr: PaddleOcr, image: Image, rows: TextBox[], onProgress?
   return { box: widest, line: turned };
 }
 
+/** The widest row with its reading, on an image whose text runs the right way. */
+async function readAsIs(ocr: PaddleOcr, image: Image, rows: TextBox[], onProgress?: () => void): Promise<Entry> {
+  const widest = rows.reduce((a, r) => (r.width > a.width ? r : a));
+  const line = await ocr.recognise(image, widest);
+  onProgress?.();
+  return { box: widest, line };
+}
+
 /**
  * Finds the MRZ among the detected text rows: long rows are read from the bottom of the document
  * up (along their own angle) until two or three adjacent rows read like MRZ lines of one format
- * (with `smallPrint`, lines whose fillers read as C too, when no others do).
+ * (with `smallPrint`, lines whose fillers read as C too, when no others do). On an image known to be
+ * `upright` (a band cut out along the text's direction) the rows are read as they lie.
  */
-async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgress?: () => void, smallPrint = false): Promise<PaddleMrzRead | null> {
+async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgress?: () => void, { smallPrint = false, upright = false } = {}): Promise<PaddleMrzRead | null> {
   const rows = mergeRows(boxes).filter((r) => r.width >= 8 * r.height);
   if (rows.length === 0) return null;
-  const widest = await orient(ocr, image, rows, onProgress);
+  const widest = upright ? await readAsIs(ocr, image, rows, onProgress) : await orient(ocr, image, rows, onProgress);
   // The dominant angle orders the rows top to bottom even when the photo is turned.
   const { angle } = widest.box;
   const across = (r: TextBox) => -r.cx * Math.sin(angle) + r.cy * Math.cos(angle);
   rows.sort((a, b) => across(b) - across(a));
-  // What a second, looser search looks at again is read once: the rows and a lone line's neighbours.
+  // What a second, looser search looks at again is read once.
   const seen = new Map<TextBox, RecognisedLine>([[widest.box, widest.line]]);
-  const siblings = new Map<TextBox, Entry[]>();
   const readRow = async (box: TextBox) => {
     let line = seen.get(box);
     if (!line) {
@@ -264,16 +303,19 @@ async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgres
       read.push({ box, line });
       if (read.length === 3) break;
     }
-    if (read.length === 1) {
-      const { box } = read[0]!;
-      if (!siblings.has(box)) siblings.set(box, await siblingCandidates(ocr, image, read[0]!, onProgress));
-      const sibling = strongest(siblings.get(box)!, likeMrz);
-      if (sibling) read.push(sibling);
-    }
     return read;
   };
-  let read = await collect(looksLikeMrz);
-  if (read.length < 2 && smallPrint) read = await collect(looksLikeMrzInSmallPrint);
+  // Rows that read like MRZ lines come before a lone line's neighbours read where spacing puts them.
+  let likeMrz = looksLikeMrz;
+  let read = await collect(likeMrz);
+  if (read.length < 2 && smallPrint) {
+    likeMrz = looksLikeMrzInSmallPrint;
+    read = await collect(likeMrz);
+  }
+  if (read.length === 1) {
+    const sibling = strongest(await siblingCandidates(ocr, image, read[0]!, onProgress), likeMrz);
+    if (sibling) read.push(sibling);
+  }
   if (read.length < 2) return null;
   read.sort((a, b) => across(a.box) - across(b.box));
   await span(ocr, image, read, onProgress);
@@ -305,6 +347,7 @@ async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgres
     lines: lines.map((r) => r.line),
     opinions,
     band: bandOf(lines.map((r) => r.box)),
+    margin: marginOf(lines.map((r) => r.box)),
     page: boxes,
   };
 }
@@ -321,6 +364,9 @@ async function secondOpinions(ocr: PaddleOcr, image: Image, format: MrzFormatNam
   return opinions;
 }
 
+/** The MRZ band's margin around its lines: a line's height. */
+const marginOf = (boxes: TextBox[]) => Math.max(...boxes.map((b) => b.height));
+
 /** One box over the MRZ's lines (they share a direction), with a line's height of margin around. */
 function bandOf(boxes: TextBox[]): TextBox {
   const reference = boxes.reduce((a, b) => (b.width > a.width ? b : a));
@@ -328,7 +374,7 @@ function bandOf(boxes: TextBox[]): TextBox {
   const sin = Math.sin(reference.angle);
   const u = (b: TextBox, end: number) => (b.cx - reference.cx) * cos + (b.cy - reference.cy) * sin + (end * b.width) / 2;
   const v = (b: TextBox, end: number) => -(b.cx - reference.cx) * sin + (b.cy - reference.cy) * cos + (end * b.height) / 2;
-  const height = Math.max(...boxes.map((b) => b.height));
+  const height = marginOf(boxes);
   const [u0, u1] = [Math.min(...boxes.map((b) => u(b, -1))) - height, Math.max(...boxes.map((b) => u(b, 1))) + height];
   const [v0, v1] = [Math.min(...boxes.map((b) => v(b, -1))) - height, Math.max(...boxes.map((b) => v(b, 1))) + height];
   const [mu, mv] = [(u0 + u1) / 2, (v0 + v1) / 2];

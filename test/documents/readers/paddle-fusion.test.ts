@@ -58,7 +58,7 @@ function paddleRead(lines: string[], confidence: (line: number, index: number) =
     }),
   );
   const band = { cx: 0, cy: 0, width: 1, height: 1, angle: 0, score: 1 };
-  return { format: 'TD3', positions, lines: positions.map((chars, l) => ({ text: lines[l]!, chars, lattice: [], confidence: 0.97 })), opinions: [], band, page: [] };
+  return { format: 'TD3', positions, lines: positions.map((chars, l) => ({ text: lines[l]!, chars, lattice: [], confidence: 0.97 })), opinions: [], band, margin: 0, page: [] };
 }
 
 describe('fusion of the MRZ readers', () => {
