@@ -645,14 +645,15 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
     if (best) chars[line]!.splice(start, 3, ...best.code);
   }
   const [nameLine, nameStart] = format === 'TD1' ? [2, 0] : [0, 5];
-  // No name has a letter three times in a row: such a run is filler whose soft chevrons read as
-  // letters ("VZORCCCCCCCC") — or, with a name after it, the surname separator and the name's first
-  // letter ("LINCCCHIEN": '<<' where a chevron is likelier).
+  // No name has a letter three times in a row, nor three soft C/E/K in a row: such a run is filler
+  // whose chevrons read as letters ("VZORCCCCCCCC", "OESPCEECC") — or, with a name after it, the
+  // surname separator and the name's first letter ("LINCCCHIEN": '<<' where a chevron is likelier).
   const nameField = chars[nameLine]!.slice(nameStart).join('');
-  for (const run of nameField.matchAll(/([A-Z])\1{2,}/g)) {
-    const [from, to] = [nameStart + run.index, nameStart + run.index + run[0].length];
+  for (const [from, to] of chevronRuns(nameField, readings[nameLine]!, nameStart)) {
     const after = nameField.slice(to - nameStart);
-    if (!/^[A-Z]*[ABDF-JL-Z][A-Z]/.test(after)) {
+    // A name follows when the next word has two letters a chevron is not read as ("CHIEN"; not "CECRCCC").
+    const word = /^[A-Z]*/.exec(after)![0];
+    if ((word.match(/[ABDF-JL-Z]/g)?.length ?? 0) < 2) {
       chars[nameLine]!.fill('<', from, to);
       continue;
     }
@@ -672,6 +673,22 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
   if (end >= 0 && /^<*(?:[A-Z0-9]{1,2}<+)*[A-Z0-9]{0,2}$/.test(field.slice(end))) chars[nameLine]!.fill('<', nameStart + end);
   if (format === 'TD3' && chars[1]![42] === '<') chars[1]!.fill('<', 28, 42);
   return chars.map((line) => line.join(''));
+}
+
+/**
+ * Where a name field holds chevrons read as letters, from..to in the line: runs of one letter three
+ * times or more, and runs of three or more of the letters a soft chevron is read as (C, E, K, mixed:
+ * "CEECCCEC") where every reader saw a trace of a chevron — a name printed clearly ("BECKER") has
+ * none in its letters.
+ */
+function chevronRuns(field: string, readings: RankedReadings[number], start: number): Array<[number, number]> {
+  const marked = new Array<boolean>(field.length).fill(false);
+  for (const run of field.matchAll(/([A-Z])\1{2,}/g)) marked.fill(true, run.index, run.index + run[0].length);
+  const soft = [...field].map((char, i) => CHEVRON_LOOK_ALIKES.includes(char) && chevronCostAt(readings, start + i) < SURE_SEPARATOR_REACH);
+  for (const run of soft.map((s) => (s ? 's' : '-')).join('').matchAll(/s{3,}/g)) marked.fill(true, run.index, run.index + run[0].length);
+  const runs: Array<[number, number]> = [];
+  for (const run of marked.map((m) => (m ? 'm' : '-')).join('').matchAll(/m+/g)) runs.push([start + run.index, start + run.index + run[0].length]);
+  return runs;
 }
 
 /**

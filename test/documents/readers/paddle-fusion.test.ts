@@ -124,6 +124,18 @@ describe('fusion of the MRZ readers', () => {
     expect(fuse('TD3', paddleRead(misread), null).lines).toEqual(genuine);
   });
 
+  it('reads a mixed run of C, E and K in the name field as filler only where a chevron was seen in each', () => {
+    // P<UTOLINDQVIST<<MAJA<ELISE<<<…: the filler read as CEECKCE…, '<' the second thought at each.
+    const end = genuine[0].indexOf('<<<', 5);
+    const misread = [genuine[0].slice(0, end) + 'CEECKCE'.repeat(7).slice(0, 44 - end), genuine[1]];
+    const soft = paddleRead(misread, (l, k) => (l === 0 && k >= end ? 0.8 : 0.97));
+    for (let k = end; k < 44; k++) soft.positions[0]![k]!.probabilities[MRZ_ALPHABET.indexOf('<')] = 0.1;
+    expect(fuse('TD3', soft, null).lines).toEqual(genuine);
+    // A name printed clearly with such a run in it stays: P<UTOBECKER<<ANNA<<<…
+    const becker = buildTd3({ ...PERSON, lastName: 'BECKER', firstName: 'ANNA' });
+    expect(fuse('TD3', paddleRead(becker, () => 0.9), null).lines).toEqual(becker);
+  });
+
   it("reads a run of one letter with a name after it as the surname separator and the name's first letter", () => {
     // P<UTOLINDQVIST<<MAJA…, small print: the separator and the M read as MMM ("LINDQVISTMMMAJA"),
     // the second chevron likelier a '<' than the first letter of the run.
