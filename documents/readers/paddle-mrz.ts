@@ -143,8 +143,9 @@ export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () =>
   const read = await findMrz(ocr, image, boxes, onProgress);
   if (read) return read;
   // A page small in a photo has print too small for the detector at the whole image's scale: what
-  // text it finds at full resolution says where to look closer.
-  const longest = Math.max(image.width, image.height);
+  // text it finds at full resolution (at most FULL_SIDE: a phone's 12 MP frame costs seconds more
+  // and says no more about where to look) says where to look closer.
+  const longest = Math.min(Math.max(image.width, image.height), FULL_SIDE);
   let evidence = boxes;
   if (longest > 1200) {
     const full = await ocr.detect(image, longest);
@@ -171,6 +172,9 @@ export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () =>
   }
   return null;
 }
+
+/** The whole image is detected again at this size at most when nothing was found at the page's scale. */
+const FULL_SIDE = 2048;
 
 /** The page with the most text is detected again, cut tight, at this size at most (enlarged at most three times). */
 const CLOSEST_SIDE = 1600;
