@@ -662,6 +662,8 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
     for (let k = from + 1; k + 1 < to; k++) if (cost(k) < cost(pair)) pair = k;
     chars[nameLine]!.fill('<', pair, pair + 2);
   }
+  // The filler after the names: from the last '<' that only chevrons and letters read from them follow.
+  chars[nameLine]!.fill('<', fillerTail(chars[nameLine]!, readings[nameLine]!, nameStart));
   separateNames(chars[nameLine]!, readings[nameLine]!, nameStart);
   const field = chars[nameLine]!.slice(nameStart).join('');
   const fillerFrom = field.indexOf('<<<');
@@ -689,6 +691,18 @@ function chevronRuns(field: string, readings: RankedReadings[number], start: num
   const runs: Array<[number, number]> = [];
   for (const run of marked.map((m) => (m ? 'm' : '-')).join('').matchAll(/m+/g)) runs.push([start + run.index, start + run.index + run[0].length]);
   return runs;
+}
+
+/**
+ * Where the filler at the end of a name field starts: the first '<' from which only chevrons and
+ * soft C/E/K (a chevron seen in each, as for `chevronRuns`) follow ("OESP<<C<<<", "VZOR<E<C<<EE<<<").
+ * A name's last letters are never taken: the filler starts at a '<'.
+ */
+function fillerTail(line: string[], readings: RankedReadings[number], start: number): number {
+  let from = line.length;
+  while (from > start && (line[from - 1] === '<' || (CHEVRON_LOOK_ALIKES.includes(line[from - 1]!) && chevronCostAt(readings, from - 1) < SURE_SEPARATOR_REACH))) from--;
+  while (from < line.length && line[from] !== '<') from++;
+  return from;
 }
 
 /**

@@ -136,6 +136,20 @@ describe('fusion of the MRZ readers', () => {
     expect(fuse('TD3', paddleRead(becker, () => 0.9), null).lines).toEqual(becker);
   });
 
+  it('reads soft C/E/K among the fillers after the names as filler, then finds the separator before them', () => {
+    // P<UTOLINDQVISTCCMAJA<ELISE<<C<<<…: the separator read as CC, a filler after the names as C.
+    const sep = genuine[0].indexOf('<<', 5);
+    const end = genuine[0].indexOf('<<<', 5);
+    const misread = [genuine[0].slice(0, sep) + 'CC' + genuine[0].slice(sep + 2, end + 2) + 'C' + genuine[0].slice(end + 3), genuine[1]];
+    expect(misread[0]).toContain('LINDQVISTCCMAJA<ELISE<<C<<<');
+    const soft = paddleRead(misread, (l, k) => (l === 0 && [sep, sep + 1, end + 2].includes(k) ? 0.8 : 0.97));
+    for (const k of [sep, sep + 1, end + 2]) soft.positions[0]![k]!.probabilities[MRZ_ALPHABET.indexOf('<')] = 0.08;
+    expect(fuse('TD3', soft, null).lines).toEqual(genuine);
+    // A short given name of such letters printed clearly stays: P<UTOZHANG<<KE<<<…
+    const zhang = buildTd3({ ...PERSON, lastName: 'ZHANG', firstName: 'KE' });
+    expect(fuse('TD3', paddleRead(zhang, () => 0.9), null).lines).toEqual(zhang);
+  });
+
   it("reads a run of one letter with a name after it as the surname separator and the name's first letter", () => {
     // P<UTOLINDQVIST<<MAJA…, small print: the separator and the M read as MMM ("LINDQVISTMMMAJA"),
     // the second chevron likelier a '<' than the first letter of the run.
