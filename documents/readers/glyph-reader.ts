@@ -775,15 +775,16 @@ function componentsOf(grey: Grey, binarisation: Binarisation): { labels: Int32Ar
  * so it yields to the event loop between steps (no step takes more than a few tens of
  * milliseconds on a document photo).
  */
-export async function readMrzGlyphs(image: Image): Promise<GlyphRead | null> {
+export async function readMrzGlyphs(image: Image, { band = false } = {}): Promise<GlyphRead | null> {
   await prepareGlyphTemplates();
   const scale = workingScale(image);
   // [share of the page skipped from the top, threshold, turn in degrees]: the likely cases first;
-  // upside-down and sideways photos only when the page read as it is has no MRZ.
-  const attempts: Array<[number, Binarisation, number]> = [
-    [0.45, 'global', 0], [0.45, 'darkest', 0], [0.45, 'adaptive', 0], [0, 'global', 0], [0, 'adaptive', 0],
-    [0, 'global', 180], [0, 'global', 90], [0, 'global', -90],
-  ];
+  // upside-down and sideways photos only when the page read as it is has no MRZ. A `band` (the MRZ
+  // cut out straight, level along its lines) is all MRZ and lies along its lines: no share of it is
+  // skipped and it is never sideways.
+  const attempts: Array<[number, Binarisation, number]> = band
+    ? [[0, 'global', 0], [0, 'darkest', 0], [0, 'adaptive', 0], [0, 'global', 180]]
+    : [[0.45, 'global', 0], [0.45, 'darkest', 0], [0.45, 'adaptive', 0], [0, 'global', 0], [0, 'adaptive', 0], [0, 'global', 180], [0, 'global', 90], [0, 'global', -90]];
   let fallback: { read: GlyphRead; agreeing: number } | null = null;
   for (const [share, binarisation, turn] of attempts) {
     const top = Math.floor(image.height * share);

@@ -86,7 +86,7 @@ export class MrzReader {
    * found no MRZ (on a photo the whole page costs seconds and finds no more than the band).
    */
   private readGlyphs(image: Image, paddle: PaddleMrzRead | null): Promise<GlyphRead | null> {
-    return readMrzGlyphs(paddle ? cutOut(image, paddle.band, BAND_WIDTH) : image);
+    return paddle ? readMrzGlyphs(cutOut(image, paddle.band, BAND_WIDTH), { band: true }) : readMrzGlyphs(image);
   }
 
   async close(): Promise<void> {
