@@ -653,7 +653,7 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
     const after = nameField.slice(to - nameStart);
     // A name follows when the next word has two letters a chevron is not read as ("CHIEN"; not "CECRCCC").
     const word = /^[A-Z]*/.exec(after)![0];
-    if ((word.match(/[ABDF-JL-Z]/g)?.length ?? 0) < 2) {
+    if ([...word].filter((char) => !CHEVRON_LOOK_ALIKES.includes(char)).length < 2) {
       chars[nameLine]!.fill('<', from, to);
       continue;
     }
@@ -679,28 +679,43 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
 
 /**
  * Where a name field holds chevrons read as letters, from..to in the line: runs of one letter three
- * times or more, and runs of three or more of the letters a soft chevron is read as (C, E, K, mixed:
- * "CEECCCEC") where every reader saw a trace of a chevron — a name printed clearly ("BECKER") has
- * none in its letters.
+ * times or more, and runs of three or more soft chevrons (C, E, K, mixed: "CEECCCEC"). Runs that
+ * touch are one.
  */
 function chevronRuns(field: string, readings: RankedReadings[number], start: number): Array<[number, number]> {
   const marked = new Array<boolean>(field.length).fill(false);
   for (const run of field.matchAll(/([A-Z])\1{2,}/g)) marked.fill(true, run.index, run.index + run[0].length);
-  const soft = [...field].map((char, i) => CHEVRON_LOOK_ALIKES.includes(char) && chevronCostAt(readings, start + i) < SURE_SEPARATOR_REACH);
-  for (const run of soft.map((s) => (s ? 's' : '-')).join('').matchAll(/s{3,}/g)) marked.fill(true, run.index, run.index + run[0].length);
+  const soft = [...field].map((char, i) => softChevron(char, readings, start + i));
+  for (const [from, to] of runsOf(soft)) if (to - from >= 3) marked.fill(true, from, to);
+  return runsOf(marked).map(([from, to]) => [start + from, start + to]);
+}
+
+/** The maximal runs of true in `flags`, from..to. */
+function runsOf(flags: boolean[]): Array<[number, number]> {
   const runs: Array<[number, number]> = [];
-  for (const run of marked.map((m) => (m ? 'm' : '-')).join('').matchAll(/m+/g)) runs.push([start + run.index, start + run.index + run[0].length]);
+  for (let k = 0; k < flags.length; k++) {
+    if (!flags[k]) continue;
+    const from = k;
+    while (flags[k + 1]) k++;
+    runs.push([from, k + 1]);
+  }
   return runs;
 }
 
 /**
+ * A letter a soft chevron is read as (C, E, K) where the readers saw a trace of a chevron — a name
+ * printed clearly ("BECKER") has none in its letters.
+ */
+const softChevron = (char: string, readings: RankedReadings[number], k: number) => CHEVRON_LOOK_ALIKES.includes(char) && chevronCostAt(readings, k) < SURE_SEPARATOR_REACH;
+
+/**
  * Where the filler at the end of a name field starts: the first '<' from which only chevrons and
- * soft C/E/K (a chevron seen in each, as for `chevronRuns`) follow ("OESP<<C<<<", "VZOR<E<C<<EE<<<").
- * A name's last letters are never taken: the filler starts at a '<'.
+ * soft chevrons follow ("OESP<<C<<<", "VZOR<E<C<<EE<<<"). A name's last letters are never taken:
+ * the filler starts at a '<'.
  */
 function fillerTail(line: string[], readings: RankedReadings[number], start: number): number {
   let from = line.length;
-  while (from > start && (line[from - 1] === '<' || (CHEVRON_LOOK_ALIKES.includes(line[from - 1]!) && chevronCostAt(readings, from - 1) < SURE_SEPARATOR_REACH))) from--;
+  while (from > start && (line[from - 1] === '<' || softChevron(line[from - 1]!, readings, from - 1))) from--;
   while (from < line.length && line[from] !== '<') from++;
   return from;
 }

@@ -244,25 +244,18 @@ const pitchOf = ({ box, line: { chars } }: Entry) => (chars.length > 1 ? ((chars
 /**
  * Which way the text runs: a box's angle says the line's direction up to a half turn (an upside-
  * down or sideways photo). The widest row is read both ways; the way that reads better holds for
- * all. Returns the widest row with its reading, which the search for the MRZ then need not repeat.
+ * all — unless the image is known to be `upright`. Returns the widest row with its reading, which
+ * the search for the MRZ then need not repeat.
  */
-async function orient(ocr: PaddleOcr, image: Image, rows: TextBox[], onProgress?: () => void): Promise<Entry> {
+async function orient(ocr: PaddleOcr, image: Image, rows: TextBox[], upright: boolean, onProgress?: () => void): Promise<Entry> {
   const widest = rows.reduce((a, r) => (r.width > a.width ? r : a));
   const score = (line: RecognisedLine) => strengthOf(line) + (looksLikeMrz(line) ? 10 : 0);
   const asIs = await ocr.recognise(image, widest);
-  const turned = await ocr.recognise(image, { ...widest, angle: widest.angle + Math.PI });
+  const turned = upright ? null : await ocr.recognise(image, { ...widest, angle: widest.angle + Math.PI });
   onProgress?.();
-  if (score(turned) <= score(asIs)) return { box: widest, line: asIs };
+  if (!turned || score(turned) <= score(asIs)) return { box: widest, line: asIs };
   for (const row of rows) row.angle += Math.PI;
   return { box: widest, line: turned };
-}
-
-/** The widest row with its reading, on an image whose text runs the right way. */
-async function readAsIs(ocr: PaddleOcr, image: Image, rows: TextBox[], onProgress?: () => void): Promise<Entry> {
-  const widest = rows.reduce((a, r) => (r.width > a.width ? r : a));
-  const line = await ocr.recognise(image, widest);
-  onProgress?.();
-  return { box: widest, line };
 }
 
 /**
@@ -274,7 +267,7 @@ async function readAsIs(ocr: PaddleOcr, image: Image, rows: TextBox[], onProgres
 async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgress?: () => void, { smallPrint = false, upright = false } = {}): Promise<PaddleMrzRead | null> {
   const rows = mergeRows(boxes).filter((r) => r.width >= 8 * r.height);
   if (rows.length === 0) return null;
-  const widest = upright ? await readAsIs(ocr, image, rows, onProgress) : await orient(ocr, image, rows, onProgress);
+  const widest = await orient(ocr, image, rows, upright, onProgress);
   // The dominant angle orders the rows top to bottom even when the photo is turned.
   const { angle } = widest.box;
   const across = (r: TextBox) => -r.cx * Math.sin(angle) + r.cy * Math.cos(angle);
