@@ -164,11 +164,15 @@ export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () =>
       const zoomed = { region: around(cluster, image, 0.4, reachIn(image)), side: ZOOMED_SIDE, smallPrint: false };
       return i === 0 ? [zoomed, { region: around(cluster, image, 0.05), side: CLOSEST_SIDE, smallPrint: true }] : [zoomed];
     });
+  // Each look is taken level, then turned a quarter turn: small print running up or down the image
+  // (a page turned sideways) is found by the detector only when it lies level.
   for (const { region, side, smallPrint } of looks) {
-    const zoomed = await ocr.detect(image, side, region);
-    onProgress?.();
-    const found = await findMrz(ocr, image, zoomed, onProgress, { smallPrint });
-    if (found) return found;
+    for (const quarterTurn of [false, true]) {
+      const zoomed = await ocr.detect(image, side, region, { quarterTurn });
+      onProgress?.();
+      const found = await findMrz(ocr, image, zoomed, onProgress, { smallPrint });
+      if (found) return found;
+    }
   }
   return null;
 }

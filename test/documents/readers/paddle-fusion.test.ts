@@ -1,4 +1,4 @@
-import { loadImage } from '@napi-rs/canvas';
+import { createCanvas, loadImage, type Image } from '@napi-rs/canvas';
 import { type GlyphRead } from '../../../documents/readers/glyph-reader';
 import { MRZ_ALPHABET } from '../../../documents/mrz/layout';
 import { buildTd3 } from '../../../documents/mrz/build';
@@ -227,5 +227,25 @@ describe('PaddleOCR on a rendered passport page', () => {
       const wrong = placed.filter(([k, char]) => char !== truth[l]![k] && !lookAlike.has(char + truth[l]![k]));
       expect(wrong).toEqual([]);
     });
+  }, 60_000);
+
+  it('detects a page turned sideways with the image turned a quarter turn, boxes back in its pixels', async () => {
+    const page = await loadImage(renderDocument({ kind: 'passport', person: PERSON }));
+    // The page turned a quarter turn clockwise: its lines run down the image.
+    const sideways = createCanvas(page.height, page.width);
+    const g = sideways.getContext('2d');
+    g.translate(page.height, 0);
+    g.rotate(Math.PI / 2);
+    g.drawImage(page, 0, 0);
+    const image = sideways as unknown as Image;
+    const boxes = await ocr.detect(image, 960, { x: 0, y: 0, width: image.width, height: image.height }, { quarterTurn: true });
+    const long = boxes.filter((b) => b.width >= 8 * b.height);
+    expect(long.length).toBeGreaterThanOrEqual(2);
+    // Boxes lie along the lines (down the image) and read the MRZ where they are, one way or the other.
+    for (const box of long) expect(Math.abs(Math.abs(box.angle) - Math.PI / 2)).toBeLessThan(0.1);
+    const texts = [];
+    for (const box of long) for (const angle of [box.angle, box.angle + Math.PI]) texts.push((await ocr.recognise(image, { ...box, angle })).text);
+    expect(texts.some((text) => text.includes('LINDQVIST<<MAJA<ELISE'))).toBe(true);
+    expect(texts.some((text) => text.startsWith(`${PERSON.documentNumber}8`))).toBe(true);
   }, 60_000);
 });
