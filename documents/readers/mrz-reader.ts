@@ -5,6 +5,7 @@ import { checkDigitCount, validCheckDigits } from '../mrz/layout';
 import { bestReading, fuse } from './fusion';
 import { readMrzGlyphs, type GlyphRead } from './glyph-reader';
 import { cutOut, PaddleOcr } from './paddle';
+import { correctFromPage } from './page-fusion';
 import { readVisualZone, type VizLine } from './viz-reader';
 import { BAND_WIDTH, locateMrz, rereadStraight, type PaddleMrzRead } from './paddle-mrz';
 
@@ -74,10 +75,13 @@ export class MrzReader {
     const fused = bestReading(paddle, glyphs);
     if (!fused) return { lines: null, confidence: 0, guessed: false, settled: false, quality, visualZone: [] };
     const visualZone = found ? await readVisualZone(ocr, image, found, onProgress) : [];
-    const agreeing = validCheckDigits(fused.format, fused.lines);
+    // The glyph reader's own ranking is in template distances: the page is weighed against its odds.
+    const readings = fused.sources === 'glyphs' && glyphs ? fuse(fused.format, null, glyphs).readings : fused.readings;
+    const { lines } = correctFromPage(fused.format, fused.lines, readings, visualZone);
+    const agreeing = validCheckDigits(fused.format, lines);
     // A confident read stands even when check digits disagree: a forged digit must stay forged.
     const settled = agreeing === checkDigitCount(fused.format) || (fused.confidence >= DECISIVE_CONFIDENCE && fused.complete && agreeing >= 2);
-    return { lines: fused.lines, confidence: fused.confidence, guessed: fused.guessed, settled, quality, visualZone };
+    return { lines, confidence: fused.confidence, guessed: fused.guessed, settled, quality, visualZone };
   }
 
   /**

@@ -1,0 +1,161 @@
+import { normaliseName } from '../checks';
+import { checkDigit } from '../mrz/build';
+import { validCheckDigits, type MrzFormatName } from '../mrz/layout';
+import type { RankedReadings } from './glyph-reader';
+import type { VizLine } from './viz-reader';
+
+/**
+ * The printed page as a third reader of the MRZ's names and document number. The page prints them
+ * in a larger type than the MRZ, so in a photo it is often read where the MRZ's small print is not
+ * ("GAIMU" on the page, "SAIMU" in the MRZ). A letter the page prints differently replaces the MRZ's
+ * only where the MRZ's readers saw that letter too (it is within reach in their ranking) — a clearly
+ * printed MRZ character is never changed, so an altered MRZ still disagrees with its page — and a
+ * document number only when its check digit agrees afterwards.
+ */
+
+/** A line of the page is used only when read this surely (as in documents/visual-zone.ts). */
+const CLEAR_LINE = 0.85;
+
+/**
+ * How far down the MRZ readers' ranking (in the fusion's units: nats behind the first) a letter
+ * the page prints may lie to replace the first. On the photo sets the right letters lay 0.5–3.0
+ * behind; a page's misreads (the Dutch IJ read as I, an S read as C) 4.6 and 5.9.
+ */
+export const PAGE_REACH = 4;
+
+/** Where the names and the document number lie in each format: [line, start, end]. */
+const NAMES: Record<MrzFormatName, [number, number, number]> = { TD3: [0, 5, 44], TD2: [0, 5, 36], TD1: [2, 0, 30] };
+const NUMBER: Record<MrzFormatName, [number, number, number]> = { TD3: [1, 0, 9], TD2: [1, 0, 9], TD1: [0, 5, 14] };
+
+/** Digits and letters printed alike (the page's type and the MRZ's OCR-B). */
+const LOOK_ALIKES = new Set(['0O', '0D', '0Q', '1I', '2Z', '5S', '6G', '8B'].flatMap((pair) => [pair, pair[1]! + pair[0]!]));
+
+export interface PageCorrection {
+  lines: string[];
+  /** Which fields the page changed. */
+  corrected: Array<'names' | 'documentNumber'>;
+}
+
+/** How far a character lies behind the first in a position's ranking (Infinity when not ranked). */
+function reachOf(readings: RankedReadings, line: number, index: number, char: string): number {
+  const ranked = readings[line]?.[index]?.ranked;
+  if (!ranked?.length) return Infinity;
+  const found = ranked.find((r) => r.char === char);
+  return found ? found.distance - ranked[0]!.distance : Infinity;
+}
+
+/** Runs of consecutive words of the page's clear lines, joined by '<' as the MRZ joins them. */
+function pagePhrases(page: VizLine[]): string[] {
+  const phrases = new Set<string>();
+  for (const line of page) {
+    if (line.confidence < CLEAR_LINE) continue;
+    const words = normaliseName(line.text).split(' ').filter(Boolean);
+    for (let from = 0; from < words.length; from++) {
+      for (let to = from + 1; to <= words.length; to++) phrases.add(words.slice(from, to).join('<'));
+    }
+  }
+  return [...phrases];
+}
+
+/** Positions (in the unit) where the page's phrase differs from the MRZ's letters. */
+const differing = (unit: string, phrase: string) => [...unit].flatMap((c, i) => (c !== phrase[i] ? [i] : []));
+
+/**
+ * The names: each word of the MRZ's names, and each of its two parts (surname, given names) whole,
+ * is compared with the page's phrases of its length (the last one also with filler after it: a
+ * chevron read as a letter, "IRMAS" for "IRMA<"). A phrase that differs in a quarter of the letters
+ * at most, each within the MRZ readers' reach, proposes its letters; where phrases propose
+ * different letters (or one confirms the MRZ's), none is taken.
+ */
+function correctNames(format: MrzFormatName, chars: string[][], readings: RankedReadings, phrases: string[]): boolean {
+  const [line, start, end] = NAMES[format];
+  const field = chars[line]!.slice(start, end).join('');
+  const names = field.replace(/<+$/, '');
+  const separator = names.indexOf('<<');
+  const parts = separator >= 0 ? [{ at: 0, text: names.slice(0, separator) }, { at: separator + 2, text: names.slice(separator + 2) }] : [{ at: 0, text: names }];
+  const units = parts.flatMap((part) => {
+    const words: Array<{ at: number; text: string }> = [];
+    let at = part.at;
+    for (const text of part.text.split('<')) {
+      words.push({ at, text });
+      at += text.length + 1;
+    }
+    return [part, ...words];
+  });
+  const proposals = new Map<number, Set<string>>();
+  const propose = (index: number, letter: string) => {
+    if (!proposals.has(index)) proposals.set(index, new Set());
+    proposals.get(index)!.add(letter);
+  };
+  for (const unit of units) {
+    if (unit.text.length < 3) continue;
+    const last = unit.at + unit.text.length === names.length;
+    for (const phrase of phrases) {
+      const padded = last && phrase.length === unit.text.length - 1 ? `${phrase}<` : phrase;
+      if (padded.length !== unit.text.length) continue;
+      const diffs = differing(unit.text, padded);
+      if (diffs.length > Math.max(1, Math.floor(unit.text.length / 4))) continue;
+      // The page's phrase must be a reading of the MRZ's print: every letter it differs in within
+      // reach. A phrase printed as the MRZ reads confirms its letters (another phrase proposing
+      // something else there is then one of two page readings, and not taken).
+      if (diffs.some((i) => reachOf(readings, line, start + unit.at + i, padded[i]!) > PAGE_REACH)) continue;
+      for (let i = 0; i < padded.length; i++) propose(start + unit.at + i, padded[i]!);
+    }
+  }
+  let changed = false;
+  for (const [index, letters] of proposals) {
+    const [letter] = letters;
+    if (letters.size !== 1 || chars[line]![index] === letter) continue;
+    chars[line]![index] = letter!;
+    changed = true;
+  }
+  return changed;
+}
+
+/**
+ * The document number: a token of the page (or a line with its spaces taken out) of the MRZ
+ * number's length that differs in at most three characters, each a look-alike or within the
+ * readers' reach, and with which the number's check digit agrees and no other check digit is lost.
+ * Taken only when one such number is found.
+ */
+function correctNumber(format: MrzFormatName, chars: string[][], readings: RankedReadings, page: VizLine[]): boolean {
+  const [line, start, end] = NUMBER[format];
+  const printed = chars[line]!.slice(start, end).join('');
+  const number = printed.replace(/<+$/, '');
+  if (number.length < 5) return false;
+  const tokens = new Set<string>();
+  for (const { text, confidence } of page) {
+    if (confidence < CLEAR_LINE) continue;
+    const upper = text.toUpperCase();
+    for (const token of upper.split(/[^A-Z0-9]+/)) tokens.add(token);
+    tokens.add(upper.replace(/[^A-Z0-9]/g, ''));
+  }
+  const lines = chars.map((l) => l.join(''));
+  const before = validCheckDigits(format, lines);
+  const found = new Set<string>();
+  for (const token of tokens) {
+    if (token.length !== number.length || token === number) continue;
+    const diffs = differing(number, token);
+    if (diffs.length > 3) continue;
+    const plausible = diffs.every((i) => LOOK_ALIKES.has(number[i]! + token[i]!) || reachOf(readings, line, start + i, token[i]!) <= PAGE_REACH);
+    if (!plausible) continue;
+    const field = token.padEnd(end - start, '<');
+    if (checkDigit(field) !== chars[line]![end]) continue;
+    const after = lines.map((l, i) => (i === line ? l.slice(0, start) + field + l.slice(end) : l));
+    if (validCheckDigits(format, after) < before) continue;
+    found.add(field);
+  }
+  if (found.size !== 1) return false;
+  chars[line]!.splice(start, end - start, ...[...found][0]!);
+  return true;
+}
+
+/** The MRZ's names and document number corrected by what the page prints (see the module's comment). */
+export function correctFromPage(format: MrzFormatName, lines: string[], readings: RankedReadings, page: VizLine[]): PageCorrection {
+  const chars = lines.map((l) => [...l]);
+  const corrected: PageCorrection['corrected'] = [];
+  if (!page.length) return { lines, corrected };
+  if (correctNames(format, chars, readings, pagePhrases(page))) corrected.push('names');
+  if (correctNumber(format, chars, readings, page)) corrected.push('documentNumber');
+  return { lines: chars.map((l) => l.join('')), corrected };
+}

@@ -1,0 +1,117 @@
+import { buildTd1, buildTd3 } from '../../../documents/mrz/build';
+import { checkDigitCount, validCheckDigits } from '../../../documents/mrz/layout';
+import type { RankedReadings } from '../../../documents/readers/glyph-reader';
+import { correctFromPage, PAGE_REACH } from '../../../documents/readers/page-fusion';
+import type { VizLine } from '../../../documents/readers/viz-reader';
+import { PERSON } from '../../helpers/documents';
+
+/**
+ * Readings of MRZ lines as the fusion ranks them: every position's character first and sure, and at
+ * the given positions ("line:index") a second character `reach` behind it.
+ */
+function readingsOf(lines: string[], seconds: Record<string, [string, number]> = {}): RankedReadings {
+  return lines.map((line, l) =>
+    [...line].map((char, k) => {
+      const second = seconds[`${l}:${k}`];
+      const ranked = [{ char, distance: 0.1 }];
+      if (second) ranked.push({ char: second[0], distance: 0.1 + second[1] });
+      ranked.push({ char: char === 'Q' ? 'W' : 'Q', distance: 20 });
+      return { ranked };
+    }),
+  );
+}
+
+const page = (...texts: string[]): VizLine[] => texts.map((text) => ({ text, confidence: 0.97 }) as VizLine);
+
+/** The lines with the characters at `at` ("line:index") replaced. */
+function misread(lines: string[], changes: Record<string, string>): string[] {
+  const chars = lines.map((line) => [...line]);
+  for (const [at, char] of Object.entries(changes)) {
+    const [l, k] = at.split(':').map(Number);
+    chars[l!]![k!] = char;
+  }
+  return chars.map((line) => line.join(''));
+}
+
+describe('correctFromPage: the printed page as a reader of the MRZ names and number', () => {
+  const truth = buildTd3({ ...PERSON, lastName: 'GAIMU', firstName: 'ROZALIA IRMA', documentNumber: 'BD0002028' });
+  // Surname at line 0, from index 5; the given names after GAIMU<<.
+  const surname = 5;
+  const given = 5 + 'GAIMU<<'.length;
+
+  it('takes a letter the page prints where the MRZ readers saw it too', () => {
+    const read = misread(truth, { [`0:${surname}`]: 'S' });
+    const readings = readingsOf(read, { [`0:${surname}`]: ['G', 3] });
+    const { lines, corrected } = correctFromPage('TD3', read, readings, page('PASSPORT', 'GAIMU', 'Rozália Irma', '01 MAR 1978'));
+    expect(lines).toEqual(truth);
+    expect(corrected).toEqual(['names']);
+  });
+
+  it('keeps a clearly printed MRZ letter the page contradicts (an altered MRZ stays altered)', () => {
+    const read = misread(truth, { [`0:${surname}`]: 'S' });
+    const readings = readingsOf(read, { [`0:${surname}`]: ['G', PAGE_REACH + 1] });
+    expect(correctFromPage('TD3', read, readings, page('GAIMU')).lines).toEqual(read);
+    // A page read unsurely is no evidence either.
+    expect(correctFromPage('TD3', read, readingsOf(read, { [`0:${surname}`]: ['G', 1] }), [{ text: 'GAIMU', confidence: 0.5 } as VizLine]).lines).toEqual(read);
+  });
+
+  it('takes nothing from a page word that differs where the readers saw no such letter (the page misread)', () => {
+    // The page reads the J of MEULENDIJK as L: its I for the J, within reach, is no evidence either.
+    const name = buildTd3({ ...PERSON, lastName: 'MEULENDIJK' });
+    const j = 5 + 'MEULENDI'.length;
+    const readings = readingsOf(name, { [`0:${j}`]: ['I', 2] });
+    expect(correctFromPage('TD3', name, readings, page('MEULENDLIK')).lines).toEqual(name);
+  });
+
+  it('ignores page words that differ in more than a quarter of the letters', () => {
+    const read = misread(truth, { [`0:${surname}`]: 'S', [`0:${surname + 1}`]: 'E' });
+    const readings = readingsOf(read, { [`0:${surname}`]: ['G', 1], [`0:${surname + 1}`]: ['A', 1] });
+    expect(correctFromPage('TD3', read, readings, page('GAIMU')).lines).toEqual(read);
+  });
+
+  it('reads a chevron read as a letter after the last name as filler when the page ends the name there', () => {
+    const end = given + 'ROZALIA<IRMA'.length;
+    const read = misread(truth, { [`0:${end}`]: 'S' });
+    const readings = readingsOf(read, { [`0:${end}`]: ['<', 1] });
+    expect(correctFromPage('TD3', read, readings, page('ROZÁLIA IRMA')).lines).toEqual(truth);
+  });
+
+  it('takes the part of a name the page joins with a hyphen', () => {
+    const hyphenated = buildTd3({ ...PERSON, lastName: 'AL KAABI' });
+    const read = misread(hyphenated, { '0:7': 'Y' });
+    const readings = readingsOf(read, { '0:7': ['<', 2] });
+    expect(correctFromPage('TD3', read, readings, page('ALI HAMAD AL-KAABI')).lines).toEqual(hyphenated);
+  });
+
+  it('does not choose between page words proposing different letters', () => {
+    const read = misread(truth, { [`0:${surname}`]: 'S' });
+    const readings = readingsOf(read, { [`0:${surname}`]: ['G', 1] });
+    const ranked = readings[0]![surname]!.ranked;
+    ranked.splice(2, 0, { char: 'D', distance: 1.2 });
+    expect(correctFromPage('TD3', read, readings, page('GAIMU', 'DAIMU')).lines).toEqual(read);
+    // Nor against the page printing the name as the MRZ reads it.
+    expect(correctFromPage('TD3', read, readings, page('GAIMU', 'SAIMU')).lines).toEqual(read);
+  });
+
+  it('corrects look-alikes in the document number when its check digit agrees afterwards', () => {
+    // B→8 and D→0 together keep this number's check digit: the check digits cannot tell them apart.
+    const read = misread(truth, { '1:0': '8', '1:1': '0' });
+    expect(validCheckDigits('TD3', read)).toBe(checkDigitCount('TD3'));
+    const { lines, corrected } = correctFromPage('TD3', read, readingsOf(read), page('HUN', 'BD0002028'));
+    expect(lines).toEqual(truth);
+    expect(corrected).toEqual(['documentNumber']);
+  });
+
+  it('keeps the document number when the page number breaks its check digit', () => {
+    expect(correctFromPage('TD3', truth, readingsOf(truth), page('BD0002029')).lines).toEqual(truth);
+    // Nor a number differing in letters that are not look-alikes, out of the readers' reach.
+    expect(correctFromPage('TD3', truth, readingsOf(truth), page('BD0072028')).lines).toEqual(truth);
+  });
+
+  it('works on a card: names on the third line, the number on the first', () => {
+    const card = buildTd1({ ...PERSON, lastName: 'MEULENDIJK', documentNumber: 'ZR81F03X2' });
+    const read = misread(card, { '2:0': 'N' });
+    const readings = readingsOf(read, { '2:0': ['M', 2] });
+    expect(correctFromPage('TD1', read, readings, page('Meulendijk')).lines).toEqual(card);
+  });
+});
