@@ -164,17 +164,26 @@ export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () =>
       const zoomed = { region: around(cluster, image, 0.4, reachIn(image)), side: ZOOMED_SIDE, smallPrint: false };
       return i === 0 ? [zoomed, { region: around(cluster, image, 0.05), side: CLOSEST_SIDE, smallPrint: true }] : [zoomed];
     });
-  // Each look is taken level, then turned a quarter turn: small print running up or down the image
-  // (a page turned sideways) is found by the detector only when it lies level.
+  // Each look is taken level, then — when what text it found runs up or down the image rather than
+  // across — turned a quarter turn: the detector finds small print of a page turned sideways only
+  // when it lies level.
   for (const { region, side, smallPrint } of looks) {
     for (const quarterTurn of [false, true]) {
       const zoomed = await ocr.detect(image, side, region, { quarterTurn });
       onProgress?.();
       const found = await findMrz(ocr, image, zoomed, onProgress, { smallPrint });
       if (found) return found;
+      if (!runsUpOrDown(zoomed)) break;
     }
   }
   return null;
+}
+
+/** The text boxes found (those longer than high: words, lines) run up or down the image at least as often as across. */
+function runsUpOrDown(boxes: TextBox[]): boolean {
+  const words = boxes.filter((b) => b.width >= 2 * b.height);
+  const steep = words.filter((b) => Math.abs(Math.sin(b.angle)) > Math.SQRT1_2).length;
+  return steep >= words.length - steep;
 }
 
 /** The whole image is detected again at this size at most when nothing was found at the page's scale. */
