@@ -18,14 +18,14 @@ async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** A fresh, migrated PostgreSQL database for one test file; dropped afterwards. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** A fresh PostgreSQL database for one test file (migrated unless `migrate` is false); dropped afterwards. */
+export async function createTestDatabase({ migrate = true } = {}): Promise<TestDatabase> {
   const name = `kycflow_test_${randomBytes(6).toString('hex')}`;
   await admin((c) => c.query(`create database ${name}`));
   const url = new URL(TEST_DATABASE_URL);
   url.pathname = `/${name}`;
   const handle = await openDatabase({ DATABASE_URL: url.toString(), DATA_DIR: '/nonexistent', DATABASE_POOL_SIZE: 5 });
-  await migrateToLatest(handle.db);
+  if (migrate) await migrateToLatest(handle.db);
   let closed = false;
   const close = async () => {
     if (!closed) await handle.db.destroy();
