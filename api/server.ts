@@ -1,4 +1,4 @@
-import { loadConfig, loadDotEnv } from '../config';
+import { loadConfig, loadDotEnv, temporalAddressOf } from '../config';
 import { createLogger } from '../lib/logger';
 import { connectTemporalClient, loadSecretBox, onShutdown, openMigratedDatabase } from '../runtime/bootstrap';
 import { createApp } from './app';
@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'kycflow-api');
   const database = await openMigratedDatabase(config, logger);
-  const temporal = await connectTemporalClient(config.TEMPORAL_ADDRESS ?? 'localhost:7233', config.TEMPORAL_NAMESPACE);
+  const temporal = await connectTemporalClient(temporalAddressOf(config), config.TEMPORAL_NAMESPACE);
   const app = createApp({ config, db: database.db, temporal, logger, secrets: loadSecretBox(config) });
   const server = app.listen(config.PORT, config.HOST, () => logger.info({ host: config.HOST, port: config.PORT }, 'API listening'));
   onShutdown(logger, async () => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { TASK_QUEUE } from '../domain/temporal';
+import { parseAllowList } from '../webhooks/ssrf';
 
 const durationMs = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 const csv = z
@@ -45,7 +46,15 @@ export const configSchema = z.object({
   WEBHOOK_RETRY_MAX_INTERVAL_MS: durationMs(2 * HOUR),
   WEBHOOK_RETRY_MAX_AGE_MS: durationMs(72 * HOUR),
   WEBHOOK_RETRY_AFTER_MAX_MS: durationMs(2 * HOUR),
-  WEBHOOK_ALLOW_PRIVATE_HOSTS: csv,
+  /** Private addresses webhooks may go to (IPs or CIDRs), parsed once here: a bad entry stops the start. */
+  WEBHOOK_ALLOW_PRIVATE_HOSTS: csv.transform((entries, ctx) => {
+    try {
+      return parseAllowList(entries);
+    } catch {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'expected IP addresses or CIDR ranges, comma-separated' });
+      return z.NEVER;
+    }
+  }),
   WEBHOOK_USER_AGENT: z.string().default('kycflow-webhooks/0.1'),
   REVIEW_DEADLINE_MS: durationMs(72 * HOUR),
   OCR_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
@@ -74,4 +83,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   return { ...parsed.data, DATA_DIR: path.resolve(parsed.data.DATA_DIR) };
+}
+
+/**
+ * The Temporal server the API, the worker and the CLI connect to: TEMPORAL_ADDRESS, else a server on
+ * this machine's default port. (Unset, it also tells `npm start` to run a dev server of its own.)
+ */
+export function temporalAddressOf(config: Pick<Config, 'TEMPORAL_ADDRESS'>): string {
+  return config.TEMPORAL_ADDRESS ?? 'localhost:7233';
 }

@@ -59,8 +59,8 @@ const printedDate = (value: unknown) => String(value ?? '').replace(/-/g, '').sl
 const sameField = (field: (typeof TRUTH_FIELDS)[number], read: unknown, truth: unknown) =>
   field === 'birthDate' || field === 'expirationDate' ? printedDate(read) === printedDate(truth) : normalise(read) === normalise(truth);
 
-/** Runs extraction and the checks on one manifest document, as the worker does for a verification. */
-export async function evaluateDocument(reader: MrzReader, dir: string, doc: ManifestDocument, seen: Map<string, string>): Promise<DocumentResult> {
+/** Runs extraction and the checks on one manifest document, as the worker does for a verification (with its minimum age). */
+export async function evaluateDocument(reader: MrzReader, dir: string, doc: ManifestDocument, seen: Map<string, string>, { minimumAge }: { minimumAge: number }): Promise<DocumentResult> {
   const started = performance.now();
   const images = doc.images.map((name) => fs.readFileSync(path.join(dir, name)));
   const imageMs: number[] = [];
@@ -85,7 +85,7 @@ export async function evaluateDocument(reader: MrzReader, dir: string, doc: Mani
     const holder = normalise(`${extraction.fields.lastName} ${extraction.fields.birthDate}`);
     const duplicate = seen.has(number) && seen.get(number) !== holder;
     if (number && !seen.has(number)) seen.set(number, holder);
-    const assessment = assess(runChecks(extraction, { applicant: doc.applicant ?? null, now: new Date(), minimumAge: 18, duplicateOfOtherPerson: duplicate }));
+    const assessment = assess(runChecks(extraction, { applicant: doc.applicant ?? null, now: new Date(), minimumAge, duplicateOfOtherPerson: duplicate }));
     reasons = assessment.reasons.map((r) => r.code);
     actual = assessment.outcome;
   }

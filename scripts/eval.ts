@@ -3,12 +3,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ManifestDocument } from '../corpus/generate';
 import { evaluateDocument, summarise, type DocumentResult } from '../corpus/evaluate';
+import { loadConfig, loadDotEnv } from '../config';
 import { MrzReader } from '../documents/readers/mrz-reader';
 
 /**
  * `npm run eval -- --corpus DIR [--json OUT]`: extraction and checks on every document of a corpus
  * (DIR/manifest.json), then field accuracy, decision accuracy with a confusion matrix, per-reason
- * recall and time per document.
+ * recall and time per document. The checks run with the worker's configuration (MINIMUM_AGE).
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { corpus: { type: 'string' }, json: { type: 'string' } } });
@@ -18,11 +19,13 @@ async function main(): Promise<void> {
   }
   const dir = path.resolve(values.corpus);
   const { documents } = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { documents: ManifestDocument[] };
+  loadDotEnv();
+  const { MINIMUM_AGE: minimumAge } = loadConfig();
   const reader = new MrzReader(1);
   const seen = new Map<string, string>();
   const results: DocumentResult[] = [];
   try {
-    for (const doc of documents) results.push(await evaluateDocument(reader, dir, doc, seen));
+    for (const doc of documents) results.push(await evaluateDocument(reader, dir, doc, seen, { minimumAge }));
   } finally {
     await reader.close();
   }

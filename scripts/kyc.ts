@@ -3,7 +3,7 @@ import type { Role } from '../db';
 import { createClient, issueApiKey, listClients } from '../db/repositories/clients';
 import { getEvent } from '../db/repositories/events';
 import { listVerifications } from '../db/repositories/verifications';
-import { loadConfig, loadDotEnv } from '../config';
+import { loadConfig, loadDotEnv, temporalAddressOf } from '../config';
 import { createLogger } from '../lib/logger';
 import { connectTemporalClient, loadSecretBox, openMigratedDatabase } from '../runtime/bootstrap';
 import { resendEvent } from '../services/resend';
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
         if (!argument) throw new UsageError('the event id is required');
         const event = await getEvent(db, argument);
         if (!event) throw new UsageError(`no event ${argument}`);
-        const temporal = await connectTemporalClient(config.TEMPORAL_ADDRESS ?? 'localhost:7233', config.TEMPORAL_NAMESPACE);
+        const temporal = await connectTemporalClient(temporalAddressOf(config), config.TEMPORAL_NAMESPACE);
         try {
           const deliveries = await resendEvent(db, temporal, config, event, values.endpoint);
           return out(deliveries.map((d) => ({ deliveryId: d.id, target: d.target, url: d.target_url })));

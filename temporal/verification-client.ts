@@ -5,6 +5,7 @@ import { getClient } from '../db/repositories/clients';
 import { SearchAttributes, workflowIdFor } from '../domain/temporal';
 import { resendWebhooksWorkflow, verificationWorkflow, type VerificationWorkflowInput } from '../workflows';
 import type { WebhookRetrySettings } from '../workflows/activity-options';
+import { targetKey } from '../webhooks/routing';
 
 export function webhookRetrySettings(config: Config): WebhookRetrySettings {
   return {
@@ -83,7 +84,7 @@ export async function startResendWorkflow(client: Client, config: Config, delive
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     args: [
       {
-        deliveries: deliveries.map((d) => ({ deliveryId: d.id, targetKey: d.target === 'endpoint' ? `endpoint:${d.endpoint_id}` : 'callback' })),
+        deliveries: deliveries.map((d) => ({ deliveryId: d.id, targetKey: targetKey(d) })),
         webhooks: webhookRetrySettings(config),
       },
     ],

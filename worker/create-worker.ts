@@ -6,7 +6,6 @@ import type { Db } from '../db';
 import type { SecretBox } from '../lib/crypto';
 import type { Logger } from '../lib/logger';
 import { createWebhookDispatcher } from '../webhooks/sender';
-import { parseAllowList } from '../webhooks/ssrf';
 import { documentsTaskQueue } from '../domain/temporal';
 import { prepareGlyphTemplates } from '../documents/readers/glyph-reader';
 import { MrzReader } from '../documents/readers/mrz-reader';
@@ -23,7 +22,7 @@ export interface WorkerDeps {
 }
 
 export function buildActivityDeps(deps: Pick<WorkerDeps, 'config' | 'db' | 'secrets' | 'logger'>, reader: MrzReader): ActivityDeps {
-  const allowList = parseAllowList(deps.config.WEBHOOK_ALLOW_PRIVATE_HOSTS);
+  const allowList = deps.config.WEBHOOK_ALLOW_PRIVATE_HOSTS;
   return {
     db: deps.db,
     secrets: deps.secrets,

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { loadConfig, loadDotEnv } from '../config';
+import { loadConfig, loadDotEnv, temporalAddressOf } from '../config';
 import { registry } from '../lib/metrics';
 import { createLogger } from '../lib/logger';
 import { installTemporalRuntime } from '../lib/temporal-runtime';
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL, 'kycflow-worker');
   installTemporalRuntime(logger, config.TEMPORAL_LOG_LEVEL);
   const database = await openMigratedDatabase(config, logger);
-  const connection = await connectWorker(config.TEMPORAL_ADDRESS ?? 'localhost:7233');
+  const connection = await connectWorker(temporalAddressOf(config));
   const worker = await createWorker({ config, db: database.db, secrets: loadSecretBox(config), logger, connection });
   const running = worker.run();
   const metrics = config.WORKER_METRICS_PORT

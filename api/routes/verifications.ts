@@ -22,7 +22,6 @@ import { reviewHandler } from './reviews';
 import { serializeDelivery, serializeEvent, serializeVerification } from '../serializers';
 import { parseBody, storableParam } from '../validation';
 import { assertAllowedWebhookUrl } from '../webhook-urls';
-import { parseAllowList } from '../../webhooks/ssrf';
 
 export function presenter(config: Config, temporalUiUrl: string | undefined) {
   return (v: Parameters<typeof serializeVerification>[0]) => serializeVerification(v, { temporalUi: temporalUiLink(config, v.id, temporalUiUrl) });
@@ -81,7 +80,7 @@ export interface VerificationRouteDeps {
 export function verificationsRouter({ config, db, temporal, temporalUiUrl }: VerificationRouteDeps): Router {
   const router = Router();
   const present = presenter(config, temporalUiUrl);
-  const allowList = parseAllowList(config.WEBHOOK_ALLOW_PRIVATE_HOSTS);
+  const allowList = config.WEBHOOK_ALLOW_PRIVATE_HOSTS;
   router.param('id', storableParam);
 
   router.post('/', requireRole('client'), multipartVerification(config.MAX_DOCUMENT_BYTES), async (req, res) => {

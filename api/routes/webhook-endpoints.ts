@@ -4,7 +4,6 @@ import type { Db, WebhookEndpoint } from '../../db';
 import { listAttempts, listDeliveriesForEndpoint } from '../../db/repositories/deliveries';
 import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, rotateEndpointSecret, updateEndpoint } from '../../db/repositories/webhook-endpoints';
 import type { SecretBox } from '../../lib/crypto';
-import { parseAllowList } from '../../webhooks/ssrf';
 import { principal, requireRole, tenantScope } from '../auth';
 import { notFound } from '../errors';
 import { page, paginationSchema, parseQuery } from '../pagination';
@@ -37,7 +36,7 @@ export interface EndpointRouteDeps {
 /** /v1/webhook-endpoints: a client's endpoints. The secret is shown on create and rotate only. */
 export function webhookEndpointsRouter({ config, db, secrets }: EndpointRouteDeps): Router {
   const router = Router();
-  const allowList = parseAllowList(config.WEBHOOK_ALLOW_PRIVATE_HOSTS);
+  const allowList = config.WEBHOOK_ALLOW_PRIVATE_HOSTS;
   router.param('id', storableParam);
   router.use(requireRole('client'));
 

@@ -5,6 +5,7 @@ import type { EventRow, Verification, VerificationUpdate } from '../schema';
 import type { EventType, Reason } from '../../domain/lifecycle';
 import { newId } from '../../lib/ids';
 import { buildEventBody, summariseChecks } from '../../webhooks/payload';
+import { targetKey } from '../../webhooks/routing';
 
 export interface RecordedDelivery {
   deliveryId: string;
@@ -90,7 +91,7 @@ export async function recordTransition(db: Db, transition: StageTransition): Pro
 }
 
 export function toRecordedDelivery(row: { id: string; target: 'endpoint' | 'callback'; endpoint_id: string | null }): RecordedDelivery {
-  return { deliveryId: row.id, targetKey: row.target === 'endpoint' ? `endpoint:${row.endpoint_id}` : 'callback' };
+  return { deliveryId: row.id, targetKey: targetKey(row) };
 }
 
 function eventData(v: Verification, sequence: number, type: EventType) {

@@ -1,8 +1,8 @@
 import { parse } from 'mrz';
 import { SPECIAL_STATE_CODES } from './state-codes';
+import type { MrzFormatName } from './layout';
 import type { VisualZone } from '../visual-zone';
 
-export type MrzFormat = 'TD1' | 'TD2' | 'TD3';
 
 export interface ExtractedFields {
   documentCode: string | null;
@@ -20,7 +20,7 @@ export interface ExtractedFields {
 
 export interface Extraction {
   source: 'ocr' | 'mrz_text';
-  format: MrzFormat | null;
+  format: MrzFormatName | null;
   fields: ExtractedFields;
   /** Per-field validity as read from the MRZ, including every check digit. */
   fieldValidity: Record<string, boolean>;
@@ -87,7 +87,7 @@ export function extractFromMrz(text: string, source: Extraction['source'] = 'mrz
   const sex = raw('sex');
   return {
     source,
-    format: result.format as MrzFormat,
+    format: result.format as MrzFormatName,
     fields: {
       documentCode: raw('documentCode'),
       documentNumber: raw('documentNumber'),
