@@ -21,7 +21,7 @@ export interface VisualZone {
 }
 
 /** A line is used only when read this surely (mean character probability): a misread is no evidence. */
-const CLEAR_LINE = 0.85;
+export const CLEAR_LINE = 0.85;
 /** Dates are ordered only when at least this many different ones were read (birth, issue, expiry). */
 const DATES_TO_ORDER = 3;
 

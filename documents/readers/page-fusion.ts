@@ -1,6 +1,7 @@
 import { normaliseName } from '../checks';
 import { checkDigit } from '../mrz/build';
 import { validCheckDigits, type MrzFormatName } from '../mrz/layout';
+import { CLEAR_LINE } from '../visual-zone';
 import type { RankedReadings } from './glyph-reader';
 import type { VizLine } from './viz-reader';
 
@@ -12,9 +13,6 @@ import type { VizLine } from './viz-reader';
  * printed MRZ character is never changed, so an altered MRZ still disagrees with its page — and a
  * document number only when its check digit agrees afterwards.
  */
-
-/** A line of the page is used only when read this surely (as in documents/visual-zone.ts). */
-const CLEAR_LINE = 0.85;
 
 /**
  * How far down the MRZ readers' ranking (in the fusion's units: nats behind the first) a letter
