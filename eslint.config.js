@@ -20,6 +20,22 @@ module.exports = tseslint.config(
     },
   },
   {
+    // Queries are built in db/ only: elsewhere a repository function is called (one place to read
+    // for what the application asks of PostgreSQL, and for the indexes it needs).
+    files: ['**/*.ts'],
+    ignores: ['db/**', 'test/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['selectFrom', 'insertInto', 'updateTable', 'deleteFrom'].map((name) => ({
+          selector: `CallExpression[callee.property.name='${name}']`,
+          message: 'Build queries in db/ (a repository function), not here.',
+        })),
+        { selector: "TaggedTemplateExpression[tag.name='sql']", message: 'Write SQL in db/ (a repository function), not here.' },
+      ],
+    },
+  },
+  {
     // Tests read JSON responses loosely; production code may not.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -1,8 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { sql } from 'kysely';
 import type { ActivityDeps } from './deps';
 import type { Db } from '../db';
-import { getVerification, listDocuments, updateVerification } from '../db/repositories/verifications';
+import { getVerification, holdersOfDocumentNumber, listDocuments, updateVerification } from '../db/repositories/verifications';
 import type { Check } from '../domain/checks';
 import { PermanentFailure } from '../domain/failures';
 import { extractDocument } from '../documents/analyse';
@@ -19,15 +18,7 @@ export interface ExtractionSummary {
 async function seenForOtherPerson(db: Db, verificationId: string, clientId: string, extraction: Extraction): Promise<boolean> {
   const { documentNumber, lastName, birthDate } = extraction.fields;
   if (!documentNumber) return false;
-  const others = await db
-    .selectFrom('verifications')
-    .select(sql<string | null>`extraction->'fields'->>'lastName'`.as('lastName'))
-    .select(sql<string | null>`extraction->'fields'->>'birthDate'`.as('birthDate'))
-    .where('client_id', '=', clientId)
-    .where('id', '!=', verificationId)
-    .where(sql`extraction->'fields'->>'documentNumber'`, '=', documentNumber)
-    .limit(20)
-    .execute();
+  const others = await holdersOfDocumentNumber(db, { clientId, documentNumber, except: verificationId });
   return others.some((o) => normaliseName(o.lastName ?? '') !== normaliseName(lastName ?? '') || o.birthDate !== birthDate);
 }
 

@@ -2,6 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
 import { PermanentFailure } from '../domain/failures';
 import { finishDelivery, getDeliveryContext, recordAttempt } from '../db/repositories/deliveries';
+import { disableGoneEndpoint } from '../db/repositories/webhook-endpoints';
 import { sendWebhook } from '../webhooks/sender';
 import { signedHeaders } from '../webhooks/signing';
 import { webhookAttempts, webhookLatency } from '../lib/metrics';
@@ -60,11 +61,7 @@ export function webhookActivities({ db, secrets, http, allowList, webhook, logge
       logger.info(logContext, 'webhook attempt failed');
 
       if (result.statusCode === 410 && delivery.target === 'endpoint' && delivery.endpoint_id) {
-        await db
-          .updateTable('webhook_endpoints')
-          .set({ status: 'disabled', disabled_reason: 'gone', updated_at: new Date() })
-          .where('id', '=', delivery.endpoint_id)
-          .execute();
+        await disableGoneEndpoint(db, delivery.endpoint_id);
         await finishDelivery(db, deliveryId, 'failed', 'endpoint_gone');
         return 'failed';
       }

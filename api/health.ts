@@ -1,7 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Client as TemporalClient } from '@temporalio/client';
-import { sql } from 'kysely';
-import type { Db } from '../db';
+import { pingDatabase, type Db } from '../db';
 
 /** How long /readyz may take in all; a probe that has not answered by then counts as down. */
 export const READINESS_BUDGET_MS = 2000;
@@ -27,7 +26,7 @@ async function within(budgetMs: number, probe: (signal: AbortSignal) => Promise<
 export function readinessHandler(db: Db, temporal: TemporalClient, budgetMs = READINESS_BUDGET_MS): RequestHandler {
   return async (_req, res) => {
     const [database, temporalUp] = await Promise.all([
-      within(budgetMs, () => sql`select 1`.execute(db)),
+      within(budgetMs, () => pingDatabase(db)),
       // The deadline also ends the SDK's retries of the abandoned call once the answer is out.
       within(budgetMs, (signal) =>
         temporal.connection.withAbortSignal(signal, () => temporal.connection.withDeadline(Date.now() + budgetMs, () => temporal.workflowService.getSystemInfo({}))),

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
-import { sql } from 'kysely';
 import { Gauge, Registry } from 'prom-client';
 import type { Db } from '../db';
+import { countByStatusAndDecision } from '../db/repositories/verifications';
 import { registry as processRegistry } from '../lib/metrics';
 
 /**
@@ -16,11 +16,7 @@ export function metricsHandler(db: Db): RequestHandler {
     labelNames: ['status', 'decision'] as const,
     registers: [appRegistry],
     async collect() {
-      const rows = await db
-        .selectFrom('verifications')
-        .select(['status', 'decision', sql<number>`count(*)::int`.as('count')])
-        .groupBy(['status', 'decision'])
-        .execute();
+      const rows = await countByStatusAndDecision(db);
       this.reset();
       for (const row of rows) this.set({ status: row.status, decision: row.decision ?? 'none' }, Number(row.count));
     },

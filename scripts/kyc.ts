@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Role } from '../db';
-import { createClient, issueApiKey, listClients } from '../db/repositories/clients';
+import { createClient, issueApiKey, listClients, revokeApiKey } from '../db/repositories/clients';
 import { getEvent } from '../db/repositories/events';
 import { listVerifications } from '../db/repositories/verifications';
 import { loadConfig, loadDotEnv, temporalAddressOf } from '../config';
@@ -67,8 +67,7 @@ async function main(): Promise<void> {
       }
       case 'key:revoke': {
         if (!argument) throw new UsageError('the key id is required');
-        const result = await db.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', argument).executeTakeFirst();
-        return out({ revoked: Number(result.numUpdatedRows) === 1 });
+        return out({ revoked: await revokeApiKey(db, argument) });
       }
       case 'verifications:list': {
         const rows = await listVerifications(db, { clientId: values.client ?? null, status: values.status, limit: Number(values.limit ?? 20) });

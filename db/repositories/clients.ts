@@ -65,3 +65,9 @@ export function findActiveApiKey(db: Db, key: string): Promise<ApiKey | undefine
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
 }
+
+/** Revokes an API key; false when no such key exists. */
+export async function revokeApiKey(db: Db, id: string): Promise<boolean> {
+  const result = await db.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', id).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../index';
 import type { DocumentRow, NewVerification, Verification, VerificationUpdate } from '../schema';
 
@@ -109,4 +110,29 @@ export function listAwaitingReview(db: Db, cursor: string | undefined, limit: nu
   let query = db.selectFrom('verifications').selectAll().where('status', '=', 'awaiting_review');
   if (cursor) query = query.where('id', '>', cursor);
   return query.orderBy('id', 'asc').limit(limit + 1).execute();
+}
+
+/** How many verifications there are by status and decision (for the metrics scrape). */
+export function countByStatusAndDecision(db: Db): Promise<Array<{ status: string; decision: string | null; count: number }>> {
+  return db
+    .selectFrom('verifications')
+    .select(['status', 'decision', sql<number>`count(*)::int`.as('count')])
+    .groupBy(['status', 'decision'])
+    .execute();
+}
+
+/** Who the client's other verifications with this document number were issued to (at most 20). */
+export function holdersOfDocumentNumber(
+  db: Db,
+  { clientId, documentNumber, except }: { clientId: string; documentNumber: string; except: string },
+): Promise<Array<{ lastName: string | null; birthDate: string | null }>> {
+  return db
+    .selectFrom('verifications')
+    .select(sql<string | null>`extraction->'fields'->>'lastName'`.as('lastName'))
+    .select(sql<string | null>`extraction->'fields'->>'birthDate'`.as('birthDate'))
+    .where('client_id', '=', clientId)
+    .where('id', '!=', except)
+    .where(sql`extraction->'fields'->>'documentNumber'`, '=', documentNumber)
+    .limit(20)
+    .execute();
 }

@@ -108,3 +108,8 @@ export async function rotateEndpointSecret(
     .executeTakeFirstOrThrow();
   return { endpoint, secret, previousSecretExpiresAt: expires };
 }
+
+/** Disables an endpoint that answered 410 Gone: nothing more is sent to it until the client enables it. */
+export async function disableGoneEndpoint(db: Db, id: string): Promise<void> {
+  await db.updateTable('webhook_endpoints').set({ status: 'disabled', disabled_reason: 'gone', updated_at: new Date() }).where('id', '=', id).execute();
+}
