@@ -3,6 +3,7 @@ import type { ActivityDeps } from './deps';
 import { PermanentFailure } from '../domain/failures';
 import { finishDelivery, getDeliveryContext, recordAttempt } from '../db/repositories/deliveries';
 import { disableGoneEndpoint } from '../db/repositories/webhook-endpoints';
+import { classifyAttempt } from '../webhooks/outcome';
 import { sendWebhook } from '../webhooks/sender';
 import { signedHeaders } from '../webhooks/signing';
 import { webhookAttempts, webhookLatency } from '../lib/metrics';
@@ -54,29 +55,19 @@ export function webhookActivities({ db, secrets, http, allowList, webhook, logge
       webhookAttempts.inc({ outcome: result.ok ? 'success' : 'failure', error_class: result.errorClass ?? 'none' });
       if (result.ok) webhookLatency.observe((Date.now() - context.eventCreatedAt.getTime()) / 1000);
       const logContext = { deliveryId, eventId: context.eventId, attempt: attemptNumber, statusCode: result.statusCode, errorClass: result.errorClass };
-      if (result.ok) {
+      const outcome = classifyAttempt(result, delivery, webhook.maxRetryAfterMs);
+      if (outcome.kind === 'delivered') {
         logger.debug(logContext, 'webhook delivered');
         return 'succeeded';
       }
       logger.info(logContext, 'webhook attempt failed');
-
-      if (result.statusCode === 410 && delivery.target === 'endpoint' && delivery.endpoint_id) {
-        await disableGoneEndpoint(db, delivery.endpoint_id);
-        await finishDelivery(db, deliveryId, 'failed', 'endpoint_gone');
-        return 'failed';
-      }
-      if (result.statusCode === 410 || result.errorClass === 'ssrf_blocked') {
-        await finishDelivery(db, deliveryId, 'failed', result.errorClass ?? 'gone');
+      if (outcome.kind === 'final') {
+        if (outcome.disableEndpoint) await disableGoneEndpoint(db, outcome.disableEndpoint);
+        await finishDelivery(db, deliveryId, 'failed', outcome.reason);
         return 'failed';
       }
       const message = `Webhook attempt failed: ${result.errorClass}`;
-      if (result.retryAfterMs !== null) {
-        throw ApplicationFailure.create({
-          message,
-          type: WEBHOOK_FAILURE_TYPE,
-          nextRetryDelay: Math.min(Math.max(result.retryAfterMs, 1000), webhook.maxRetryAfterMs),
-        });
-      }
+      if (outcome.afterMs !== null) throw ApplicationFailure.create({ message, type: WEBHOOK_FAILURE_TYPE, nextRetryDelay: outcome.afterMs });
       throw ApplicationFailure.retryable(message, WEBHOOK_FAILURE_TYPE);
     },
 

@@ -43,6 +43,29 @@ export function buildEventBody(type: EventType, at: Date, data: EventData): stri
   return JSON.stringify(body);
 }
 
+/**
+ * What an event of a type tells about the verification: always its id, reference, sequence, status
+ * and metadata; the decision and its reasons on completion (reasons on failure too); the checks'
+ * counts once authenticity was analysed and on completion.
+ */
+export function eventDataOf(
+  v: { id: string; reference: string | null; status: string; decision: string | null; reasons: unknown; checks: unknown; metadata: Record<string, string> },
+  sequence: number,
+  type: EventType,
+): EventData {
+  const decided = type === 'verification.completed';
+  return {
+    verificationId: v.id,
+    reference: v.reference,
+    sequence,
+    status: v.status,
+    ...(decided && v.decision !== null && { decision: v.decision }),
+    ...((decided || v.status === 'failed') && { reasons: v.reasons as Reason[] }),
+    ...(type === 'verification.authenticity_completed' || decided ? { checks: summariseChecks(v.checks as { result: string }[]) } : {}),
+    metadata: v.metadata,
+  };
+}
+
 export function summariseChecks(checks: ReadonlyArray<{ result: string }>): CheckSummary {
   const count = (result: string) => checks.filter((check) => check.result === result).length;
   return { total: checks.length, pass: count('pass'), consider: count('consider'), fail: count('fail') };

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../index';
 import type { Attempt, Delivery, DeliveryStatus } from '../schema';
 import { newId } from '../../lib/ids';
+import { signingSecrets } from '../../webhooks/routing';
 
 export interface DeliveryContext {
   delivery: Delivery;
@@ -34,9 +35,11 @@ export async function getDeliveryContext(db: Db, deliveryId: string, now = new D
     .executeTakeFirst();
   if (!row) return undefined;
   const { event_body, event_created_at, client_secret, endpoint_status, endpoint_secret, endpoint_previous_secret, endpoint_previous_expires, ...delivery } = row;
-  const inGrace = endpoint_previous_secret && endpoint_previous_expires && endpoint_previous_expires > now;
-  const sealedSecrets =
-    delivery.target === 'callback' ? [client_secret] : endpoint_secret ? [endpoint_secret, ...(inGrace ? [endpoint_previous_secret] : [])] : [];
+  const sealedSecrets = signingSecrets(
+    delivery.target,
+    { client: client_secret, endpoint: endpoint_secret, previous: endpoint_previous_secret, previousExpiresAt: endpoint_previous_expires },
+    now,
+  );
   return {
     delivery,
     eventBody: event_body,

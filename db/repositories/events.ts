@@ -2,10 +2,10 @@ import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from '../index';
 import type { EventRow, Verification, VerificationUpdate } from '../schema';
-import type { EventType, Reason } from '../../domain/lifecycle';
+import type { EventType } from '../../domain/lifecycle';
 import { newId } from '../../lib/ids';
-import { buildEventBody, summariseChecks } from '../../webhooks/payload';
-import { targetKey } from '../../webhooks/routing';
+import { buildEventBody, eventDataOf } from '../../webhooks/payload';
+import { deliveryTargets, targetKey } from '../../webhooks/routing';
 
 export interface RecordedDelivery {
   deliveryId: string;
@@ -67,11 +67,8 @@ export async function recordTransition(db: Db, transition: StageTransition): Pro
     const sequence = Number(head.next);
 
     const eventId = newId('event');
-    const body = buildEventBody(eventType, new Date(), eventData(verification as Verification, sequence, eventType));
-    const targets: Array<{ target: 'endpoint' | 'callback'; endpoint_id: string | null; target_url: string }> = endpoints
-      .filter((e) => e.event_types.length === 0 || e.event_types.includes(eventType))
-      .map((e) => ({ target: 'endpoint', endpoint_id: e.id, target_url: e.url }));
-    if (verification.callback_url) targets.push({ target: 'callback', endpoint_id: null, target_url: verification.callback_url });
+    const body = buildEventBody(eventType, new Date(), eventDataOf(verification as Verification, sequence, eventType));
+    const targets = deliveryTargets(eventType, endpoints, verification.callback_url);
 
     const rows = targets.map((t) => ({
       id: newId('delivery'),
@@ -92,20 +89,6 @@ export async function recordTransition(db: Db, transition: StageTransition): Pro
 
 export function toRecordedDelivery(row: { id: string; target: 'endpoint' | 'callback'; endpoint_id: string | null }): RecordedDelivery {
   return { deliveryId: row.id, targetKey: targetKey(row) };
-}
-
-function eventData(v: Verification, sequence: number, type: EventType) {
-  const decided = type === 'verification.completed';
-  return {
-    verificationId: v.id,
-    reference: v.reference,
-    sequence,
-    status: v.status,
-    ...(decided && v.decision !== null && { decision: v.decision }),
-    ...((decided || v.status === 'failed') && { reasons: v.reasons as Reason[] }),
-    ...(type === 'verification.authenticity_completed' || decided ? { checks: summariseChecks(v.checks as { result: string }[]) } : {}),
-    metadata: v.metadata,
-  };
 }
 
 export function listEvents(db: Db, verificationId: string): Promise<EventRow[]> {
