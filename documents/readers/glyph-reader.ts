@@ -710,15 +710,26 @@ const softChevron = (char: string, readings: RankedReadings[number], k: number) 
 
 /**
  * Where the filler at the end of a name field starts: the first '<' from which only chevrons and
- * soft chevrons follow ("OESP<<C<<<", "VZOR<E<C<<EE<<<"). A name's last letters are never taken:
- * the filler starts at a '<'.
+ * soft chevrons follow ("OESP<<C<<<", "VZOR<E<C<<EE<<<") — and, before it, at most
+ * TRAILING_CHEVRONS C/E/K ending the last name where a chevron was nearly as likely (within
+ * SEPARATOR_REACH: "SARAHC<<<", "BIRUTECC<<<", a chevron read as a letter right where the filler
+ * begins). A name's own last letter has a fainter trace of a chevron if any ("CHRISTOPHE" in a
+ * blurred photo: 2.4–2.6; the misread chevrons: 0.1–1.3) and stays.
  */
 function fillerTail(line: string[], readings: RankedReadings[number], start: number): number {
   let from = line.length;
   while (from > start && (line[from - 1] === '<' || softChevron(line[from - 1]!, readings, from - 1))) from--;
   while (from < line.length && line[from] !== '<') from++;
+  let letters = 0;
+  while (letters < TRAILING_CHEVRONS && from - 1 > start && line[from - 2] !== '<' && CHEVRON_LOOK_ALIKES.includes(line[from - 1]!) && chevronCostAt(readings, from - 1) < SEPARATOR_REACH) {
+    from--;
+    letters++;
+  }
   return from;
 }
+
+/** How many soft chevrons ending a name field's last name may be filler. */
+const TRAILING_CHEVRONS = 2;
 
 /**
  * A name field holds its surname separator '<<' before the filler. When none was read, a chevron of

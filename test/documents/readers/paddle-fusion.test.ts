@@ -150,6 +150,19 @@ describe('fusion of the MRZ readers', () => {
     expect(fuse('TD3', paddleRead(zhang, () => 0.9), null).lines).toEqual(zhang);
   });
 
+  it('reads one or two soft C/E/K ending the last name, right before the filler, as filler', () => {
+    // P<UTOLINDQVIST<<MAJA<ELISECC<<<…: the first two fillers after ELISE read as C, '<' a close second.
+    const end = genuine[0].indexOf('<<<', 5);
+    const misread = [genuine[0].slice(0, end) + 'CC' + genuine[0].slice(end + 2), genuine[1]];
+    expect(misread[0]).toContain('ELISECC<<<');
+    const soft = paddleRead(misread, (l, k) => (l === 0 && (k === end || k === end + 1) ? 0.7 : 0.97));
+    for (const k of [end, end + 1]) soft.positions[0]![k]!.probabilities[MRZ_ALPHABET.indexOf('<')] = 0.2;
+    expect(fuse('TD3', soft, null).lines).toEqual(genuine);
+    // A name ending in such a letter printed clearly keeps it: P<UTOLINDQVIST<<ANNE<<<…
+    const anne = buildTd3({ ...PERSON, firstName: 'ANNE' });
+    expect(fuse('TD3', paddleRead(anne, () => 0.9), null).lines).toEqual(anne);
+  });
+
   it("reads a run of one letter with a name after it as the surname separator and the name's first letter", () => {
     // P<UTOLINDQVIST<<MAJA…, small print: the separator and the M read as MMM ("LINDQVISTMMMAJA"),
     // the second chevron likelier a '<' than the first letter of the run.
