@@ -148,6 +148,12 @@ export const STATE_POSITIONS: Record<MrzFormatName, Array<[number, number]>> = {
   TD1: [[0, 2], [1, 15]],
 };
 
+/** Where the names lie: [line, start, end) — a card's third line, a passport's or TD2's first after the codes. */
+export const NAME_FIELD: Record<MrzFormatName, [number, number, number]> = { TD3: [0, 5, 44], TD2: [0, 5, 36], TD1: [2, 0, 30] };
+
+/** Where the document number lies: [line, start, end), its check digit at `end`. */
+export const NUMBER_FIELD: Record<MrzFormatName, [number, number, number]> = { TD3: [1, 0, 9], TD2: [1, 0, 9], TD1: [0, 5, 14] };
+
 /** A known ICAO code (trailing filler allowed: D<< is Germany). */
 export function isStateCode(code: string): boolean {
   const trimmed = code.replace(/<+$/, '');

@@ -1,6 +1,6 @@
 import { createCanvas, GlobalFonts, type Image } from '@napi-rs/canvas';
 import { checkDigit } from '../mrz/build';
-import { ALLOWED, checkDigitCount, COMPOSITE_RANGES, checkedFields, compositePosition, isStateCode, MRZ_ALPHABET, MRZ_LINE_LENGTHS, type MrzFormatName, positionKinds, STATE_POSITIONS, validCheckDigits } from '../mrz/layout';
+import { ALLOWED, checkDigitCount, COMPOSITE_RANGES, checkedFields, compositePosition, isStateCode, MRZ_ALPHABET, MRZ_LINE_LENGTHS, type MrzFormatName, NAME_FIELD, positionKinds, STATE_POSITIONS, validCheckDigits } from '../mrz/layout';
 import { adaptiveInkMask, connectedComponents, darkestThreshold, greyCrop, heightOf, inkMask, median, widthOf, type Component, type Grey } from './raster';
 
 /**
@@ -644,7 +644,7 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
     }
     if (best) chars[line]!.splice(start, 3, ...best.code);
   }
-  const [nameLine, nameStart] = format === 'TD1' ? [2, 0] : [0, 5];
+  const [nameLine, nameStart] = NAME_FIELD[format];
   // No name has a letter three times in a row, nor three soft C/E/K in a row: such a run is filler
   // whose chevrons read as letters ("VZORCCCCCCCC", "OESPCEECC") — or, with a name after it, the
   // surname separator and the name's first letter ("LINCCCHIEN": '<<' where a chevron is likelier).
@@ -703,10 +703,11 @@ function runsOf(flags: boolean[]): Array<[number, number]> {
 }
 
 /**
- * A letter a soft chevron is read as (C, E, K) where the readers saw a trace of a chevron — a name
- * printed clearly ("BECKER") has none in its letters.
+ * A letter a soft chevron is read as (C, E, K) where the readers saw a trace of a chevron, '<' within
+ * `reach` of it — a name printed clearly ("BECKER") has none in its letters.
  */
-const softChevron = (char: string, readings: RankedReadings[number], k: number) => CHEVRON_LOOK_ALIKES.includes(char) && chevronCostAt(readings, k) < SURE_SEPARATOR_REACH;
+const softChevron = (char: string, readings: RankedReadings[number], k: number, reach = SURE_SEPARATOR_REACH) =>
+  CHEVRON_LOOK_ALIKES.includes(char) && chevronCostAt(readings, k) < reach;
 
 /**
  * Where the filler at the end of a name field starts: the first '<' from which only chevrons and
@@ -721,7 +722,7 @@ function fillerTail(line: string[], readings: RankedReadings[number], start: num
   while (from > start && (line[from - 1] === '<' || softChevron(line[from - 1]!, readings, from - 1))) from--;
   while (from < line.length && line[from] !== '<') from++;
   let letters = 0;
-  while (letters < TRAILING_CHEVRONS && from - 1 > start && line[from - 2] !== '<' && CHEVRON_LOOK_ALIKES.includes(line[from - 1]!) && chevronCostAt(readings, from - 1) < SEPARATOR_REACH) {
+  while (letters < TRAILING_CHEVRONS && from - 1 > start && line[from - 2] !== '<' && softChevron(line[from - 1]!, readings, from - 1, SEPARATOR_REACH)) {
     from--;
     letters++;
   }

@@ -1,6 +1,6 @@
 import { normaliseName } from '../checks';
 import { checkDigit } from '../mrz/build';
-import { validCheckDigits, type MrzFormatName } from '../mrz/layout';
+import { NAME_FIELD, NUMBER_FIELD, validCheckDigits, type MrzFormatName } from '../mrz/layout';
 import { CLEAR_LINE } from '../visual-zone';
 import type { RankedReadings } from './glyph-reader';
 import type { VizLine } from './viz-reader';
@@ -20,10 +20,6 @@ import type { VizLine } from './viz-reader';
  * behind; a page's misreads (the Dutch IJ read as I, an S read as C) 4.6 and 5.9.
  */
 export const PAGE_REACH = 4;
-
-/** Where the names and the document number lie in each format: [line, start, end]. */
-const NAMES: Record<MrzFormatName, [number, number, number]> = { TD3: [0, 5, 44], TD2: [0, 5, 36], TD1: [2, 0, 30] };
-const NUMBER: Record<MrzFormatName, [number, number, number]> = { TD3: [1, 0, 9], TD2: [1, 0, 9], TD1: [0, 5, 14] };
 
 /** Digits and letters printed alike (the page's type and the MRZ's OCR-B). */
 const LOOK_ALIKES = new Set(['0O', '0D', '0Q', '1I', '2Z', '5S', '6G', '8B'].flatMap((pair) => [pair, pair[1]! + pair[0]!]));
@@ -66,7 +62,7 @@ const differing = (unit: string, phrase: string) => [...unit].flatMap((c, i) => 
  * different letters (or one confirms the MRZ's), none is taken.
  */
 function correctNames(format: MrzFormatName, chars: string[][], readings: RankedReadings, phrases: string[]): boolean {
-  const [line, start, end] = NAMES[format];
+  const [line, start, end] = NAME_FIELD[format];
   const field = chars[line]!.slice(start, end).join('');
   const names = field.replace(/<+$/, '');
   const separator = names.indexOf('<<');
@@ -117,7 +113,7 @@ function correctNames(format: MrzFormatName, chars: string[][], readings: Ranked
  * Taken only when one such number is found.
  */
 function correctNumber(format: MrzFormatName, chars: string[][], readings: RankedReadings, page: VizLine[]): boolean {
-  const [line, start, end] = NUMBER[format];
+  const [line, start, end] = NUMBER_FIELD[format];
   const printed = chars[line]!.slice(start, end).join('');
   const number = printed.replace(/<+$/, '');
   if (number.length < 5) return false;

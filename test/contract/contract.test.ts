@@ -23,14 +23,15 @@ const History = temporal.api.history.v1.History;
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'contract');
 const UPDATE = process.env.UPDATE_CONTRACT === '1';
 
-function golden(name: string, actual: string): void {
+function write(name: string, text: string): void {
   const file = path.join(FIXTURES, name);
-  if (UPDATE) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, actual);
-    return;
-  }
-  expect(actual).toBe(fs.readFileSync(file, 'utf8'));
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+}
+
+function golden(name: string, actual: string): void {
+  if (UPDATE) write(name, actual);
+  else expect(actual).toBe(fs.readFileSync(path.join(FIXTURES, name), 'utf8'));
 }
 
 /** Ids numbered in order of appearance per kind (`ver_1`, `evt_2`), times as `<time>`, the test's ports as `<port>`: the rest as sent. */
@@ -58,16 +59,13 @@ async function submit(h: Harness, body: Record<string, unknown>): Promise<string
   return response.body.id;
 }
 
-/** Waits for the workflow to close and keeps its history (one file per scenario). */
+/** When recording: waits for the workflow to close and keeps its history (one file per scenario). */
 async function keepHistory(h: Harness, scenario: Scenario, id: string): Promise<void> {
+  if (!UPDATE) return;
   const handle = h.system.temporal.workflow.getHandle(workflowIdFor(id));
   await handle.result().catch(() => undefined);
-  const history = await handle.fetchHistory();
-  const file = path.join(FIXTURES, 'histories', `${scenario}.json`);
-  if (UPDATE) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, `${JSON.stringify(History.toObject(History.fromObject(history), { longs: String, enums: String, bytes: String }), null, 1)}\n`);
-  }
+  const history = History.toObject(History.fromObject(await handle.fetchHistory()), { longs: String, enums: String, bytes: String });
+  write(path.join('histories', `${scenario}.json`), `${JSON.stringify(history, null, 1)}\n`);
 }
 
 /** The webhooks of one verification, as sent, normalised, one per line, in arrival order. */
