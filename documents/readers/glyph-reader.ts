@@ -620,17 +620,28 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
     const code = first.ranked.find((r) => DOCUMENT_CODES[format].includes(r.char));
     if (code) chars[0]![0] = code.char;
   }
-  for (const [line, start] of STATE_POSITIONS[format]) {
-    if (isStateCode(chars[line]!.slice(start, start + 3).join(''))) continue;
-    // Real documents print codes outside the list (BDR, D<<, old two-letter codes, digits): a
-    // reader that is sure of every character is believed.
-    // (A digit that reads as a known code's letter is that letter: UT0 is UTO.)
-    const lettered = chars[line]!.slice(start, start + 3).map((c) => DIGIT_LOOK_ALIKE[c] ?? c);
-    if (isStateCode(lettered.join(''))) {
-      chars[line]!.splice(start, 3, ...lettered);
+  // The codes read as printed: a known code, or a reader sure of every character (real documents
+  // print codes outside the list: BDR, D<<, SI<, old two-letter codes, digits). A digit that reads
+  // as a known code's letter is that letter (UT0 is UTO).
+  const lettered = (line: number, start: number) => chars[line]!.slice(start, start + 3).map((c) => DIGIT_LOOK_ALIKE[c] ?? c);
+  const kept = STATE_POSITIONS[format].map(([line, start]) => {
+    if (isStateCode(chars[line]!.slice(start, start + 3).join(''))) return true;
+    const letters = lettered(line, start);
+    if (isStateCode(letters.join(''))) {
+      chars[line]!.splice(start, 3, ...letters);
+      return true;
+    }
+    return keepClearCodes && [0, 1, 2].every((i) => clearlyFirst(readings[line]![start + i]?.ranked ?? []));
+  });
+  for (const [p, [line, start]] of STATE_POSITIONS[format].entries()) {
+    if (kept[p]) continue;
+    // Issuing state and nationality are mostly one code: one read as the other, kept, code is that
+    // code (SI< printed clearly below, 51< above), though outside the list.
+    const letters = lettered(line, start).join('');
+    if (STATE_POSITIONS[format].some(([other, from], q) => kept[q] && lettered(other, from).join('') === letters)) {
+      chars[line]!.splice(start, 3, ...letters);
       continue;
     }
-    if (keepClearCodes && [0, 1, 2].every((i) => clearlyFirst(readings[line]![start + i]?.ranked ?? []))) continue;
     const options = [0, 1, 2].map((i) => (readings[line]![start + i]?.ranked ?? []).filter((r) => /[A-Z<]/.test(r.char)).slice(0, 4));
     let best: { code: string; cost: number } | null = null;
     for (const a of options[0]!) {

@@ -1,5 +1,5 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import { readMrzGlyphs, resolveAmbiguities } from '../../../documents/readers/glyph-reader';
+import { applyStructure, readMrzGlyphs, resolveAmbiguities } from '../../../documents/readers/glyph-reader';
 import { buildTd1, buildTd2, buildTd3 } from '../../../documents/mrz/build';
 import { checkDigitCount, validCheckDigits } from '../../../documents/mrz/layout';
 import { renderDocument, type RenderOptions } from '../../../corpus/render';
@@ -147,5 +147,15 @@ describe('resolving ambiguous glyphs with the check digits', () => {
     expect(resolveAmbiguities('TD3', readingsOf(read, { '1:13': '8', '1:16': '1' }), read)).toEqual({ lines: read, guessed: false });
     // With only the first glyph in doubt, the reading is taken.
     expect(resolveAmbiguities('TD3', readingsOf(read, { '1:13': '8' }), read)).toEqual({ lines: genuine, guessed: false });
+  });
+  it("reads a state code outside the list as the document's other code, kept as printed (SI< twice)", () => {
+    // A card's issuing state printed SI< read 51< with the 1 unclear; its nationality read SI< clearly.
+    const card = ['I<SI<X12345678<<<<<<<<<<<<<<<<', '8803141F3001011SI<<<<<<<<<<<<0', 'SAMPLE<<TEST<<<<<<<<<<<<<<<<<<'];
+    const read = [`I<51<${card[0]!.slice(5)}`, card[1]!, card[2]!];
+    const codeOf = (lines: string[]) => lines[0]!.slice(2, 5);
+    expect(codeOf(applyStructure('TD1', readingsOf(read, { '0:3': 'Y' }), read, { keepClearCodes: true }))).toBe('SI<');
+    // With another nationality (a listed one) the unclear code is not taken for SI<.
+    const french = [read[0]!, card[1]!.replace('SI<', 'FRA'), card[2]!];
+    expect(codeOf(applyStructure('TD1', readingsOf(french, { '0:3': 'Y' }), french, { keepClearCodes: true }))).not.toBe('SI<');
   });
 });
