@@ -1,6 +1,7 @@
 import type { Image } from '@napi-rs/canvas';
-import { MRZ_LINE_LENGTHS, type MrzFormatName } from '../mrz/layout';
+import { ALLOWED, MRZ_LINE_LENGTHS, positionKinds, validCheckDigits, type MrzFormatName } from '../mrz/layout';
 import type { RecognisedChar, RecognisedLine } from './ctc';
+import { fuse } from './fusion';
 import { place } from './positions';
 import { cutOut, type PaddleOcr, type Region, type TextBox } from './paddle';
 
@@ -141,19 +142,22 @@ export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () =>
   const boxes = await ocr.detect(image, 960);
   onProgress?.();
   const read = await findMrz(ocr, image, boxes, onProgress);
-  if (read) return read;
+  if (read && !doubtful(read)) return read;
   // A page small in a photo has print too small for the detector at the whole image's scale: what
   // text it finds at full resolution (at most FULL_SIDE: a phone's 12 MP frame costs seconds more
-  // and says no more about where to look) says where to look closer.
+  // and says no more about where to look) says where to look closer. A doubtful find is looked for
+  // at full resolution too (the MRZ missed at the smaller scale, the page's print taken for it),
+  // and kept when that finds nothing surer.
   const longest = Math.min(Math.max(image.width, image.height), FULL_SIDE);
   let evidence = boxes;
   if (longest > 1200) {
     const full = await ocr.detect(image, longest);
     onProgress?.();
     const atFull = await findMrz(ocr, image, full, onProgress);
-    if (atFull) return atFull;
+    if (atFull && !(read && doubtful(atFull))) return atFull;
     evidence = [...boxes, ...full];
   }
+  if (read) return read;
   // Looked at closer in turn: the places with the most text, grown by a wide margin (lines the
   // detector missed at the edge of the page come inside); right after the first, the first again,
   // cut tight and enlarged 3× — a page a quarter of the frame wide prints its MRZ a few pixels high,
@@ -177,6 +181,35 @@ export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () =>
     }
   }
   return null;
+}
+
+/**
+ * A found MRZ reads at least this share of its positions that have a class (letters, digits, check
+ * digits, sex) within it: genuine reads on the real set 0.93 and more, on photos 0.82 and more (some
+ * garbled reads of small print 0.3–0.45, which a further look may better); print taken for MRZ lines 0.26.
+ */
+const GRAMMAR_SHARE = 0.6;
+
+/**
+ * A find none of whose check digits agree, however its readings are fused, or that breaks the MRZ's
+ * grammar (letters where dates are): print on the page taken for MRZ lines (a visa's
+ * "555123ABC1224JUN2004…" has the digits and length of one), or an MRZ read too small to be trusted.
+ */
+function doubtful(read: PaddleMrzRead): boolean {
+  const fused = fuse(read.format, read, null);
+  if (validCheckDigits(fused.format, fused.lines) === 0) return true;
+  const kinds = positionKinds(read.format);
+  let constrained = 0;
+  let fitting = 0;
+  read.positions.forEach((line, l) =>
+    line.forEach((char, k) => {
+      const kind = kinds[l]![k]!;
+      if (!char || kind === 'N') return;
+      constrained++;
+      if (ALLOWED[kind].includes(char.char)) fitting++;
+    }),
+  );
+  return fitting < GRAMMAR_SHARE * constrained;
 }
 
 /** The text boxes found (those longer than high: words, lines) run up or down the image at least as often as across. */
@@ -296,9 +329,10 @@ async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgres
     }
     return line;
   };
-  const collect = async (likeMrz: (line: RecognisedLine) => boolean) => {
+  const collect = async (likeMrz: (line: RecognisedLine) => boolean, taken: Set<TextBox>) => {
     const read: Entry[] = [];
     for (const box of rows.slice(0, 12)) {
+      if (taken.has(box)) continue;
       const line = await readRow(box);
       // Other text may sit between MRZ lines on specimens ("MACHINE READABLE ZONE"): it is skipped,
       // but lines far apart are not one MRZ.
@@ -315,18 +349,39 @@ async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgres
     }
     return read;
   };
-  // Rows that read like MRZ lines come before a lone line's neighbours read where spacing puts them.
-  let likeMrz = looksLikeMrz;
-  let read = await collect(likeMrz);
-  if (read.length < 2 && smallPrint) {
-    likeMrz = looksLikeMrzInSmallPrint;
-    read = await collect(likeMrz);
+  // The first rows that read like MRZ lines are taken, unless they read doubtfully (print on the page
+  // that looks like an MRZ line: a visa's "555123ABC1224JUN2004…" under its own MRZ): then the next
+  // rows that do, once.
+  const taken = new Set<TextBox>();
+  let first: PaddleMrzRead | null = null;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    // Rows that read like MRZ lines come before a lone line's neighbours read where spacing puts them.
+    let likeMrz = looksLikeMrz;
+    let read = await collect(likeMrz, taken);
+    if (read.length < 2 && smallPrint) {
+      likeMrz = looksLikeMrzInSmallPrint;
+      read = await collect(likeMrz, taken);
+    }
+    if (read.length === 1) {
+      const sibling = strongest(await siblingCandidates(ocr, image, read[0]!, onProgress), likeMrz);
+      if (sibling) read.push(sibling);
+    }
+    if (read.length < 2) break;
+    for (const { box } of read) taken.add(box);
+    const lines = await readLines(ocr, image, read, across, onProgress);
+    const found = lines && { ...lines, page: boxes };
+    if (found && !doubtful(found)) return found;
+    first ??= found;
   }
-  if (read.length === 1) {
-    const sibling = strongest(await siblingCandidates(ocr, image, read[0]!, onProgress), likeMrz);
-    if (sibling) read.push(sibling);
-  }
-  if (read.length < 2) return null;
+  return first;
+}
+
+/**
+ * The MRZ on the rows found to read like its lines (two or three, any order): each read over the
+ * lines' full extent and to its format's length, a card's missing third line looked for, and read
+ * again by the other models. Null when the rows make no MRZ format.
+ */
+async function readLines(ocr: PaddleOcr, image: Image, read: Entry[], across: (box: TextBox) => number, onProgress?: () => void): Promise<Omit<PaddleMrzRead, 'page'> | null> {
   read.sort((a, b) => across(a.box) - across(b.box));
   await span(ocr, image, read, onProgress);
   let longest = Math.max(...read.map((r) => r.line.text.length));
@@ -358,7 +413,6 @@ async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgres
     opinions,
     band: bandOf(lines.map((r) => r.box)),
     margin: marginOf(lines.map((r) => r.box)),
-    page: boxes,
   };
 }
 

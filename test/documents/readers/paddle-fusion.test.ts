@@ -261,4 +261,21 @@ describe('PaddleOCR on a rendered passport page', () => {
     expect(texts.some((text) => text.includes('LINDQVIST<<MAJA<ELISE'))).toBe(true);
     expect(texts.some((text) => text.startsWith(`${PERSON.documentNumber}8`))).toBe(true);
   }, 60_000);
+  it('passes over print that reads like MRZ lines (a visa\'s dates and legend under its MRZ) for the lines that read as one', async () => {
+    const page = await loadImage(renderDocument({ kind: 'passport', person: PERSON }));
+    const photo = createCanvas(1600, 1200);
+    const g = photo.getContext('2d');
+    g.fillStyle = '#d8d4c8';
+    g.fillRect(0, 0, 1600, 1200);
+    g.drawImage(page, 100, 300, 700, (700 * page.height) / page.width);
+    // Below the page (read first, from the bottom up): a number run into two dates, and a legend with digits.
+    g.fillStyle = '#222';
+    g.font = 'bold 26px sans-serif';
+    g.fillText('555123ABC12  24JUN2004  23DEC2004', 200, 1050);
+    g.fillText('I551 EVIDENCING PERMANENT RESIDENCE FOR 1 YEAR', 200, 1100);
+    const read = await locateMrz(ocr, photo as unknown as Image);
+    expect(read?.format).toBe('TD3');
+    expect(read!.lines[0]!.text).toContain('LINDQVIST<<MAJA<ELISE');
+    expect(read!.lines[1]!.text).toContain(PERSON.documentNumber);
+  }, 60_000);
 });
