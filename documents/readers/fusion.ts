@@ -138,19 +138,35 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
  * alone; one whose check digits all agree wins, else the most confident complete one.
  */
 export function bestReading(paddleReads: PaddleMrzRead[], glyphs: GlyphRead | null): FusedRead | null {
-  const candidates: FusedRead[] = [];
-  for (const paddle of paddleReads) {
-    if (glyphs && paddle.format === glyphs.format) {
-      // Where the glyph reader laid out every position and read most of them clearly, its positions
-      // are the reference PaddleOCR's characters are aligned to (a doubtful glyph read is a poor guide).
-      const trusted = glyphs.complete && glyphs.confidence >= ALIGNMENT_CONFIDENCE;
-      candidates.push(fuse(paddle.format, paddle, glyphs, trusted ? glyphs.lines : undefined));
+  const candidatesOf = (reads: PaddleMrzRead[]) => {
+    const candidates: FusedRead[] = [];
+    for (const paddle of reads) {
+      if (glyphs && paddle.format === glyphs.format) {
+        // Where the glyph reader laid out every position and read most of them clearly, its positions
+        // are the reference PaddleOCR's characters are aligned to (a doubtful glyph read is a poor guide).
+        const trusted = glyphs.complete && glyphs.confidence >= ALIGNMENT_CONFIDENCE;
+        candidates.push(fuse(paddle.format, paddle, glyphs, trusted ? glyphs.lines : undefined));
+      }
+      candidates.push(fuse(paddle.format, paddle, null));
     }
-    candidates.push(fuse(paddle.format, paddle, null));
-  }
+    return candidates;
+  };
   // The glyph reader has settled its own reading (calibrated on the document's prints): kept as it is.
-  if (glyphs) candidates.push({ ...glyphs, sources: 'glyphs' });
-  let best: { read: FusedRead; score: number } | null = null;
+  let best = strongestReading([...candidatesOf(paddleReads), ...(glyphs ? [{ ...glyphs, sources: 'glyphs' }] : [])]);
+  // Unless the readers together settle every check digit, the first recognition model is heard
+  // alone too: a second opinion that dropped a character shifts its line, and the two together then
+  // settle nothing the first alone reads whole.
+  if (!best || !(best.settled && best.fused)) {
+    const alone = paddleReads.filter((paddle) => paddle.opinions.length).map((paddle) => ({ ...paddle, opinions: [] }));
+    const other = strongestReading(candidatesOf(alone));
+    if (other && (!best || other.score > best.score)) best = other;
+  }
+  return best?.read ?? null;
+}
+
+/** The candidate reading that scores best, with its score and whether it settled every check digit. */
+function strongestReading(candidates: FusedRead[]): { read: FusedRead; score: number; settled: boolean; fused: boolean } | null {
+  let best: { read: FusedRead; score: number; settled: boolean; fused: boolean } | null = null;
   for (const read of candidates) {
     const agreeing = validCheckDigits(read.format, read.lines);
     const settled = agreeing === checkDigitCount(read.format);
@@ -161,7 +177,7 @@ export function bestReading(paddleReads: PaddleMrzRead[], glyphs: GlyphRead | nu
     // readers see more than one.
     const fused = read.sources.includes('+');
     const score = (settled ? 100 + (fused ? 20 : 0) : agreeing) + 10 * read.confidence + (read.complete ? 5 : 0) - (read.guessed ? 0.5 : 0);
-    if (!best || score > best.score) best = { read, score };
+    if (!best || score > best.score) best = { read, score, settled, fused };
   }
-  return best?.read ?? null;
+  return best;
 }

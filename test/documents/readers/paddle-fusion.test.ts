@@ -216,6 +216,14 @@ describe('fusion of the MRZ readers', () => {
     const best = bestReading([paddleRead(wrong)], glyphs)!;
     expect(best.lines).toEqual(genuine);
   });
+  it('hears the first recognition model alone when with a second opinion that shifted a line it settles nothing', () => {
+    // The second model dropped the line's first character and read the rest surely.
+    const read = paddleRead(genuine, () => 0.9);
+    const shifted = paddleRead([genuine[0], genuine[1].slice(1) + '<'], () => 0.99);
+    read.opinions = [{ lines: shifted.lines, positions: shifted.positions }];
+    expect(validCheckDigits('TD3', fuse('TD3', read, null).lines)).toBeLessThan(5);
+    expect(bestReading([read], null)!.lines).toEqual(genuine);
+  });
 });
 
 describe('PaddleOCR on a rendered passport page', () => {
