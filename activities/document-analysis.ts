@@ -37,7 +37,6 @@ export function documentActivities({ db, analysis }: ActivityDeps) {
   return {
     async extractDocument(verificationId: string): Promise<ExtractionSummary> {
       await loadVerification(verificationId);
-      await updateVerification(db, verificationId, { status: 'extracting', stage: 'extracting' });
       const documents = await listDocuments(db, verificationId);
       const images = documents.filter((d) => d.content !== null).sort((a, b) => (a.side === 'front' ? -1 : b.side === 'front' ? 1 : 0));
       const heartbeat = () => Context.current().heartbeat();

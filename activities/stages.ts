@@ -1,37 +1,49 @@
 import type { ActivityDeps } from './deps';
-import { recordTransition, type RecordedEvent, type StageTransition } from '../db/repositories/events';
+import { recordTransition, type RecordedEvent } from '../db/repositories/events';
 import { updateVerification } from '../db/repositories/verifications';
+import type { ReviewInput } from '../domain/decision';
+import { TRANSITIONS, type Decision, type Reason, type Stage, type TransitionName } from '../domain/lifecycle';
+
+/** The review's times, and the analyst's outcome once given. */
+export interface ReviewRecord extends Partial<ReviewInput> {
+  startedAt: string;
+  deadline: string;
+  completedAt?: string;
+}
 
 export interface RecordStageInput {
   verificationId: string;
-  /** The stage's webhook event; omitted for a status change that clients are not told about. */
-  eventType?: StageTransition['eventType'];
-  status: string;
-  stage: string;
-  decision?: string | null;
-  reasons?: unknown[];
-  review?: Record<string, unknown> | null;
-  completed?: boolean;
+  /** The lifecycle step (domain/lifecycle.ts TRANSITIONS): its status, its event, its payload. */
+  transition: TransitionName;
+  /** The stage the verification is in after the step. */
+  stage: Stage;
+  decision?: Decision;
+  reasons?: Reason[];
+  review?: ReviewRecord;
 }
 
 export function stageActivities({ db }: ActivityDeps) {
   return {
-    /** Moves the verification to a stage and records the stage's event and its deliveries (one transaction). */
+    /**
+     * Moves the verification through one lifecycle step and records the step's event and its
+     * deliveries in the same transaction (a step without an event only updates the verification).
+     */
     async recordStage(input: RecordStageInput): Promise<RecordedEvent> {
+      const { status, event } = TRANSITIONS[input.transition];
       const json = (value: unknown) => JSON.stringify(value);
       const patch = {
-        status: input.status,
+        status,
         stage: input.stage,
         ...(input.decision !== undefined && { decision: input.decision }),
         ...(input.reasons !== undefined && { reasons: json(input.reasons) }),
         ...(input.review !== undefined && { review: json(input.review) }),
-        ...(input.completed && { completed_at: new Date() }),
+        ...(status === 'completed' || status === 'cancelled' || status === 'failed' ? { completed_at: new Date() } : {}),
       };
-      if (!input.eventType) {
+      if (!event) {
         await updateVerification(db, input.verificationId, patch);
         return { eventId: null, sequence: null, deliveries: [] };
       }
-      return recordTransition(db, { verificationId: input.verificationId, eventType: input.eventType, patch });
+      return recordTransition(db, { verificationId: input.verificationId, eventType: event, patch });
     },
   };
 }

@@ -54,7 +54,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v1/verifications', verificationsRouter({ ...deps, temporalUiUrl }));
   app.use('/v1/webhook-endpoints', webhookEndpointsRouter(deps));
   app.use('/v1/events', eventsRouter(deps));
-  app.use('/v1/reviews', reviewQueueRouter({ db: deps.db, temporal: deps.temporal, present: presenter(deps.config, temporalUiUrl) }));
+  app.use('/v1/reviews', reviewQueueRouter({ config: deps.config, db: deps.db, temporal: deps.temporal, present: presenter(deps.config, temporalUiUrl) }));
 
   app.use(routeNotFound);
   app.use(errorHandler(deps.logger));

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import multer from 'multer';
 import { isDatabaseUnavailable } from '../db/errors';
 import type { Logger } from '../lib/logger';
+import { ServiceError, type ServiceErrorCode } from '../services/errors';
 
 /** Every code the API answers with; the README and the OpenAPI spec list the same. */
 export const ERROR_CODES = [
@@ -102,9 +103,29 @@ export function multipartError(error: unknown, maxFileBytes: number): ApiError {
   return new ApiError(400, 'invalid_multipart', 'The multipart/form-data body is malformed or incomplete');
 }
 
+/** Each use-case refusal (services/errors.ts) as the API answers it: the one place they meet HTTP. */
+const SERVICE_ERRORS: Record<ServiceErrorCode, [status: number, code: ErrorCode]> = {
+  verification_not_found: [404, 'not_found'],
+  endpoint_not_found: [404, 'not_found'],
+  client_not_found: [401, 'unauthenticated'],
+  verification_completed: [409, 'verification_completed'],
+  not_awaiting_review: [409, 'not_awaiting_review'],
+  idempotency_key_reused: [409, 'idempotency_key_reused'],
+  endpoint_disabled: [409, 'endpoint_disabled'],
+  no_delivery_target: [409, 'no_delivery_target'],
+  invalid_base64: [400, 'invalid_base64'],
+  unsupported_media_type: [415, 'unsupported_media_type'],
+  document_too_large: [413, 'document_too_large'],
+};
+
+export function fromServiceError(error: ServiceError): ApiError {
+  const [status, code] = SERVICE_ERRORS[error.code];
+  return new ApiError(status, code, error.message, error.path ? [{ path: error.path, message: error.message }] : undefined);
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    let apiError = requestError(error);
+    let apiError = error instanceof ServiceError ? fromServiceError(error) : requestError(error);
     if (!apiError && isDatabaseUnavailable(error)) {
       // Nothing was stored: the client may send the same request (with its Idempotency-Key) again.
       logger.warn({ err: error, method: req.method, route: req.route?.path }, 'database unavailable');

@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Check } from '../domain/checks';
+import type { Decision, Reason, Stage } from '../domain/lifecycle';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -33,15 +35,15 @@ export interface VerificationTable {
   document_type: string;
   /** The issuing country the client declared (ICAO code), compared with the document's. */
   issuing_country: string | null;
-  status: string;
-  stage: string;
-  decision: string | null;
-  reasons: Json<unknown[]>;
+  status: Stage;
+  stage: Stage;
+  decision: Decision | null;
+  reasons: Json<Reason[]>;
   callback_url: string | null;
   metadata: Json<Record<string, string>>;
   applicant: Json<Record<string, unknown> | null>;
   extraction: Json<Record<string, unknown> | null>;
-  checks: Json<unknown[]>;
+  checks: Json<Check[]>;
   review: Json<Record<string, unknown> | null>;
   idempotency_key: string | null;
   request_hash: string | null;

@@ -74,11 +74,14 @@ export function mrzDocument(mrz: string): NewDocument {
   return { id: newId('document'), side: 'mrz', contentType: 'text/plain', content: null, mrzText: text, sizeBytes: Buffer.byteLength(text), sha256: sha256Hex(text) };
 }
 
-/** Turns the request's images (array: front then back, or {front, back}) and MRZ text into documents. */
-export function intakeDocuments(
-  input: { images?: string[] | { front: string; back?: string | undefined } | undefined; mrz?: string | undefined },
-  maxBytes: number,
-): NewDocument[] {
+/** A request's document: images (base64; an array, front then back, or {front, back}) and/or MRZ text. */
+export interface DocumentsInput {
+  images?: string[] | { front: string; back?: string | undefined } | undefined;
+  mrz?: string | undefined;
+}
+
+/** Turns the request's images and MRZ text into documents. */
+export function intakeDocuments(input: DocumentsInput, maxBytes: number): NewDocument[] {
   const sides: Array<[string, string]> = [];
   if (Array.isArray(input.images)) input.images.forEach((image, i) => sides.push([i === 0 ? 'front' : 'back', image]));
   else if (input.images) {

@@ -38,3 +38,50 @@ export interface Reason {
 export function isTerminal(stage: Stage): boolean {
   return TERMINAL_STAGES.includes(stage);
 }
+
+/** What a webhook event tells about the verification besides its id, reference, sequence, status and metadata. */
+export type PayloadPart = 'decision' | 'reasons' | 'checks';
+
+/**
+ * One step of the lifecycle: the status it moves to, the event clients are told of it by (none for
+ * a status change they are not told about) and what that event's payload carries. A terminal
+ * status keeps the stage the verification ended in.
+ */
+export interface Transition {
+  status: Stage;
+  event: EventType | null;
+  carries: readonly PayloadPart[];
+}
+
+/**
+ * The lifecycle, declared once: the workflow moves only through these steps, the stage activity
+ * records them, and the webhook payload is built from them. Adding an event type is a row here
+ * and the workflow step that takes it.
+ */
+export const TRANSITIONS = {
+  submitted: { status: 'submitted', event: 'verification.submitted', carries: [] },
+  /** Extraction started: a status change without an event. */
+  extracting: { status: 'extracting', event: null, carries: [] },
+  /** Extracted: authenticity analysis is next. */
+  extracted: { status: 'checking_authenticity', event: 'verification.extraction_completed', carries: [] },
+  /** Nothing could be read: the verification stays in extraction and is rejected next. */
+  unreadable: { status: 'extracting', event: 'verification.extraction_completed', carries: [] },
+  analysed: { status: 'checking_authenticity', event: 'verification.authenticity_completed', carries: ['checks'] },
+  reviewStarted: { status: 'awaiting_review', event: 'verification.review_started', carries: [] },
+  completed: { status: 'completed', event: 'verification.completed', carries: ['decision', 'reasons', 'checks'] },
+  cancelled: { status: 'cancelled', event: 'verification.cancelled', carries: [] },
+  failed: { status: 'failed', event: 'verification.failed', carries: ['reasons'] },
+} as const satisfies Record<string, Transition>;
+
+export type TransitionName = keyof typeof TRANSITIONS;
+
+/** The stage a verification is in after a step: its new status, or the stage it ended in for a terminal one. */
+export function stageAfter(transition: TransitionName, stage: Stage): Stage {
+  const { status } = TRANSITIONS[transition];
+  return isTerminal(status) ? stage : status;
+}
+
+/** What an event type's payload carries (every row of one event type carries the same). */
+export function payloadOf(type: EventType): readonly PayloadPart[] {
+  return Object.values(TRANSITIONS).find((t: Transition) => t.event === type)!.carries;
+}

@@ -7,6 +7,7 @@ import { loadConfig, loadDotEnv, temporalAddressOf } from '../config';
 import { createLogger } from '../lib/logger';
 import { connectTemporalClient, loadSecretBox, openMigratedDatabase } from '../runtime/bootstrap';
 import { resendEvent } from '../services/resend';
+import { STAGES } from '../domain/lifecycle';
 
 const USAGE = `kycflow admin CLI — npm run kyc -- <command> [options]
 
@@ -70,7 +71,9 @@ async function main(): Promise<void> {
         return out({ revoked: await revokeApiKey(db, argument) });
       }
       case 'verifications:list': {
-        const rows = await listVerifications(db, { clientId: values.client ?? null, status: values.status, limit: Number(values.limit ?? 20) });
+        const status = values.status === undefined ? undefined : STAGES.find((stage) => stage === values.status);
+        if (values.status !== undefined && !status) throw new UsageError(`--status must be one of ${STAGES.join(', ')}`);
+        const rows = await listVerifications(db, { clientId: values.client ?? null, status, limit: Number(values.limit ?? 20) });
         return out(rows.map((v) => ({ id: v.id, clientId: v.client_id, reference: v.reference, status: v.status, decision: v.decision, createdAt: v.created_at })));
       }
       case 'events:resend': {

@@ -5,16 +5,7 @@ import { createResendDeliveries, listDeliveriesForEvents, type ResendTarget } fr
 import { getVerification } from '../db/repositories/verifications';
 import { getEndpoint } from '../db/repositories/webhook-endpoints';
 import { startResendWorkflow } from '../temporal/verification-client';
-
-export class ResendError extends Error {
-  override name = 'ResendError';
-  constructor(
-    readonly code: 'endpoint_not_found' | 'endpoint_disabled' | 'no_delivery_target',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { ServiceError } from './errors';
 
 /**
  * Delivers an event again, with the same event id (`webhook-id`) and body: to one endpoint, or to
@@ -24,13 +15,13 @@ export async function resendEvent(db: Db, temporal: TemporalClient, config: Conf
   let targets: ResendTarget[];
   if (endpointId) {
     const endpoint = await getEndpoint(db, endpointId, event.client_id);
-    if (!endpoint) throw new ResendError('endpoint_not_found', 'Webhook endpoint not found');
-    if (endpoint.status !== 'enabled') throw new ResendError('endpoint_disabled', 'The webhook endpoint is disabled');
+    if (!endpoint) throw new ServiceError('endpoint_not_found', 'Webhook endpoint not found');
+    if (endpoint.status !== 'enabled') throw new ServiceError('endpoint_disabled', 'The webhook endpoint is disabled');
     targets = [{ target: 'endpoint', endpointId: endpoint.id, url: endpoint.url }];
   } else {
     targets = await originalTargets(db, event);
   }
-  if (targets.length === 0) throw new ResendError('no_delivery_target', 'The event has no enabled endpoint or callback URL to deliver to');
+  if (targets.length === 0) throw new ServiceError('no_delivery_target', 'The event has no enabled endpoint or callback URL to deliver to');
   const deliveries = await createResendDeliveries(db, event, targets);
   await startResendWorkflow(temporal, config, deliveries);
   return deliveries;

@@ -1,4 +1,4 @@
-import type { EventType, Reason } from '../domain/lifecycle';
+import { payloadOf, type Decision, type EventType, type Reason, type Stage } from '../domain/lifecycle';
 
 export interface CheckSummary {
   total: number;
@@ -11,8 +11,8 @@ export interface EventData {
   verificationId: string;
   reference: string | null;
   sequence: number;
-  status: string;
-  decision?: string;
+  status: Stage;
+  decision?: Decision;
   reasons?: Reason[];
   checks?: CheckSummary;
   metadata?: Record<string, string>;
@@ -45,23 +45,24 @@ export function buildEventBody(type: EventType, at: Date, data: EventData): stri
 
 /**
  * What an event of a type tells about the verification: always its id, reference, sequence, status
- * and metadata; the decision and its reasons on completion (reasons on failure too); the checks'
- * counts once authenticity was analysed and on completion.
+ * and metadata; the rest as its transition declares (domain/lifecycle.ts): the decision and its
+ * reasons on completion, reasons on failure, the checks' counts once authenticity was analysed and
+ * on completion.
  */
 export function eventDataOf(
-  v: { id: string; reference: string | null; status: string; decision: string | null; reasons: unknown; checks: unknown; metadata: Record<string, string> },
+  v: { id: string; reference: string | null; status: Stage; decision: Decision | null; reasons: Reason[]; checks: ReadonlyArray<{ result: string }>; metadata: Record<string, string> },
   sequence: number,
   type: EventType,
 ): EventData {
-  const decided = type === 'verification.completed';
+  const carries = payloadOf(type);
   return {
     verificationId: v.id,
     reference: v.reference,
     sequence,
     status: v.status,
-    ...(decided && v.decision !== null && { decision: v.decision }),
-    ...((decided || v.status === 'failed') && { reasons: v.reasons as Reason[] }),
-    ...(type === 'verification.authenticity_completed' || decided ? { checks: summariseChecks(v.checks as { result: string }[]) } : {}),
+    ...(carries.includes('decision') && v.decision !== null && { decision: v.decision }),
+    ...(carries.includes('reasons') && { reasons: v.reasons }),
+    ...(carries.includes('checks') && { checks: summariseChecks(v.checks) }),
     metadata: v.metadata,
   };
 }

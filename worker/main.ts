@@ -20,7 +20,10 @@ async function main(): Promise<void> {
     ? http
         .createServer((req, res) => {
           if (req.url !== '/metrics') return void res.writeHead(404).end();
-          registry.metrics().then((body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body));
+          registry.metrics().then(
+            (body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body),
+            () => res.writeHead(500).end(),
+          );
         })
         .listen(config.WORKER_METRICS_PORT, config.HOST)
     : undefined;

@@ -2,10 +2,8 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   isCancellation,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -15,40 +13,14 @@ import {
 import type { Activities, RecordStageInput } from '../activities';
 import type { Check } from '../domain/checks';
 import { assess, decideAfterReview, reviewInputProblem, reviewRecord, type ReviewInput } from '../domain/decision';
-import type { Decision, EventType, Reason, Stage } from '../domain/lifecycle';
+import { isTerminal, stageAfter, TRANSITIONS, type Decision, type Reason, type TransitionName } from '../domain/lifecycle';
 import { documentsTaskQueue, SearchAttributes } from '../domain/temporal';
-import { activityPresets, type WebhookRetrySettings } from './activity-options';
+import { activityPresets } from './activity-options';
+import { cancelUpdate, getStatusQuery, reviewDecisionSignal, submitReviewUpdate, type VerificationStatus, type VerificationWorkflowInput } from './messages';
 import { WebhookOutbox } from './webhook-outbox';
 
-// ---- messages -------------------------------------------------------------------------------
-export interface VerificationStatus {
-  verificationId: string;
-  status: Stage;
-  stage: Stage;
-  decision: Decision | null;
-  reasons: Reason[];
-}
-
-export const getStatusQuery = defineQuery<VerificationStatus>('getStatus');
-/**
- * An analyst's outcome; the validator refuses it unless the verification awaits review and the input
- * can be stored (domain/text.ts): an accepted review that cannot be recorded would wedge the case.
- */
-export const submitReviewUpdate = defineUpdate<VerificationStatus, [ReviewInput]>('submitReview');
-/** The same outcome as a signal, for the Temporal CLI and Web UI (invalid input is ignored). */
-export const reviewDecisionSignal = defineSignal<[ReviewInput]>('reviewDecision');
-
-// ---- types ----------------------------------------------------------------------------------
-export interface VerificationWorkflowInput {
-  verificationId: string;
-  clientId: string;
-  webhooks: WebhookRetrySettings;
-  review: {
-    /** False when the client opted out of manual review: doubtful cases end as review_required. */
-    enabled: boolean;
-    deadlineMs: number;
-  };
-}
+/** Histories from before `extracting` was recorded by the stage activity (the extraction activity wrote it). */
+const RECORD_EXTRACTING = 'record-extracting-status';
 
 // ---- workflow -------------------------------------------------------------------------------
 export async function verificationWorkflow(input: VerificationWorkflowInput): Promise<VerificationStatus> {
@@ -80,42 +52,45 @@ export async function verificationWorkflow(input: VerificationWorkflowInput): Pr
     if (state.status === 'awaiting_review' && review === undefined && reviewInputProblem(outcome) === null) review = reviewRecord(outcome);
   });
 
-  /** Moves to a status; the stage's event (if any) and its webhooks are recorded in the same step. */
-  async function enter(status: Stage, eventType: EventType | undefined, extra: Partial<RecordStageInput> = {}): Promise<void> {
-    state.status = status;
-    if (status !== 'completed' && status !== 'cancelled' && status !== 'failed') state.stage = status;
-    upsertSearchAttributes([{ key: SearchAttributes.stage, value: status }]);
-    outbox.dispatch(await recordStage({ verificationId: input.verificationId, eventType, status, stage: state.stage, ...extra }));
+  /** Takes one lifecycle step (domain/lifecycle.ts): the status, and the step's event and its webhooks, recorded together. */
+  async function move(transition: TransitionName, extra: Omit<RecordStageInput, 'verificationId' | 'transition' | 'stage'> = {}): Promise<void> {
+    state.status = TRANSITIONS[transition].status;
+    state.stage = stageAfter(transition, state.stage);
+    upsertSearchAttributes([{ key: SearchAttributes.stage, value: state.status }]);
+    outbox.dispatch(await recordStage({ verificationId: input.verificationId, transition, stage: state.stage, ...extra }));
   }
 
-  async function complete(decision: Decision, reasons: Reason[], extra: Partial<RecordStageInput> = {}): Promise<void> {
+  async function complete(decision: Decision, reasons: Reason[], extra: Pick<RecordStageInput, 'review'> = {}): Promise<void> {
     state.decision = decision;
     state.reasons = reasons;
     upsertSearchAttributes([{ key: SearchAttributes.decision, value: decision }]);
-    await enter('completed', 'verification.completed', { decision, reasons, completed: true, ...extra });
+    await move('completed', { decision, reasons, ...extra });
     decided = true;
   }
 
   async function pipeline(): Promise<void> {
-    await enter('submitted', 'verification.submitted');
-    state.status = 'extracting';
-    state.stage = 'extracting';
-    upsertSearchAttributes([{ key: SearchAttributes.stage, value: 'extracting' }]);
+    await move('submitted');
+    if (patched(RECORD_EXTRACTING)) await move('extracting');
+    else {
+      state.status = 'extracting';
+      state.stage = 'extracting';
+      upsertSearchAttributes([{ key: SearchAttributes.stage, value: 'extracting' }]);
+    }
     const extraction = await analysis.extractDocument(input.verificationId);
     if (!extraction.readable) {
-      await enter('extracting', 'verification.extraction_completed');
+      await move('unreadable');
       return complete('rejected', [{ code: 'document_unreadable', retryable: true }]);
     }
-    await enter('checking_authenticity', 'verification.extraction_completed');
+    await move('extracted');
     const checks: Check[] = await analysis.checkAuthenticity(input.verificationId);
     const assessment = assess(checks);
-    await enter('checking_authenticity', 'verification.authenticity_completed');
+    await move('analysed');
     if (assessment.outcome !== 'review') return complete(assessment.outcome, assessment.reasons);
     if (!input.review.enabled) return complete('review_required', assessment.reasons);
 
     const startedAt = new Date();
     const deadline = new Date(startedAt.getTime() + input.review.deadlineMs);
-    await enter('awaiting_review', 'verification.review_started', {
+    await move('reviewStarted', {
       reasons: assessment.reasons,
       review: { startedAt: startedAt.toISOString(), deadline: deadline.toISOString() },
     });
@@ -134,16 +109,32 @@ export async function verificationWorkflow(input: VerificationWorkflowInput): Pr
     upsertSearchAttributes([{ key: SearchAttributes.clientId, value: input.clientId }]);
   }
   let failure: unknown;
+  // The pipeline runs in a scope of its own: the cancel Update cancels it as the Web UI's cancel
+  // request cancels the whole workflow.
+  const running = new CancellationScope();
+  setHandler(
+    cancelUpdate,
+    async () => {
+      running.cancel();
+      await condition(() => isTerminal(state.status));
+      return state;
+    },
+    {
+      validator: () => {
+        if (isTerminal(state.status)) throw new Error(`The verification is already ${state.status}`);
+      },
+    },
+  );
   try {
-    await pipeline();
+    await running.run(pipeline);
   } catch (error) {
     // Record how it ended even though the workflow is being cancelled, then deliver what is pending.
     await CancellationScope.nonCancellable(async () => {
-      if (isCancellation(error)) await enter('cancelled', 'verification.cancelled', { completed: true });
+      if (isCancellation(error)) await move('cancelled');
       else {
         failure = error;
         state.reasons = [{ code: 'processing_failed', retryable: true }];
-        await enter('failed', 'verification.failed', { reasons: state.reasons, completed: true });
+        await move('failed', { reasons: state.reasons });
       }
     });
   }

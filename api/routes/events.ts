@@ -3,9 +3,9 @@ import type { Client as TemporalClient } from '@temporalio/client';
 import type { Config } from '../../config';
 import type { Db } from '../../db';
 import { getEvent } from '../../db/repositories/events';
-import { resendEvent, ResendError } from '../../services/resend';
+import { resendEvent } from '../../services/resend';
 import { requireRole, tenantScope } from '../auth';
-import { ApiError, notFound } from '../errors';
+import { notFound } from '../errors';
 import { resendSchema } from '../schemas/webhook-endpoints';
 import { serializeDelivery } from '../serializers';
 import { parseBody, storableParam } from '../validation';
@@ -25,14 +25,8 @@ export function eventsRouter({ config, db, temporal }: EventRouteDeps): Router {
     const event = await getEvent(db, String(req.params.id), tenantScope(req));
     if (!event) throw notFound('Event');
     const { endpointId } = parseBody(resendSchema, req.body);
-    try {
-      const deliveries = await resendEvent(db, temporal, config, event, endpointId);
-      res.status(202).json({ object: 'list', data: deliveries.map((d) => serializeDelivery(d)) });
-    } catch (error) {
-      if (!(error instanceof ResendError)) throw error;
-      if (error.code === 'endpoint_not_found') throw notFound('Webhook endpoint');
-      throw new ApiError(409, error.code, error.message);
-    }
+    const deliveries = await resendEvent(db, temporal, config, event, endpointId);
+    res.status(202).json({ object: 'list', data: deliveries.map((d) => serializeDelivery(d)) });
   });
 
   return router;

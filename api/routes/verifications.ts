@@ -1,64 +1,24 @@
 import { Router, type Request } from 'express';
-import { WorkflowNotFoundError, type Client as TemporalClient } from '@temporalio/client';
+import type { Client as TemporalClient } from '@temporalio/client';
 import type { Config } from '../../config';
-import type { Db, NewVerification, Verification } from '../../db';
-import { isUniqueViolation } from '../../db/errors';
+import type { Db } from '../../db';
 import { listAttempts, listDeliveriesForEvents } from '../../db/repositories/deliveries';
-import { getClient } from '../../db/repositories/clients';
 import { listEvents } from '../../db/repositories/events';
-import { findByIdempotencyKey, getVerification, IDEMPOTENCY_CONSTRAINT, insertVerification, listVerifications, type NewDocument } from '../../db/repositories/verifications';
-import { isTerminal, type Stage } from '../../domain/lifecycle';
-import { workflowIdFor } from '../../domain/temporal';
-import { DocumentIntakeError, intakeDocuments } from '../../documents/intake';
-import { sha256Hex } from '../../lib/crypto';
-import { newId } from '../../lib/ids';
-import { startStoredVerificationWorkflow, startVerificationWorkflow, temporalUiLink } from '../../temporal/verification-client';
+import { getVerification, listVerifications } from '../../db/repositories/verifications';
+import { temporalUiLink } from '../../temporal/verification-client';
 import { requireRole, tenantScope, principal } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { multipartVerification } from '../multipart';
 import { page, parseQuery } from '../pagination';
-import { createVerificationSchema, idempotencyKeySchema, listVerificationsQuery, type CreateVerificationRequest } from '../schemas/verifications';
+import { createVerificationSchema, idempotencyKeySchema, listVerificationsQuery } from '../schemas/verifications';
 import { reviewHandler } from './reviews';
+import { cancelVerification, createVerification } from '../../services/verifications';
 import { serializeDelivery, serializeEvent, serializeVerification } from '../serializers';
 import { parseBody, storableParam } from '../validation';
 import { assertAllowedWebhookUrl } from '../webhook-urls';
 
 export function presenter(config: Config, temporalUiUrl: string | undefined) {
   return (v: Parameters<typeof serializeVerification>[0]) => serializeVerification(v, { temporalUi: temporalUiLink(config, v.id, temporalUiUrl) });
-}
-
-function intake(body: CreateVerificationRequest, maxBytes: number): NewDocument[] {
-  try {
-    return intakeDocuments(body, maxBytes);
-  } catch (error) {
-    if (!(error instanceof DocumentIntakeError)) throw error;
-    const status = error.code === 'document_too_large' ? 413 : error.code === 'unsupported_media_type' ? 415 : 400;
-    throw new ApiError(status, error.code, error.message, [{ path: error.path, message: error.message }]);
-  }
-}
-
-function newVerificationRow(id: string, clientId: string, body: CreateVerificationRequest, idempotency: { key: string; requestHash: string } | null): NewVerification {
-  return {
-    id,
-    client_id: clientId,
-    reference: body.reference ?? null,
-    document_type: body.documentType,
-    issuing_country: body.issuingCountry ?? null,
-    status: 'submitted',
-    stage: 'submitted',
-    decision: null,
-    reasons: '[]',
-    callback_url: body.callbackUrl ?? null,
-    metadata: JSON.stringify(body.metadata ?? {}),
-    applicant: JSON.stringify(body.applicant ?? null),
-    extraction: 'null',
-    checks: '[]',
-    review: 'null',
-    idempotency_key: idempotency?.key ?? null,
-    request_hash: idempotency?.requestHash ?? null,
-    workflow_id: workflowIdFor(id),
-    updated_at: new Date(),
-  };
 }
 
 function idempotencyKeyOf(req: Request): string | undefined {
@@ -80,42 +40,17 @@ export interface VerificationRouteDeps {
 export function verificationsRouter({ config, db, temporal, temporalUiUrl }: VerificationRouteDeps): Router {
   const router = Router();
   const present = presenter(config, temporalUiUrl);
+  const services = { config, db, temporal };
   const allowList = config.WEBHOOK_ALLOW_PRIVATE_HOSTS;
   router.param('id', storableParam);
 
   router.post('/', requireRole('client'), multipartVerification(config.MAX_DOCUMENT_BYTES), async (req, res) => {
-    const clientId = principal(req).clientId!;
-    const client = await getClient(db, clientId);
-    if (!client) throw new ApiError(401, 'unauthenticated', 'The API key has no client');
     const idempotencyKey = idempotencyKeyOf(req);
-    const body = parseBody(createVerificationSchema, req.body, { documentType: 'unsupported_document_type' });
-    if (body.callbackUrl) await assertAllowedWebhookUrl(body.callbackUrl, allowList, 'callbackUrl');
-    const requestHash = sha256Hex(JSON.stringify(req.body));
-    /** The answer to a request whose Idempotency-Key was seen: the same verification, or a conflict. */
-    const replay = async (existing: Verification) => {
-      if (existing.request_hash !== requestHash) {
-        throw new ApiError(409, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body');
-      }
-      await startVerificationWorkflow(temporal, config, existing, client);
-      res.status(202).set('Idempotent-Replayed', 'true').json(present(existing));
-    };
-
-    const seen = idempotencyKey ? await findByIdempotencyKey(db, clientId, idempotencyKey) : undefined;
-    if (seen) return replay(seen);
-
-    const documents = intake(body, config.MAX_DOCUMENT_BYTES);
-    const id = newId('verification');
-    let verification: Verification;
-    try {
-      verification = await insertVerification(db, newVerificationRow(id, clientId, body, idempotencyKey ? { key: idempotencyKey, requestHash } : null), documents);
-    } catch (error) {
-      // A concurrent request with the same key won the insert; PostgreSQL made this one wait until
-      // that one committed, so its verification is there to replay.
-      if (!idempotencyKey || !isUniqueViolation(error, IDEMPOTENCY_CONSTRAINT)) throw error;
-      return replay((await findByIdempotencyKey(db, clientId, idempotencyKey))!);
-    }
-    await startVerificationWorkflow(temporal, config, verification, client);
-    res.status(202).location(`/v1/verifications/${id}`).json(present(verification));
+    const request = parseBody(createVerificationSchema, req.body, { documentType: 'unsupported_document_type' });
+    if (request.callbackUrl) await assertAllowedWebhookUrl(request.callbackUrl, allowList, 'callbackUrl');
+    const { verification, replayed } = await createVerification(services, { clientId: principal(req).clientId!, request, idempotencyKey, fingerprint: JSON.stringify(req.body) });
+    if (replayed) res.status(202).set('Idempotent-Replayed', 'true').json(present(verification));
+    else res.status(202).location(`/v1/verifications/${verification.id}`).json(present(verification));
   });
 
   router.get('/', requireRole('client', 'analyst', 'admin'), async (req, res) => {
@@ -126,31 +61,10 @@ export function verificationsRouter({ config, db, temporal, temporalUiUrl }: Ver
   });
 
   router.post('/:id/cancel', requireRole('client', 'admin'), async (req, res) => {
-    const verification = await getVerification(db, String(req.params.id), tenantScope(req));
-    if (!verification) throw notFound('Verification');
-    if (isTerminal(verification.status as Stage)) {
-      throw new ApiError(409, 'verification_completed', `The verification is already ${verification.status} and cannot be cancelled`);
-    }
-    const workflow = temporal.workflow.getHandle(workflowIdFor(verification.id));
-    try {
-      await workflow.cancel();
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-      // Stored but never started (the API stopped in between): started as the worker's reconciler
-      // would, the cancellation is then recorded and delivered like any other.
-      await startStoredVerificationWorkflow(temporal, config, db, verification);
-      await workflow.cancel();
-    }
-    // The workflow records the cancellation within moments; answer with it when it has.
-    let current = verification;
-    for (let i = 0; i < 50 && !isTerminal(current.status as Stage); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      current = (await getVerification(db, verification.id))!;
-    }
-    res.status(202).json(present(current));
+    res.status(202).json(present(await cancelVerification(services, { id: String(req.params.id), clientId: tenantScope(req) })));
   });
 
-  router.use('/:id/review', reviewHandler({ db, temporal, present }));
+  router.use('/:id/review', reviewHandler({ config, db, temporal, present }));
 
   router.get('/:id', requireRole('client', 'analyst', 'admin'), async (req, res) => {
     const verification = await getVerification(db, String(req.params.id), tenantScope(req));

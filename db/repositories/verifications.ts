@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../index';
 import type { DocumentRow, NewVerification, Verification, VerificationUpdate } from '../schema';
+import type { Decision, Stage } from '../../domain/lifecycle';
 
 export interface NewDocument {
   id: string;
@@ -71,8 +72,8 @@ export function listDocuments(db: Db, verificationId: string): Promise<DocumentR
 
 export interface VerificationFilter {
   clientId: string | null;
-  status?: string | undefined;
-  decision?: string | undefined;
+  status?: Stage | undefined;
+  decision?: Decision | undefined;
   reference?: string | undefined;
   cursor?: string | undefined;
   limit: number;

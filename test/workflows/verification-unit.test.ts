@@ -5,6 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { RecordStageInput } from '../../activities';
 import { PermanentFailure } from '../../domain/failures';
+import { TRANSITIONS } from '../../domain/lifecycle';
 import { verificationWorkflow, type VerificationWorkflowInput } from '../../workflows';
 import { temporalAddress, workflowBundlePath } from '../helpers/env';
 
@@ -20,6 +21,8 @@ describe('verificationWorkflow with stand-in activities', () => {
     review: { enabled: true, deadlineMs: 60_000 },
   });
 
+  const eventOf = (stage: RecordStageInput) => TRANSITIONS[stage.transition].event;
+
   async function run(extractDocument: () => Promise<unknown>) {
     const taskQueue = `unit-${randomBytes(4).toString('hex')}`;
     const stages: RecordStageInput[] = [];
@@ -27,7 +30,8 @@ describe('verificationWorkflow with stand-in activities', () => {
     const activities = {
       recordStage: async (stage: RecordStageInput) => {
         stages.push(stage);
-        return { eventId: 'evt_x', sequence: stages.length, deliveries: stage.eventType ? [{ deliveryId: `whd_${stage.eventType}`, targetKey: 'callback' }] : [] };
+        const event = eventOf(stage);
+        return { eventId: 'evt_x', sequence: stages.length, deliveries: event ? [{ deliveryId: `whd_${event}`, targetKey: 'callback' }] : [] };
       },
       extractDocument,
       checkAuthenticity: async () => [],
@@ -69,24 +73,27 @@ describe('verificationWorkflow with stand-in activities', () => {
       throw ApplicationFailure.nonRetryable('storage is gone', PermanentFailure.verificationNotFound);
     });
     expect(outcome).toBeInstanceOf(WorkflowFailedError);
-    expect(stages.map((s) => [s.status, s.eventType])).toEqual([
-      ['submitted', 'verification.submitted'],
-      ['failed', 'verification.failed'],
+    expect(stages.map((s) => [s.transition, s.stage, eventOf(s)])).toEqual([
+      ['submitted', 'submitted', 'verification.submitted'],
+      // Extraction started: recorded through the same step as every status, without an event.
+      ['extracting', 'extracting', null],
+      ['failed', 'extracting', 'verification.failed'],
     ]);
-    expect(stages[1]).toMatchObject({ reasons: [{ code: 'processing_failed', retryable: true }], completed: true });
+    expect(stages[2]).toMatchObject({ reasons: [{ code: 'processing_failed', retryable: true }] });
     expect(delivered).toEqual(['whd_verification.submitted', 'whd_verification.failed']);
   });
 
   it('accepts when every check passes, with each stage event delivered in order', async () => {
     const { outcome, stages, delivered } = await run(async () => ({ readable: true, source: 'mrz_text', confidence: 1 }));
     expect(outcome).toMatchObject({ status: 'completed', decision: 'accepted' });
-    expect(stages.map((s) => s.eventType)).toEqual([
+    expect(stages.map(eventOf)).toEqual([
       'verification.submitted',
+      null,
       'verification.extraction_completed',
       'verification.authenticity_completed',
       'verification.completed',
     ]);
-    expect(delivered).toEqual(stages.map((s) => `whd_${s.eventType}`));
+    expect(delivered).toEqual(stages.flatMap((s) => (eventOf(s) ? [`whd_${eventOf(s)}`] : [])));
   });
 
   it('rides out infrastructure errors in extraction (more than 3 in a row) and still decides', async () => {
@@ -110,6 +117,6 @@ describe('verificationWorkflow with stand-in activities', () => {
     });
     expect(calls).toBe(1);
     expect(outcome).toBeInstanceOf(WorkflowFailedError);
-    expect(stages.at(-1)).toMatchObject({ status: 'failed', eventType: 'verification.failed' });
+    expect(stages.at(-1)).toMatchObject({ transition: 'failed' });
   });
 });

@@ -1,0 +1,150 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client as TemporalClient } from '@temporalio/client';
+import type { Config } from '../config';
+import type { Db, NewVerification, Verification } from '../db';
+import { isUniqueViolation } from '../db/errors';
+import { getClient } from '../db/repositories/clients';
+import { findByIdempotencyKey, getVerification, IDEMPOTENCY_CONSTRAINT, insertVerification, type NewDocument } from '../db/repositories/verifications';
+import type { ReviewInput } from '../domain/decision';
+import { isTerminal } from '../domain/lifecycle';
+import { workflowIdFor } from '../domain/temporal';
+import { DocumentIntakeError, intakeDocuments, type DocumentsInput } from '../documents/intake';
+import { sha256Hex } from '../lib/crypto';
+import { newId } from '../lib/ids';
+import { startStoredVerificationWorkflow, startVerificationWorkflow } from '../temporal/verification-client';
+import { cancelUpdate, submitReviewUpdate } from '../workflows/messages';
+import { ServiceError } from './errors';
+
+/** What the verification use cases run on. */
+export interface VerificationServiceDeps {
+  config: Config;
+  db: Db;
+  temporal: TemporalClient;
+}
+
+/** A new verification as a client asked for it (the API has validated its shape). */
+export interface VerificationRequest extends DocumentsInput {
+  reference?: string | undefined;
+  documentType: NewVerification['document_type'];
+  issuingCountry?: string | undefined;
+  callbackUrl?: string | undefined;
+  metadata?: Record<string, string> | undefined;
+  applicant?: Record<string, unknown> | undefined;
+}
+
+function newVerificationRow(id: string, clientId: string, request: VerificationRequest, idempotency: { key: string; requestHash: string } | null): NewVerification {
+  return {
+    id,
+    client_id: clientId,
+    reference: request.reference ?? null,
+    document_type: request.documentType,
+    issuing_country: request.issuingCountry ?? null,
+    status: 'submitted',
+    stage: 'submitted',
+    decision: null,
+    reasons: '[]',
+    callback_url: request.callbackUrl ?? null,
+    metadata: JSON.stringify(request.metadata ?? {}),
+    applicant: JSON.stringify(request.applicant ?? null),
+    extraction: 'null',
+    checks: '[]',
+    review: 'null',
+    idempotency_key: idempotency?.key ?? null,
+    request_hash: idempotency?.requestHash ?? null,
+    workflow_id: workflowIdFor(id),
+    updated_at: new Date(),
+  };
+}
+
+function intake(request: VerificationRequest, maxBytes: number): NewDocument[] {
+  try {
+    return intakeDocuments(request, maxBytes);
+  } catch (error) {
+    if (!(error instanceof DocumentIntakeError)) throw error;
+    throw new ServiceError(error.code, error.message, error.path);
+  }
+}
+
+/**
+ * Stores a verification with its documents and starts its workflow. `fingerprint` identifies the
+ * request as sent (the API's body as JSON): with an idempotency key seen before, the same request answers with the verification it created (its workflow started again if
+ * it never was); a different request with that key is refused.
+ */
+export async function createVerification(
+  { config, db, temporal }: VerificationServiceDeps,
+  { clientId, request, idempotencyKey, fingerprint }: { clientId: string; request: VerificationRequest; idempotencyKey?: string | undefined; fingerprint: string },
+): Promise<{ verification: Verification; replayed: boolean }> {
+  const client = await getClient(db, clientId);
+  if (!client) throw new ServiceError('client_not_found', 'The API key has no client');
+  const requestHash = sha256Hex(fingerprint);
+  const replay = async (existing: Verification) => {
+    if (existing.request_hash !== requestHash) throw new ServiceError('idempotency_key_reused', 'This Idempotency-Key was used with a different request body');
+    await startVerificationWorkflow(temporal, config, existing, client);
+    return { verification: existing, replayed: true };
+  };
+  const seen = idempotencyKey ? await findByIdempotencyKey(db, clientId, idempotencyKey) : undefined;
+  if (seen) return replay(seen);
+
+  const documents = intake(request, config.MAX_DOCUMENT_BYTES);
+  const id = newId('verification');
+  let verification: Verification;
+  try {
+    verification = await insertVerification(db, newVerificationRow(id, clientId, request, idempotencyKey ? { key: idempotencyKey, requestHash } : null), documents);
+  } catch (error) {
+    // A concurrent request with the same key won the insert; PostgreSQL made this one wait until
+    // that one committed, so its verification is there to replay.
+    if (!idempotencyKey || !isUniqueViolation(error, IDEMPOTENCY_CONSTRAINT)) throw error;
+    return replay((await findByIdempotencyKey(db, clientId, idempotencyKey))!);
+  }
+  await startVerificationWorkflow(temporal, config, verification, client);
+  return { verification, replayed: false };
+}
+
+async function existing(db: Db, id: string, clientId: string | null): Promise<Verification> {
+  const verification = await getVerification(db, id, clientId);
+  if (!verification) throw new ServiceError('verification_not_found', 'Verification not found');
+  return verification;
+}
+
+const alreadyEnded = (verification: Verification) =>
+  new ServiceError('verification_completed', `The verification is already ${verification.status} and cannot be cancelled`);
+
+/**
+ * Cancels a verification through its workflow's `cancel` Update, which answers once the
+ * cancellation is recorded (or the verification ended first: then it is answered as it ended).
+ * `clientId` limits it to one client's verifications (null: any, for an admin).
+ */
+export async function cancelVerification({ config, db, temporal }: VerificationServiceDeps, { id, clientId }: { id: string; clientId: string | null }): Promise<Verification> {
+  const verification = await existing(db, id, clientId);
+  if (isTerminal(verification.status)) throw alreadyEnded(verification);
+  const workflow = temporal.workflow.getHandle(workflowIdFor(verification.id));
+  try {
+    try {
+      await workflow.executeUpdate(cancelUpdate);
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      // Stored but never started (the API stopped in between): started as the worker's reconciler
+      // would, the cancellation is then recorded and delivered like any other.
+      await startStoredVerificationWorkflow(temporal, config, db, verification);
+      await workflow.executeUpdate(cancelUpdate);
+    }
+  } catch (error) {
+    // The validator refused: the workflow ended between the read above and the Update.
+    if (error instanceof WorkflowUpdateFailedError) throw alreadyEnded((await getVerification(db, verification.id))!);
+    throw error;
+  }
+  return (await getVerification(db, verification.id))!;
+}
+
+/** An analyst's outcome, through the workflow's `submitReview` Update; answers once the decision is stored. */
+export async function reviewVerification({ db, temporal }: VerificationServiceDeps, { id, review }: { id: string; review: ReviewInput }): Promise<Verification> {
+  const verification = await existing(db, id, null);
+  const notAwaiting = new ServiceError('not_awaiting_review', 'The verification is not awaiting review');
+  if (verification.status !== 'awaiting_review') throw notAwaiting;
+  try {
+    await temporal.workflow.getHandle(workflowIdFor(id)).executeUpdate(submitReviewUpdate, { args: [review] });
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) throw notAwaiting;
+    throw error;
+  }
+  return (await getVerification(db, id))!;
+}
