@@ -29,15 +29,15 @@ export async function verificationWorkflow(input: VerificationWorkflowInput): Pr
   const outbox = new WebhookOutbox(input.webhooks);
   const state: VerificationStatus = { verificationId: input.verificationId, status: 'submitted', stage: 'submitted', decision: null, reasons: [] };
   let review: ReviewInput | undefined;
-  /** True once the decision is stored, so an Update caller reads the final state from the API. */
-  let decided = false;
+  /** True once how it ended (completed, cancelled, failed) is stored, so an Update caller reads it from the API. */
+  let ended = false;
 
   setHandler(getStatusQuery, () => state);
   setHandler(
     submitReviewUpdate,
     async (outcome) => {
       review ??= reviewRecord(outcome);
-      await condition(() => decided || state.status === 'cancelled' || state.status === 'failed');
+      await condition(() => ended);
       return state;
     },
     {
@@ -58,6 +58,7 @@ export async function verificationWorkflow(input: VerificationWorkflowInput): Pr
     state.stage = stageAfter(transition, state.stage);
     upsertSearchAttributes([{ key: SearchAttributes.stage, value: state.status }]);
     outbox.dispatch(await recordStage({ verificationId: input.verificationId, transition, stage: state.stage, ...extra }));
+    if (isTerminal(state.status)) ended = true;
   }
 
   async function complete(decision: Decision, reasons: Reason[], extra: Pick<RecordStageInput, 'review'> = {}): Promise<void> {
@@ -65,7 +66,6 @@ export async function verificationWorkflow(input: VerificationWorkflowInput): Pr
     state.reasons = reasons;
     upsertSearchAttributes([{ key: SearchAttributes.decision, value: decision }]);
     await move('completed', { decision, reasons, ...extra });
-    decided = true;
   }
 
   async function pipeline(): Promise<void> {
@@ -116,7 +116,7 @@ export async function verificationWorkflow(input: VerificationWorkflowInput): Pr
     cancelUpdate,
     async () => {
       running.cancel();
-      await condition(() => isTerminal(state.status));
+      await condition(() => ended);
       return state;
     },
     {
