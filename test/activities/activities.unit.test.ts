@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import type { RecordStageInput } from '../../activities';
+import type { Check } from '../../domain/checks';
+import { createActivities } from '../../activities';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../db';
+import { createClient } from '../../db/repositories/clients';
+import { listEvents } from '../../db/repositories/events';
+import { getVerification } from '../../db/repositories/verifications';
+import type { MrzReader } from '../../documents/readers/mrz-reader';
+import { SecretBox } from '../../lib/crypto';
+import { createLogger } from '../../lib/logger';
+import { passportMrz } from '../helpers/documents';
+import { insertOrphan } from '../helpers/orphans';
+
+/**
+ * The worker's activities under MockActivityEnvironment (an activity context without a worker)
+ * over the embedded PostgreSQL (PGlite, in process): no server needed. A document sent as MRZ text
+ * needs no OCR model, so the reader is never asked.
+ */
+describe('activities under MockActivityEnvironment', () => {
+  let database: DatabaseHandle;
+  let activities: ReturnType<typeof createActivities>;
+  let clientId: string;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kycflow-activities-'));
+
+  beforeAll(async () => {
+    database = await openDatabase({ DATA_DIR: dataDir });
+    await migrateToLatest(database.db);
+    const secrets = new SecretBox(randomBytes(32).toString('base64'));
+    clientId = (await createClient(database.db, secrets, { name: 'unit' })).client.id;
+    const reader = {
+      read: () => {
+        throw new Error('no OCR for MRZ text');
+      },
+    } as unknown as MrzReader;
+    activities = createActivities({
+      db: database.db,
+      secrets,
+      logger: createLogger('silent', 'test', false),
+      http: undefined as never,
+      allowList: [] as never,
+      webhook: { timeoutMs: 1000, userAgent: 'test', maxRetryAfterMs: 1000 },
+      analysis: { minimumAge: 18, reader },
+    });
+  }, 60_000);
+  /** An activity context whose own log (an activity failing on purpose) stays quiet. */
+  const mockEnvironment = () => new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR', () => undefined) });
+  const step = (verificationId: string, transition: RecordStageInput['transition'], stage: RecordStageInput['stage']): RecordStageInput => ({ verificationId, transition, stage });
+
+  afterAll(async () => {
+    await database?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('records a lifecycle step: the status, the event with its delivery to the callback URL, once per retry', async () => {
+    const verification = await insertOrphan(database.db, clientId, { mrz: passportMrz(), callbackUrl: 'https://example.com/hook' });
+    const env = mockEnvironment();
+    const first = await env.run(activities.recordStage, step(verification.id, 'submitted', 'submitted'));
+    expect(first).toMatchObject({ sequence: 1, deliveries: [{ targetKey: expect.any(String) }] });
+    // A retried activity returns what the first attempt recorded.
+    expect(await env.run(activities.recordStage, step(verification.id, 'submitted', 'submitted'))).toEqual(first);
+    // A step without an event changes the status only.
+    expect(await env.run(activities.recordStage, step(verification.id, 'extracting', 'extracting'))).toEqual({ eventId: null, sequence: null, deliveries: [] });
+    expect(await getVerification(database.db, verification.id)).toMatchObject({ status: 'extracting', stage: 'extracting' });
+    expect((await listEvents(database.db, verification.id)).map((e) => e.type)).toEqual(['verification.submitted']);
+  });
+
+  it('extracts a document sent as MRZ text and checks it, storing both', async () => {
+    const verification = await insertOrphan(database.db, clientId, { mrz: passportMrz() });
+    const env = mockEnvironment();
+    expect(await env.run(activities.extractDocument, verification.id)).toEqual({ readable: true, source: 'mrz_text', confidence: 1 });
+    const checks: Check[] = await env.run(activities.checkAuthenticity, verification.id);
+    expect(checks.find((c) => c.code === 'mrz_check_digit_invalid')).toMatchObject({ result: 'pass' });
+    const stored = await getVerification(database.db, verification.id);
+    expect(stored!.checks).toEqual(checks);
+    expect(stored!.extraction).toMatchObject({ source: 'mrz_text', fields: { lastName: 'LINDQVIST' } });
+  });
+
+  it('fails for good, as a non-retryable failure, when the verification does not exist', async () => {
+    await expect(mockEnvironment().run(activities.extractDocument, 'ver_missing')).rejects.toMatchObject({ type: 'VerificationNotFound', nonRetryable: true });
+  });
+});
