@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db';
-import { createClient, findActiveApiKey, getClient, issueApiKey } from '../db/repositories/clients';
+import { findActiveApiKey, getClient, issueApiKey } from '../db/repositories/clients';
+import { createClient } from '../services/clients';
 import type { SecretBox } from '../lib/crypto';
 
 export interface DevKeys {

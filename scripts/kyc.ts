@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Role } from '../db';
-import { createClient, issueApiKey, listClients, revokeApiKey } from '../db/repositories/clients';
+import { issueApiKey, listClients, revokeApiKey } from '../db/repositories/clients';
+import { createClient } from '../services/clients';
 import { getEvent } from '../db/repositories/events';
 import { listVerifications } from '../db/repositories/verifications';
 import { loadConfig, loadDotEnv, temporalAddressOf } from '../config';

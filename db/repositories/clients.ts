@@ -2,28 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../index';
 import type { ApiKey, Client, Role } from '../schema';
 import { newId } from '../../lib/ids';
-import { sha256Hex, type SecretBox } from '../../lib/crypto';
-import { generateSecret } from '../../webhooks/signing';
+import { sha256Hex } from '../../lib/crypto';
 
-export interface CreatedClient {
-  client: Client;
-  /** The client's own signing secret for callbackUrl deliveries: shown once. */
-  signingSecret: string;
-}
-
-export async function createClient(db: Db, box: SecretBox, input: { name: string; skipManualReview?: boolean }): Promise<CreatedClient> {
-  const signingSecret = generateSecret();
-  const client = await db
+/** Stores a client; its callback signing secret comes encrypted (services/clients.ts makes it). */
+export function insertClient(db: Db, input: { name: string; skipManualReview: boolean; signingSecretEnc: string }): Promise<Client> {
+  return db
     .insertInto('clients')
-    .values({
-      id: newId('client'),
-      name: input.name,
-      signing_secret_enc: box.encrypt(signingSecret),
-      skip_manual_review: input.skipManualReview ?? false,
-    })
+    .values({ id: newId('client'), name: input.name, signing_secret_enc: input.signingSecretEnc, skip_manual_review: input.skipManualReview })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return { client, signingSecret };
 }
 
 export function getClient(db: Db, id: string): Promise<Client | undefined> {

@@ -1,22 +1,13 @@
 import type { Db } from '../index';
 import type { WebhookEndpoint } from '../schema';
-import type { SecretBox } from '../../lib/crypto';
 import { newId } from '../../lib/ids';
-import { generateSecret } from '../../webhooks/signing';
 
-export interface EndpointWithSecret {
-  endpoint: WebhookEndpoint;
-  /** Plaintext secret: shown on create and rotate only. */
-  secret: string;
-}
-
-export async function createEndpoint(
+/** Stores an endpoint, enabled; its signing secret comes encrypted (services/webhook-endpoints.ts makes it). */
+export function insertEndpoint(
   db: Db,
-  box: SecretBox,
-  input: { clientId: string; url: string; eventTypes: string[]; description?: string | undefined },
-): Promise<EndpointWithSecret> {
-  const secret = generateSecret();
-  const endpoint = await db
+  input: { clientId: string; url: string; eventTypes: string[]; description?: string | undefined; secretEnc: string },
+): Promise<WebhookEndpoint> {
+  return db
     .insertInto('webhook_endpoints')
     .values({
       id: newId('endpoint'),
@@ -25,12 +16,11 @@ export async function createEndpoint(
       description: input.description ?? null,
       event_types: JSON.stringify(input.eventTypes),
       status: 'enabled',
-      secret_enc: box.encrypt(secret),
+      secret_enc: input.secretEnc,
       updated_at: new Date(),
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return { endpoint, secret };
 }
 
 export function getEndpoint(db: Db, id: string, clientId: string | null): Promise<WebhookEndpoint | undefined> {
@@ -83,30 +73,18 @@ export async function deleteEndpoint(db: Db, id: string, clientId: string | null
   return true;
 }
 
-/** A new secret; the old one keeps signing (a second signature) until the grace period ends. */
-export async function rotateEndpointSecret(
+/** Replaces an endpoint's signing secret (encrypted), keeping the previous one until `previousSecretExpiresAt` (or not). */
+export function replaceEndpointSecret(
   db: Db,
-  box: SecretBox,
   id: string,
-  clientId: string | null,
-  graceMs: number,
-): Promise<(EndpointWithSecret & { previousSecretExpiresAt: Date | null }) | undefined> {
-  const current = await getEndpoint(db, id, clientId);
-  if (!current) return undefined;
-  const secret = generateSecret();
-  const expires = graceMs > 0 ? new Date(Date.now() + graceMs) : null;
-  const endpoint = await db
+  secrets: { secretEnc: string; previousSecretEnc: string | null; previousSecretExpiresAt: Date | null },
+): Promise<WebhookEndpoint> {
+  return db
     .updateTable('webhook_endpoints')
-    .set({
-      secret_enc: box.encrypt(secret),
-      previous_secret_enc: expires ? current.secret_enc : null,
-      previous_secret_expires_at: expires,
-      updated_at: new Date(),
-    })
+    .set({ secret_enc: secrets.secretEnc, previous_secret_enc: secrets.previousSecretEnc, previous_secret_expires_at: secrets.previousSecretExpiresAt, updated_at: new Date() })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  return { endpoint, secret, previousSecretExpiresAt: expires };
 }
 
 /** Disables an endpoint that answered 410 Gone: nothing more is sent to it until the client enables it. */

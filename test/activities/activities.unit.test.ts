@@ -8,7 +8,7 @@ import type { RecordStageInput } from '../../activities';
 import type { Check } from '../../domain/checks';
 import { createActivities } from '../../activities';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../db';
-import { createClient } from '../../db/repositories/clients';
+import { createClient } from '../../services/clients';
 import { listEvents } from '../../db/repositories/events';
 import { getVerification } from '../../db/repositories/verifications';
 import type { MrzReader } from '../../documents/readers/mrz-reader';

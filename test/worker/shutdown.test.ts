@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Client as PgClient } from 'pg';
 import { loadConfig } from '../../config';
-import { createClient } from '../../db/repositories/clients';
+import { createClient } from '../../services/clients';
 import { workflowIdFor } from '../../domain/temporal';
 import { newEncryptionKey, SecretBox } from '../../lib/crypto';
 import { connectTemporalClient } from '../../runtime/bootstrap';
