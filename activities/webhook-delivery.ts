@@ -1,6 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
-import { PermanentFailure } from '../domain/failures';
+import { PermanentFailure, RetriedFailure } from '../domain/failures';
 import { finishDelivery, getDeliveryContext, recordAttempt } from '../db/repositories/deliveries';
 import { disableGoneEndpoint } from '../db/repositories/webhook-endpoints';
 import { classifyAttempt } from '../webhooks/outcome';
@@ -8,7 +8,7 @@ import { sendWebhook } from '../webhooks/sender';
 import { signedHeaders } from '../webhooks/signing';
 import { webhookAttempts, webhookLatency } from '../lib/metrics';
 
-export const WEBHOOK_FAILURE_TYPE = 'WebhookDeliveryFailed';
+const WEBHOOK_FAILURE_TYPE = RetriedFailure.webhookDeliveryFailed;
 
 export type DeliveryOutcome = 'succeeded' | 'failed' | 'skipped';
 

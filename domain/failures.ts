@@ -12,3 +12,16 @@ export const PermanentFailure = {
 } as const;
 
 export const PERMANENT_FAILURE_TYPES: string[] = Object.values(PermanentFailure);
+
+/**
+ * Failures that are retried or end a run: a webhook attempt that did not succeed (the delivery
+ * activity throws it; the retry policy retries it with backoff, or after the receiver's
+ * Retry-After), and a verification run that failed for good (its workflow's own failure).
+ */
+export const RetriedFailure = {
+  webhookDeliveryFailed: 'WebhookDeliveryFailed',
+} as const;
+
+export const RunFailure = {
+  verificationFailed: 'VerificationFailed',
+} as const;

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import type { Role } from '../db';
+import type { Client as TemporalClient } from '@temporalio/client';
+import type { Role, Verification } from '../db';
 import { issueApiKey, listClients, revokeApiKey } from '../db/repositories/clients';
 import { createClient } from '../services/clients';
 import { getEvent } from '../db/repositories/events';
@@ -9,6 +10,9 @@ import { createLogger } from '../lib/logger';
 import { connectTemporalClient, loadSecretBox, openMigratedDatabase } from '../runtime/bootstrap';
 import { resendEvent } from '../services/resend';
 import { STAGES } from '../domain/lifecycle';
+import { reviewInputProblem, type ReviewInput } from '../domain/decision';
+import { ServiceError } from '../services/errors';
+import { cancelVerification, reviewVerification } from '../services/verifications';
 
 const USAGE = `kycflow admin CLI — npm run kyc -- <command> [options]
 
@@ -19,9 +23,12 @@ const USAGE = `kycflow admin CLI — npm run kyc -- <command> [options]
   key:revoke KEY_ID
   verifications:list [--client CLIENT_ID] [--status STATUS] [--limit N]
   events:resend EVENT_ID [--endpoint ENDPOINT_ID]
+  verifications:cancel VERIFICATION_ID
+  verifications:review VERIFICATION_ID --decision accepted|rejected --reason CODE [--note TEXT]
 
 Uses DATABASE_URL (or the embedded database in DATA_DIR, when kycflow is not running) and
-TEMPORAL_ADDRESS (default localhost:7233) for resends. Secrets and keys are printed once.`;
+TEMPORAL_ADDRESS (default localhost:7233) for resends, cancels and reviews (the API's use cases:
+services/). Secrets and keys are printed once.`;
 
 class UsageError extends Error {}
 
@@ -35,6 +42,9 @@ async function main(): Promise<void> {
       status: { type: 'string' },
       limit: { type: 'string' },
       endpoint: { type: 'string' },
+      decision: { type: 'string' },
+      reason: { type: 'string' },
+      note: { type: 'string' },
       'skip-review': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -49,6 +59,15 @@ async function main(): Promise<void> {
   const { db } = database;
   const secrets = loadSecretBox(config);
   const out = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+  const summary = (v: Verification) => ({ id: v.id, status: v.status, stage: v.stage, decision: v.decision, reasons: v.reasons });
+  const withTemporal = async <T>(use: (temporal: TemporalClient) => Promise<T>): Promise<T> => {
+    const temporal = await connectTemporalClient(temporalAddressOf(config), config.TEMPORAL_NAMESPACE);
+    try {
+      return await use(temporal);
+    } finally {
+      await temporal.connection.close();
+    }
+  };
   try {
     switch (command) {
       case 'client:create': {
@@ -81,13 +100,21 @@ async function main(): Promise<void> {
         if (!argument) throw new UsageError('the event id is required');
         const event = await getEvent(db, argument);
         if (!event) throw new UsageError(`no event ${argument}`);
-        const temporal = await connectTemporalClient(temporalAddressOf(config), config.TEMPORAL_NAMESPACE);
-        try {
+        return withTemporal(async (temporal) => {
           const deliveries = await resendEvent(db, temporal, config, event, values.endpoint);
           return out(deliveries.map((d) => ({ deliveryId: d.id, target: d.target, url: d.target_url })));
-        } finally {
-          await temporal.connection.close();
-        }
+        });
+      }
+      case 'verifications:cancel': {
+        if (!argument) throw new UsageError('the verification id is required');
+        return withTemporal(async (temporal) => out(summary(await cancelVerification({ config, db, temporal }, { id: argument, clientId: null }))));
+      }
+      case 'verifications:review': {
+        if (!argument) throw new UsageError('the verification id is required');
+        const review = { decision: values.decision, reason: values.reason, ...(values.note !== undefined && { note: values.note }), analystId: 'cli' };
+        const problem = reviewInputProblem(review);
+        if (problem) throw new UsageError(problem);
+        return withTemporal(async (temporal) => out(summary(await reviewVerification({ config, db, temporal }, { id: argument, review: review as ReviewInput }))));
       }
       default:
         throw new UsageError(`unknown command: ${command}`);
@@ -98,6 +125,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof UsageError ? `${error.message}\n\n${USAGE}` : error instanceof Error ? error.message : error);
+  // A use case's refusal (not found, already ended, not awaiting review) is the operator's to read, with its code.
+  if (error instanceof ServiceError) console.error(`${error.code}: ${error.message}`);
+  else console.error(error instanceof UsageError ? `${error.message}\n\n${USAGE}` : error instanceof Error ? error.message : error);
   process.exit(error instanceof UsageError ? 2 : 1);
 });

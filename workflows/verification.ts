@@ -14,6 +14,7 @@ import type { Activities, RecordStageInput } from '../activities';
 import type { Check } from '../domain/checks';
 import { assess, decideAfterReview, reviewInputProblem, reviewRecord, type ReviewInput } from '../domain/decision';
 import { isTerminal, stageAfter, TRANSITIONS, type Decision, type Reason, type TransitionName } from '../domain/lifecycle';
+import { RunFailure } from '../domain/failures';
 import { documentsTaskQueue, SearchAttributes } from '../domain/temporal';
 import { activityPresets } from './activity-options';
 import { cancelUpdate, getStatusQuery, reviewDecisionSignal, submitReviewUpdate, type VerificationStatus, type VerificationWorkflowInput } from './messages';
@@ -139,6 +140,6 @@ export async function verificationWorkflow(input: VerificationWorkflowInput): Pr
     });
   }
   await CancellationScope.nonCancellable(() => outbox.drain());
-  if (failure) throw ApplicationFailure.nonRetryable('The verification failed', 'VerificationFailed', String(failure));
+  if (failure) throw ApplicationFailure.nonRetryable('The verification failed', RunFailure.verificationFailed, String(failure));
   return state;
 }

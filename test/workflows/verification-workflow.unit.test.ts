@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, makeTelemetryFilterString, Runtime, Worker } from '@temporalio/worker';
@@ -101,17 +101,27 @@ describe('verificationWorkflow on the time-skipping test server', () => {
 
   it('cancels through the cancel Update, answering once the cancellation is recorded, and refuses a second', async () => {
     const { stages, activities } = standIns(doubtful);
+    // The cancellation's webhook is held back: the run stays open (draining its outbox) with the
+    // verification already ended, so the second Update meets the validator, not a closed run.
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const deliver = activities.deliverWebhook;
+    activities.deliverWebhook = async (deliveryId) => {
+      if (stages.at(-1)?.transition === 'cancelled') await held;
+      return deliver(deliveryId);
+    };
     const { answer, again } = await withWorker(activities, async (taskQueue) => {
       const handle = await env.client.workflow.start(verificationWorkflow, { taskQueue, workflowId: `verification-${randomBytes(4).toString('hex')}`, args: [input()] });
       await waitFor(async () => (await handle.query(getStatusQuery)).status === 'awaiting_review');
       const answer = await handle.executeUpdate(cancelUpdate);
       const again = await handle.executeUpdate(cancelUpdate).catch((error: unknown) => error);
+      release();
       await handle.result();
       return { answer, again };
     });
     expect(answer).toMatchObject({ status: 'cancelled', stage: 'awaiting_review' });
     expect(stages.at(-1)).toMatchObject({ transition: 'cancelled', stage: 'awaiting_review' });
-    expect(again).toBeInstanceOf(Error);
+    expect(again).toBeInstanceOf(WorkflowUpdateFailedError);
   });
 
   it('accepts when every check passes, each step recorded and each event delivered in order', async () => {
