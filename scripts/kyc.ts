@@ -100,21 +100,21 @@ async function main(): Promise<void> {
         if (!argument) throw new UsageError('the event id is required');
         const event = await getEvent(db, argument);
         if (!event) throw new UsageError(`no event ${argument}`);
-        return withTemporal(async (temporal) => {
+        return await withTemporal(async (temporal) => {
           const deliveries = await resendEvent(db, temporal, config, event, values.endpoint);
           return out(deliveries.map((d) => ({ deliveryId: d.id, target: d.target, url: d.target_url })));
         });
       }
       case 'verifications:cancel': {
         if (!argument) throw new UsageError('the verification id is required');
-        return withTemporal(async (temporal) => out(summary(await cancelVerification({ config, db, temporal }, { id: argument, clientId: null }))));
+        return await withTemporal(async (temporal) => out(summary(await cancelVerification({ config, db, temporal }, { id: argument, clientId: null }))));
       }
       case 'verifications:review': {
         if (!argument) throw new UsageError('the verification id is required');
         const review = { decision: values.decision, reason: values.reason, ...(values.note !== undefined && { note: values.note }), analystId: 'cli' };
         const problem = reviewInputProblem(review);
         if (problem) throw new UsageError(problem);
-        return withTemporal(async (temporal) => out(summary(await reviewVerification({ config, db, temporal }, { id: argument, review: review as ReviewInput }))));
+        return await withTemporal(async (temporal) => out(summary(await reviewVerification({ config, db, temporal }, { id: argument, review: review as ReviewInput }))));
       }
       default:
         throw new UsageError(`unknown command: ${command}`);

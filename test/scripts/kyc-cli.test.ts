@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { passportMrz } from '../helpers/documents';
+import { APPLICANT, passportMrz } from '../helpers/documents';
 import { PROJECT_ROOT } from '../helpers/env';
 import { startReceiver } from '../helpers/receiver';
 import { startTestSystem, type TestSystem } from '../helpers/system';
@@ -69,6 +69,23 @@ describe('npm run kyc (admin CLI)', () => {
     // The key client:create printed can be revoked by its id too.
     expect(await kyc('key:revoke', client.keyId)).toEqual({ revoked: true });
     expect((await system.api(client.apiKey, 'GET', '/v1/verifications')).status).toBe(401);
+  });
+
+  it('reviews and cancels verifications through the same use cases as the API', async () => {
+    const client = await kyc('client:create', '--name', 'Review Desk');
+    const doubtful = { documentType: 'passport', mrz: passportMrz(), applicant: { ...APPLICANT, lastName: 'Andersson' } };
+    const toReview = await system.api(client.apiKey, 'POST', '/v1/verifications', doubtful);
+    expect(toReview.status).toBe(202);
+    await system.waitForStatus(client.apiKey, toReview.body.id, ['awaiting_review']);
+    await expect(kyc('verifications:review', toReview.body.id, '--decision', 'maybe', '--reason', 'x')).rejects.toMatchObject({ code: 2 });
+    expect(await kyc('verifications:review', toReview.body.id, '--decision', 'accepted', '--reason', 'name_change_documented')).toMatchObject({ status: 'completed', decision: 'accepted' });
+    // Decided: the same refusal the API answers with 409.
+    await expect(kyc('verifications:review', toReview.body.id, '--decision', 'rejected', '--reason', 'suspected_forgery')).rejects.toMatchObject({ stderr: expect.stringContaining('not_awaiting_review') });
+
+    const toCancel = await system.api(client.apiKey, 'POST', '/v1/verifications', doubtful);
+    await system.waitForStatus(client.apiKey, toCancel.body.id, ['awaiting_review']);
+    expect(await kyc('verifications:cancel', toCancel.body.id)).toMatchObject({ status: 'cancelled', stage: 'awaiting_review' });
+    await expect(kyc('verifications:cancel', toCancel.body.id)).rejects.toMatchObject({ stderr: expect.stringContaining('verification_completed') });
   });
 
   it('explains its usage on a bad command', async () => {
