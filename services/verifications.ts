@@ -105,13 +105,14 @@ async function existing(db: Db, id: string, clientId: string | null): Promise<Ve
   return verification;
 }
 
-const alreadyEnded = (verification: Verification) =>
-  new ServiceError('verification_completed', `The verification is already ${verification.status} and cannot be cancelled`);
+const alreadyEnded = ({ status }: Verification) =>
+  new ServiceError('verification_completed', isTerminal(status) ? `The verification is already ${status} and cannot be cancelled` : 'The verification has already ended and cannot be cancelled');
 
 /**
  * Cancels a verification through its workflow's `cancel` Update, which answers once the
- * cancellation is recorded (or the verification ended first: then it is answered as it ended).
- * `clientId` limits it to one client's verifications (null: any, for an admin).
+ * cancellation is recorded. `clientId` limits it to one client's verifications (null: any, for an
+ * admin). A verification that ended first — before the read, between the read and the Update (the
+ * validator refuses, or the run has closed) — is refused as already ended.
  */
 export async function cancelVerification({ config, db, temporal }: VerificationServiceDeps, { id, clientId }: { id: string; clientId: string | null }): Promise<Verification> {
   const verification = await existing(db, id, clientId);
@@ -123,19 +124,24 @@ export async function cancelVerification({ config, db, temporal }: VerificationS
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
       // Stored but never started (the API stopped in between): started as the worker's reconciler
-      // would, the cancellation is then recorded and delivered like any other.
+      // would (a closed run is never started again), the cancellation is then recorded and delivered
+      // like any other.
       await startStoredVerificationWorkflow(temporal, config, db, verification);
       await workflow.executeUpdate(cancelUpdate);
     }
   } catch (error) {
-    // The validator refused: the workflow ended between the read above and the Update.
-    if (error instanceof WorkflowUpdateFailedError) throw alreadyEnded((await getVerification(db, verification.id))!);
+    const now = (await getVerification(db, verification.id))!;
+    if (error instanceof WorkflowUpdateFailedError || isTerminal(now.status)) throw alreadyEnded(now);
     throw error;
   }
   return (await getVerification(db, verification.id))!;
 }
 
-/** An analyst's outcome, through the workflow's `submitReview` Update; answers once the decision is stored. */
+/**
+ * An analyst's outcome, through the workflow's `submitReview` Update; answers once the decision is
+ * stored. Refused when the verification is not awaiting review — before the Update, or by then (the
+ * validator refuses, or the run has closed: the review deadline passed in between).
+ */
 export async function reviewVerification({ db, temporal }: VerificationServiceDeps, { id, review }: { id: string; review: ReviewInput }): Promise<Verification> {
   const verification = await existing(db, id, null);
   const notAwaiting = new ServiceError('not_awaiting_review', 'The verification is not awaiting review');
@@ -143,7 +149,7 @@ export async function reviewVerification({ db, temporal }: VerificationServiceDe
   try {
     await temporal.workflow.getHandle(workflowIdFor(id)).executeUpdate(submitReviewUpdate, { args: [review] });
   } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) throw notAwaiting;
+    if (error instanceof WorkflowUpdateFailedError || (await getVerification(db, id))!.status !== 'awaiting_review') throw notAwaiting;
     throw error;
   }
   return (await getVerification(db, id))!;
