@@ -1,0 +1,83 @@
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * `npm run test:fuzz`: schemathesis against the running service (npm start on free ports, a fresh
+ * data folder), with a client key and an analyst key in turn, bounded in examples and time. Checks
+ * that no response is a server error and every response is as documented (status code, content
+ * type, body schema). Verifications it creates use MRZ text (the OpenAPI examples; no OCR load).
+ * Exits non-zero on any failure; the seed is printed to replay it.
+ */
+const ROOT = path.resolve(__dirname, '..');
+const SCHEMATHESIS = 'schemathesis==4.32.5';
+const CHECKS = 'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance';
+const SECONDS_PER_ROLE = Number(process.env.FUZZ_SECONDS ?? 60);
+
+const bin = (name: string) => path.join(ROOT, '.tools', 'venv', process.platform === 'win32' ? 'Scripts' : 'bin', name);
+
+function ensureSchemathesis(): string {
+  if (fs.existsSync(bin('st'))) return bin('st');
+  if (!fs.existsSync(bin('pip'))) execFileSync('python3', ['-m', 'venv', path.join(ROOT, '.tools', 'venv')], { stdio: 'inherit' });
+  console.log(`Installing ${SCHEMATHESIS} into .tools/venv ...`);
+  execFileSync(bin('pip'), ['install', '--disable-pip-version-check', '--quiet', SCHEMATHESIS], { stdio: 'inherit' });
+  return bin('st');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function main(): Promise<void> {
+  const st = ensureSchemathesis();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kycflow-fuzz-'));
+  const [port, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
+  const service = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'scripts', 'start.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), TEMPORAL_DEV_PORT: String(temporalPort), TEMPORAL_DEV_UI_PORT: String(uiPort), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  service.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const stop = () => new Promise<void>((resolve) => (service.exitCode !== null ? resolve() : (service.once('exit', () => resolve()), service.kill('SIGTERM'))));
+  try {
+    const started = Date.now();
+    while (!output.includes('kycflow is running')) {
+      if (service.exitCode !== null || Date.now() - started > 120_000) throw new Error(`the service did not start:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const key = (role: string) => new RegExp(`^\\s*${role}\\s+(kyc_${role}_\\S+)`, 'm').exec(output)?.[1];
+    let failed = false;
+    for (const role of ['client', 'analyst']) {
+      const apiKey = key(role);
+      if (!apiKey) throw new Error(`no ${role} key in the service's output`);
+      console.log(`\n::: schemathesis as ${role} (${SECONDS_PER_ROLE} s at most)`);
+      try {
+        execFileSync(
+          st,
+          ['run', `http://127.0.0.1:${port}/openapi.json`, '-H', `Authorization: Bearer ${apiKey}`, '--checks', CHECKS, '--max-examples', '25', '--max-time', String(SECONDS_PER_ROLE), '-w', '2', '--no-color'],
+          { stdio: 'inherit', env: { ...process.env, SCHEMATHESIS_HOOKS: '' } },
+        );
+      } catch {
+        failed = true;
+      }
+    }
+    if (failed) process.exitCode = 1;
+  } finally {
+    await stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
