@@ -1,3 +1,4 @@
+import { STATUS_CODES, type Server } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import multer from 'multer';
 import { isDatabaseUnavailable } from '../db/errors';
@@ -29,6 +30,8 @@ export const ERROR_CODES = [
   'endpoint_disabled',
   'no_delivery_target',
   'invalid_idempotency_key',
+  'malformed_request',
+  'headers_too_large',
   'temporal_unavailable',
   'database_unavailable',
   'internal_error',
@@ -141,4 +144,21 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       error: { code: apiError.code, message: apiError.message, ...(apiError.details && { details: apiError.details }) },
     });
   };
+}
+
+/**
+ * A request Node's HTTP parser refuses before the app sees it (a control character in a header,
+ * a broken request line, headers beyond the size limit) is answered in the API's error format too,
+ * with its own code, instead of Node's bare "400 Bad Request". Call on every server the app serves.
+ */
+export function answerMalformedRequests(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    const [status, code, message] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'headers_too_large', 'The request headers are too large']
+        : [400, 'malformed_request', 'The request is not valid HTTP (a header with a control character, a broken request line)'];
+    const body = JSON.stringify({ error: { code, message } });
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
 }

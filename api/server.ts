@@ -2,6 +2,7 @@ import { loadConfig, loadDotEnv, temporalAddressOf } from '../config';
 import { createLogger } from '../lib/logger';
 import { connectTemporalClient, loadSecretBox, onShutdown, openMigratedDatabase } from '../runtime/bootstrap';
 import { createApp } from './app';
+import { answerMalformedRequests } from './errors';
 
 /** Production entrypoint of the API (`npm run api`): needs DATABASE_URL and TEMPORAL_ADDRESS or their defaults. */
 async function main(): Promise<void> {
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   const temporal = await connectTemporalClient(temporalAddressOf(config), config.TEMPORAL_NAMESPACE);
   const app = createApp({ config, db: database.db, temporal, logger, secrets: loadSecretBox(config) });
   const server = app.listen(config.PORT, config.HOST, () => logger.info({ host: config.HOST, port: config.PORT }, 'API listening'));
+  answerMalformedRequests(server);
   onShutdown(logger, async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await temporal.connection.close();

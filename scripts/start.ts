@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { createApp } from '../api/app';
+import { answerMalformedRequests } from '../api/errors';
 import { loadConfig, loadDotEnv } from '../config';
 import { createLogger } from '../lib/logger';
 import { isPortFree } from '../lib/ports';
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
         reject(error.code === 'EADDRINUSE' ? new StartError(`Port ${config.PORT} is in use: set PORT to another port.`) : error),
       );
     });
+    answerMalformedRequests(server);
     stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const port = (server.address() as { port: number }).port;
     printBanner({ apiUrl: `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`, temporalUiUrl, database: database.kind, keys });

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import net from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { workflowIdFor } from '../../domain/temporal';
@@ -152,6 +154,60 @@ describe('bad input', () => {
       ]);
       return whole.subarray(0, whole.length - 300);
     }
+  });
+
+  describe('bodies too big or too deep, and headers that are not text: a 4xx, nothing stored, the process up', () => {
+    const FIFTY_MB = 50 * 1024 * 1024;
+
+    it.each<[string, () => { body: Buffer | string; headers?: Record<string, string>; contentType?: string }, number, string]>([
+      ['a 50 MB JSON body', () => ({ body: JSON.stringify({ ...VALID, reference: 'x'.repeat(FIFTY_MB) }) }), 413, 'payload_too_large'],
+      [
+        'a 50 MB document in a multipart upload',
+        () => ({
+          body: multipartBody('b', [
+            { name: 'documentType', value: 'passport' },
+            { name: 'front', value: Buffer.concat([Buffer.from(PNG_1PX, 'base64'), Buffer.alloc(FIFTY_MB)]), filename: 'front.png' },
+          ]),
+          contentType: 'multipart/form-data; boundary=b',
+        }),
+        413,
+        'document_too_large',
+      ],
+      ['JSON nested 100 000 deep', () => ({ body: `{"documentType":"passport","mrz":${JSON.stringify(VALID.mrz)},"metadata":${'['.repeat(100_000)}${']'.repeat(100_000)}}` }), 400, 'validation_failed'],
+      ['an Idempotency-Key longer than 255 characters', () => ({ body: JSON.stringify(VALID), headers: { 'idempotency-key': 'k'.repeat(256) } }), 400, 'invalid_idempotency_key'],
+    ])('%s', async (_name, request, status, code) => {
+      const before = await countVerifications();
+      const { body, headers = {}, contentType } = request();
+      const response = await rawRequest(`${system.baseUrl}/v1/verifications`, { body, headers: { ...auth(), 'content-type': contentType ?? 'application/json', ...headers } });
+      expect(response.status).toBe(status);
+      expect(response.body.error.code).toBe(code);
+      expect(await countVerifications()).toBe(before);
+      expect((await rawRequest(`${system.baseUrl}/healthz`, { method: 'GET' })).status).toBe(200);
+    }, 60_000);
+
+    it.each<[string, string, number, string]>([
+      ['a control character in Idempotency-Key', 'Idempotency-Key: key\u0001one', 400, 'malformed_request'],
+      ['headers beyond the size limit', `X-Padding: ${'p'.repeat(20 * 1024)}`, 431, 'headers_too_large'],
+    ])('%s (refused by the HTTP parser) is answered with a code too', async (_name, header, status, code) => {
+      const before = await countVerifications();
+      const body = JSON.stringify(VALID);
+      const answer = await new Promise<string>((resolve, reject) => {
+        const { port } = new URL(system.baseUrl);
+        const socket = net.connect(Number(port), '127.0.0.1', () =>
+          socket.end(
+            `POST /v1/verifications HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${tenant.apiKey}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n${header}\r\n\r\n${body}`,
+          ),
+        );
+        let text = '';
+        socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+        socket.on('close', () => resolve(text));
+        socket.on('error', reject);
+      });
+      expect(answer.split('\r\n')[0]).toBe(`HTTP/1.1 ${status} ${STATUS_CODES[status]}`);
+      expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code } });
+      expect(await countVerifications()).toBe(before);
+      expect((await rawRequest(`${system.baseUrl}/healthz`, { method: 'GET' })).status).toBe(200);
+    });
   });
 
   it('ten concurrent POSTs with one Idempotency-Key make one verification; the others replay it', async () => {

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client as TemporalClient } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { createApp } from '../../api/app';
+import { answerMalformedRequests } from '../../api/errors';
 import { loadConfig, type Config } from '../../config';
 import { issueApiKey } from '../../db/repositories/clients';
 import { createClient } from '../../services/clients';
@@ -85,6 +86,7 @@ export async function startTestSystem(overrides: Record<string, string> = {}, op
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
+  answerMalformedRequests(server);
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const system: TestSystem = {
