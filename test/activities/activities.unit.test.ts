@@ -1,19 +1,17 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import type { RecordStageInput } from '../../activities';
 import type { Check } from '../../domain/checks';
 import { createActivities } from '../../activities';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../db';
+import type { DatabaseHandle } from '../../db';
 import { createClient } from '../../services/clients';
 import { listEvents } from '../../db/repositories/events';
 import { getVerification } from '../../db/repositories/verifications';
 import type { MrzReader } from '../../documents/readers/mrz-reader';
 import { SecretBox } from '../../lib/crypto';
 import { createLogger } from '../../lib/logger';
+import { openEmbeddedTestDatabase } from '../helpers/db';
 import { passportMrz } from '../helpers/documents';
 import { insertOrphan } from '../helpers/orphans';
 
@@ -26,11 +24,9 @@ describe('activities under MockActivityEnvironment', () => {
   let database: DatabaseHandle;
   let activities: ReturnType<typeof createActivities>;
   let clientId: string;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kycflow-activities-'));
 
   beforeAll(async () => {
-    database = await openDatabase({ DATA_DIR: dataDir });
-    await migrateToLatest(database.db);
+    database = await openEmbeddedTestDatabase();
     const secrets = new SecretBox(randomBytes(32).toString('base64'));
     clientId = (await createClient(database.db, secrets, { name: 'unit' })).client.id;
     const reader = {
@@ -54,7 +50,6 @@ describe('activities under MockActivityEnvironment', () => {
 
   afterAll(async () => {
     await database?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('records a lifecycle step: the status, the event with its delivery to the callback URL, once per retry', async () => {

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Client } from 'pg';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../db';
 import { TEST_DATABASE_URL } from './env';
@@ -38,6 +41,20 @@ export async function createTestDatabase({ migrate = true } = {}): Promise<TestD
     drop: async () => {
       await close();
       await admin((c) => c.query(`drop database if exists ${name} with (force)`));
+    },
+  };
+}
+
+/** The embedded PGlite in a temporary folder, migrated, for unit tests (no PostgreSQL server); the folder goes on close. */
+export async function openEmbeddedTestDatabase(): Promise<DatabaseHandle> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kycflow-pglite-'));
+  const handle = await openDatabase({ DATA_DIR: dataDir });
+  await migrateToLatest(handle.db);
+  return {
+    ...handle,
+    close: async () => {
+      await handle.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

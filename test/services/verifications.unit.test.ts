@@ -1,15 +1,14 @@
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Client as TemporalClient } from '@temporalio/client';
 import { loadConfig } from '../../config';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../db';
+import type { DatabaseHandle } from '../../db';
 import { updateVerification } from '../../db/repositories/verifications';
 import { SecretBox } from '../../lib/crypto';
 import { createClient } from '../../services/clients';
 import { ServiceError } from '../../services/errors';
 import { cancelVerification, reviewVerification } from '../../services/verifications';
+import { openEmbeddedTestDatabase } from '../helpers/db';
 import { passportMrz } from '../helpers/documents';
 import { insertOrphan } from '../helpers/orphans';
 
@@ -21,18 +20,15 @@ import { insertOrphan } from '../helpers/orphans';
 describe('cancel and review racing the end of a verification', () => {
   let database: DatabaseHandle;
   let clientId: string;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kycflow-services-'));
   const encryptionKey = randomBytes(32).toString('base64');
-  const config = loadConfig({ ENCRYPTION_KEY: encryptionKey, DATA_DIR: dataDir });
+  const config = loadConfig({ ENCRYPTION_KEY: encryptionKey, DATA_DIR: os.tmpdir() });
 
   beforeAll(async () => {
-    database = await openDatabase({ DATA_DIR: dataDir });
-    await migrateToLatest(database.db);
+    database = await openEmbeddedTestDatabase();
     clientId = (await createClient(database.db, new SecretBox(encryptionKey), { name: 'unit' })).client.id;
   }, 60_000);
   afterAll(async () => {
     await database?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   /** A Temporal client whose Update first lets `meanwhile` happen, then fails as a closed run's does. */
