@@ -85,7 +85,7 @@ export function buildOpenApi(serverUrl = '/') {
       '/v1/verifications': {
         post: {
           summary: 'Start a verification (JSON with base64 images or MRZ text, or multipart with files front/back)',
-          parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }],
+          parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]+$' } }],
           requestBody: body('CreateVerification'),
           responses: { '202': ok('Accepted; the workflow runs', 'Verification'), ...errors(...BODY, 401, 403, 409) },
         },

@@ -50,8 +50,10 @@ export const activityPresets = {
     scheduleToCloseTimeout: '1 hour',
     retry: infrastructureRetry,
   }),
+  /** Heartbeating during the request: a worker that dies mid-delivery is noticed within 5 s. */
   webhookDelivery: (settings: WebhookRetrySettings): ActivityOptions => ({
     startToCloseTimeout: settings.timeoutMs + 10_000,
+    heartbeatTimeout: '5 seconds',
     scheduleToCloseTimeout: settings.maximumAgeMs,
     retry: {
       initialInterval: settings.initialIntervalMs,

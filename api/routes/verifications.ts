@@ -27,7 +27,7 @@ function idempotencyKeyOf(req: Request): string | undefined {
   const parsed = idempotencyKeySchema.safeParse(key);
   if (parsed.success) return parsed.data;
   const details = parsed.error.issues.map((issue) => ({ path: 'Idempotency-Key', message: issue.message }));
-  throw new ApiError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 characters', details);
+  throw new ApiError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 visible ASCII characters', details);
 }
 
 export interface VerificationRouteDeps {

@@ -47,4 +47,8 @@ export const listVerificationsQuery = paginationSchema.extend({
   reference: text().max(128).optional(),
 });
 
-export const idempotencyKeySchema = text().min(1).max(255);
+/** Visible ASCII and spaces (an RFC 8941 string, as the IETF Idempotency-Key draft has it): bytes beyond it would arrive decoded as Latin-1. */
+export const idempotencyKeySchema = text()
+  .min(1)
+  .max(255)
+  .regex(/^[\x20-\x7E]+$/, 'only visible ASCII characters and spaces');

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import type { RecordStageInput } from '../../activities';
@@ -10,6 +12,8 @@ import { listEvents } from '../../db/repositories/events';
 import { getVerification } from '../../db/repositories/verifications';
 import type { MrzReader } from '../../documents/readers/mrz-reader';
 import { SecretBox } from '../../lib/crypto';
+import { createWebhookDispatcher } from '../../webhooks/sender';
+import { parseAllowList } from '../../webhooks/ssrf';
 import { createLogger } from '../../lib/logger';
 import { openEmbeddedTestDatabase } from '../helpers/db';
 import { passportMrz } from '../helpers/documents';
@@ -24,10 +28,11 @@ describe('activities under MockActivityEnvironment', () => {
   let database: DatabaseHandle;
   let activities: ReturnType<typeof createActivities>;
   let clientId: string;
+  let secrets: SecretBox;
 
   beforeAll(async () => {
     database = await openEmbeddedTestDatabase();
-    const secrets = new SecretBox(randomBytes(32).toString('base64'));
+    secrets = new SecretBox(randomBytes(32).toString('base64'));
     clientId = (await createClient(database.db, secrets, { name: 'unit' })).client.id;
     const reader = {
       read: () => {
@@ -78,5 +83,35 @@ describe('activities under MockActivityEnvironment', () => {
 
   it('fails for good, as a non-retryable failure, when the verification does not exist', async () => {
     await expect(mockEnvironment().run(activities.extractDocument, 'ver_missing')).rejects.toMatchObject({ type: 'VerificationNotFound', nonRetryable: true });
+  });
+
+  it('heartbeats while a webhook request is under way, so a dead worker is noticed within the heartbeat timeout', async () => {
+    const receiver = http.createServer((req, res) => {
+      req.resume();
+      setTimeout(() => res.writeHead(204).end(), 2500);
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const allowList = parseAllowList(['127.0.0.1']);
+      const delivering = createActivities({
+        db: database.db,
+        secrets,
+        logger: createLogger('silent', 'test', false),
+        http: createWebhookDispatcher(allowList),
+        allowList,
+        webhook: { timeoutMs: 5000, userAgent: 'test', maxRetryAfterMs: 1000 },
+        analysis: { minimumAge: 18, reader: undefined as never },
+      });
+      const { port } = receiver.address() as AddressInfo;
+      const verification = await insertOrphan(database.db, clientId, { mrz: passportMrz(), callbackUrl: `http://127.0.0.1:${port}/hook` });
+      const env = mockEnvironment();
+      const recorded: Awaited<ReturnType<typeof activities.recordStage>> = await env.run(activities.recordStage, step(verification.id, 'submitted', 'submitted'));
+      let heartbeats = 0;
+      env.on('heartbeat', () => heartbeats++);
+      expect(await env.run(delivering.deliverWebhook, recorded.deliveries[0]!.deliveryId)).toBe('succeeded');
+      expect(heartbeats).toBeGreaterThanOrEqual(2);
+    } finally {
+      receiver.close();
+    }
   });
 });
