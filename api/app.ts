@@ -6,10 +6,12 @@ import type { SecretBox } from '../lib/crypto';
 import type { Logger } from '../lib/logger';
 import swaggerUi from 'swagger-ui-express';
 import { authenticate } from './auth';
+import { consoleRouter } from './console';
 import { metricsHandler } from './metrics';
 import { buildOpenApi } from './openapi';
 import { errorHandler, routeNotFound } from './errors';
 import { readinessHandler } from './health';
+import { auditEventsRouter } from './routes/audit-events';
 import { eventsRouter } from './routes/events';
 import { reviewQueueRouter } from './routes/reviews';
 import { webhookEndpointsRouter } from './routes/webhook-endpoints';
@@ -49,11 +51,14 @@ export function createApp(deps: AppDeps): Express {
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(spec, { customSiteTitle: 'kycflow API' }));
   app.get('/metrics', metricsHandler(deps.db));
 
-  app.use('/v1', authenticate(deps.db));
   const temporalUiUrl = deps.temporalUiUrl ?? deps.config.TEMPORAL_UI_URL;
+  app.use('/console', consoleRouter({ config: deps.config, db: deps.db, temporalUiUrl }));
+
+  app.use('/v1', authenticate(deps.db));
   app.use('/v1/verifications', verificationsRouter({ ...deps, temporalUiUrl }));
   app.use('/v1/webhook-endpoints', webhookEndpointsRouter(deps));
   app.use('/v1/events', eventsRouter(deps));
+  app.use('/v1/audit-events', auditEventsRouter(deps));
   app.use('/v1/reviews', reviewQueueRouter({ config: deps.config, db: deps.db, temporal: deps.temporal, present: presenter(deps.config, temporalUiUrl) }));
 
   app.use(routeNotFound);

@@ -1,10 +1,14 @@
 import type { Request, RequestHandler } from 'express';
 import type { Db, Role } from '../db';
 import { findActiveApiKey } from '../db/repositories/clients';
+import { findLiveSession } from '../db/repositories/sessions';
+import { sha256Hex } from '../lib/crypto';
 import { ApiError } from './errors';
 
 export interface Principal {
   keyId: string;
+  /** The key's name: an analyst's name (each analyst has a key of their own). */
+  name: string;
   role: Role;
   /** Set for client keys; analysts and admins work across clients. */
   clientId: string | null;
@@ -16,15 +20,41 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/** The console's session cookie (HttpOnly, SameSite=Strict); the browser never holds the API key. */
+export const SESSION_COOKIE = 'kyc_console';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function cookieValue(req: Request, name: string): string | undefined {
+  for (const part of (req.get('cookie') ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
+}
+
+/**
+ * A bearer API key, or else the console's session cookie. A request made with the cookie that
+ * changes something must also carry the session's CSRF token in `X-CSRF-Token` (403 `csrf_failed`).
+ */
 export function authenticate(db: Db): RequestHandler {
   return async (req, _res, next) => {
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) return next(new ApiError(401, 'unauthenticated', 'Send an API key as "Authorization: Bearer <key>"'));
     try {
+      const header = req.get('authorization');
+      const token = header === undefined ? cookieValue(req, SESSION_COOKIE) : undefined;
+      if (token) {
+        const session = await findLiveSession(db, sha256Hex(token));
+        if (!session) return next(new ApiError(401, 'unauthenticated', 'The console session has ended; sign in again'));
+        if (!SAFE_METHODS.has(req.method) && req.get('x-csrf-token') !== session.csrfToken) {
+          return next(new ApiError(403, 'csrf_failed', 'Send the session\'s CSRF token in X-CSRF-Token'));
+        }
+        req.principal = { keyId: session.keyId, name: session.name, role: session.role, clientId: session.clientId };
+        return next();
+      }
+      const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+      if (!match) return next(new ApiError(401, 'unauthenticated', 'Send an API key as "Authorization: Bearer <key>"'));
       const key = await findActiveApiKey(db, match[1]!);
       if (!key) return next(new ApiError(401, 'unauthenticated', 'The API key is not valid'));
-      req.principal = { keyId: key.id, role: key.role, clientId: key.client_id };
+      req.principal = { keyId: key.id, name: key.name, role: key.role, clientId: key.client_id };
       next();
     } catch (error) {
       next(error);

@@ -32,6 +32,9 @@ export const ERROR_CODES = [
   'invalid_idempotency_key',
   'malformed_request',
   'headers_too_large',
+  'case_claimed',
+  'no_document_image',
+  'csrf_failed',
   'temporal_unavailable',
   'database_unavailable',
   'internal_error',
@@ -119,6 +122,8 @@ const SERVICE_ERRORS: Record<ServiceErrorCode, [status: number, code: ErrorCode]
   invalid_base64: [400, 'invalid_base64'],
   unsupported_media_type: [415, 'unsupported_media_type'],
   document_too_large: [413, 'document_too_large'],
+  case_claimed: [409, 'case_claimed'],
+  no_document_image: [404, 'no_document_image'],
 };
 
 export function fromServiceError(error: ServiceError): ApiError {

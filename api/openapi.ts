@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { listVerificationsQuery, createVerificationSchema } from './schemas/verifications';
-import { submitReviewSchema } from './schemas/reviews';
+import { auditEventsQuery, claimSchema, reviewQueueQuery, submitReviewSchema } from './schemas/reviews';
 import { createEndpointSchema, resendSchema, rotateSecretSchema, updateEndpointSchema } from './schemas/webhook-endpoints';
 import { ERROR_CODES } from './errors';
 import { paginationSchema } from './pagination';
@@ -53,6 +53,18 @@ export function buildOpenApi(serverUrl = '/') {
       schemas: {
         CreateVerification: schema(createVerificationSchema),
         SubmitReview: schema(submitReviewSchema),
+        ClaimCase: schema(claimSchema),
+        Claim: {
+          type: 'object',
+          description: 'Who holds a case under review, until when.',
+          required: ['verificationId', 'analyst', 'claimedAt', 'expiresAt'],
+          properties: {
+            verificationId: { type: 'string' },
+            analyst: { type: 'object', required: ['keyId', 'name'], properties: { keyId: { type: 'string' }, name: { type: 'string' } } },
+            claimedAt: { type: 'string', format: 'date-time' },
+            expiresAt: { type: 'string', format: 'date-time' },
+          },
+        },
         CreateWebhookEndpoint: schema(createEndpointSchema),
         UpdateWebhookEndpoint: schema(updateEndpointSchema),
         RotateSecret: schema(rotateSecretSchema),
@@ -75,7 +87,7 @@ export function buildOpenApi(serverUrl = '/') {
         Verification: {
           type: 'object',
           description:
-            'A verification: status, stage, decision, reasons, extraction, checks, review, timestamps, links. `extraction.visualZone` (when the printed page was read): `fields` (documentNumber, lastName, firstName, birthDate, expirationDate as printed, null where not found), `agreeing` and `disagreeing` (field names); the check `viz_mrz_mismatch` says consider when a field disagrees.',
+            'A verification: status, stage, decision, reasons, applicant (as declared), extraction, checks, review (`startedAt`, `deadline`; once decided `decision`, `reason`, `note`, `analystId`, `analystName`), timestamps, links; for analysts and admins `GET /v1/verifications/{id}` adds `claim`. `extraction.visualZone` (when the printed page was read): `fields` (documentNumber, lastName, firstName, birthDate, expirationDate as printed, null where not found), `agreeing` and `disagreeing` (field names); the check `viz_mrz_mismatch` says consider when a field disagrees.',
         },
         WebhookEndpoint: { type: 'object', description: 'A webhook endpoint; `secret` only in create and rotate-secret responses.' },
         List: { type: 'object', properties: { object: { const: 'list' }, data: { type: 'array' }, hasMore: { type: 'boolean' }, nextCursor: { type: ['string', 'null'] } } },
@@ -106,7 +118,39 @@ export function buildOpenApi(serverUrl = '/') {
           responses: { '200': ok('The decided verification', 'Verification'), ...errors(...BODY, 401, 403, 404, 409) },
         },
       },
-      '/v1/reviews': { get: { summary: 'The review queue, oldest first (analyst keys)', parameters: queryParameters(paginationSchema), responses: { '200': ok('A page', 'List'), ...errors(400, 401, 403) } } },
+      '/v1/verifications/{id}/documents/{side}': {
+        get: {
+          summary: 'The stored image of one side (`front`, `back`): the owning client, analysts and admins; `Cache-Control: no-store`; reads by analysts and admins are audited',
+          parameters: [idParam(), { name: 'side', in: 'path', required: true, schema: { type: 'string', enum: ['front', 'back'] } }],
+          responses: {
+            '200': { description: 'The image as stored', content: { 'image/png': { schema: { type: 'string', contentMediaType: 'image/png' } }, 'image/jpeg': { schema: { type: 'string', contentMediaType: 'image/jpeg' } } } },
+            ...errors(400, 401, 403, 404),
+          },
+        },
+      },
+      '/v1/verifications/{id}/claim': {
+        post: {
+          summary: 'Hold a case awaiting review for CLAIM_TTL_MS (again to renew); 409 case_claimed while another analyst holds it (admins: `{"override": true}`)',
+          parameters: [idParam()],
+          requestBody: body('ClaimCase', false),
+          responses: { '200': ok('Claimed', 'Claim'), ...errors(...BODY, 401, 403, 404, 409) },
+        },
+        delete: { summary: 'Let go of a case (the holder, or an admin)', parameters: [idParam()], responses: { '204': ok('Released'), ...errors(400, 401, 403, 404) } },
+      },
+      '/v1/reviews': {
+        get: {
+          summary: 'The review queue, oldest first, with each case\'s `claim` (who holds it, or null; `review.deadline` is when it completes unreviewed); filters `reason`, `clientId` (analyst and admin keys)',
+          parameters: queryParameters(reviewQueueQuery),
+          responses: { '200': ok('A page', 'List'), ...errors(400, 401, 403) },
+        },
+      },
+      '/v1/audit-events': {
+        get: {
+          summary: 'The audit trail, newest first: reads of personal data and images by analysts and admins, claims, decisions (admin keys)',
+          parameters: queryParameters(auditEventsQuery),
+          responses: { '200': ok('A page of {id, actor: {keyId, name, role}, action, verificationId, createdAt}', 'List'), ...errors(400, 401, 403) },
+        },
+      },
       '/v1/webhook-endpoints': {
         post: { summary: 'Register an endpoint; the response shows its secret once', requestBody: body('CreateWebhookEndpoint'), responses: { '201': ok('Created', 'WebhookEndpoint'), ...errors(...BODY, 401, 403) } },
         get: { summary: 'List endpoints', parameters: queryParameters(paginationSchema), responses: { '200': ok('A page', 'List'), ...errors(400, 401, 403) } },

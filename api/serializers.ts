@@ -1,9 +1,11 @@
-import type { Attempt, Delivery, EventRow, Verification } from '../db';
+import type { Attempt, AuditEvent, Delivery, EventRow, Verification } from '../db';
+import type { ClaimHolder } from '../db/repositories/claims';
 
 export function serializeVerification(v: Verification, links: { temporalUi?: string | undefined } = {}) {
   return {
     id: v.id,
     object: 'verification',
+    clientId: v.client_id,
     status: v.status,
     stage: v.stage,
     decision: v.decision,
@@ -13,6 +15,7 @@ export function serializeVerification(v: Verification, links: { temporalUi?: str
     issuingCountry: v.issuing_country,
     callbackUrl: v.callback_url,
     metadata: v.metadata,
+    applicant: v.applicant,
     extraction: v.extraction,
     checks: v.checks,
     review: v.review,
@@ -61,5 +64,21 @@ export function serializeEvent(e: EventRow, deliveries: ReturnType<typeof serial
     createdAt: e.created_at.toISOString(),
     payload: JSON.parse(e.body) as unknown,
     deliveries,
+  };
+}
+
+/** Who holds a case under review, until when. */
+export function serializeClaim(c: ClaimHolder) {
+  return { verificationId: c.verificationId, analyst: { keyId: c.keyId, name: c.name }, claimedAt: c.claimedAt.toISOString(), expiresAt: c.expiresAt.toISOString() };
+}
+
+export function serializeAuditEvent(a: AuditEvent) {
+  return {
+    id: a.id,
+    object: 'audit_event',
+    actor: { keyId: a.actor_key_id, name: a.actor_name, role: a.actor_role },
+    action: a.action,
+    verificationId: a.verification_id,
+    createdAt: a.created_at.toISOString(),
   };
 }

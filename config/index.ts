@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { REASON_CODE } from '../domain/decision';
 import { TASK_QUEUE } from '../domain/temporal';
 import { parseAllowList } from '../webhooks/ssrf';
 
@@ -57,6 +58,16 @@ export const configSchema = z.object({
   }),
   WEBHOOK_USER_AGENT: z.string().default('kycflow-webhooks/0.1'),
   REVIEW_DEADLINE_MS: durationMs(72 * HOUR),
+  /** How long an analyst holds a case they opened (renewed while they keep it open). */
+  CLAIM_TTL_MS: durationMs(15 * 60_000),
+  /** The reason codes the console offers for a decision (the API accepts any snake_case code). */
+  REVIEW_REASON_CODES: csv
+    .refine((entries) => entries.every((code) => REASON_CODE.test(code)), 'expected snake_case reason codes, comma-separated')
+    .transform((entries) =>
+      entries.length > 0 ? entries : ['document_genuine', 'applicant_mismatch_confirmed', 'name_change_documented', 'suspected_forgery', 'image_unusable', 'other'],
+    ),
+  /** A console sign-in lasts this long. */
+  CONSOLE_SESSION_TTL_MS: durationMs(8 * HOUR),
   OCR_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   MINIMUM_AGE: z.coerce.number().int().min(0).max(100).default(18),
   MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),

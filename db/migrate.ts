@@ -1,5 +1,6 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import * as initial from './migrations/20261127_0001_initial';
+import * as reviewConsole from './migrations/20261201_0002_review_console';
 
 /**
  * Migrations are listed explicitly (not read from a folder) so they work the same from TypeScript
@@ -7,6 +8,7 @@ import * as initial from './migrations/20261127_0001_initial';
  */
 const migrations: Record<string, Migration> = {
   '20261127_0001_initial': initial,
+  '20261201_0002_review_console': reviewConsole,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

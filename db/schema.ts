@@ -122,6 +122,38 @@ export interface AttemptTable {
   created_at: CreatedAt;
 }
 
+export interface CaseClaimTable {
+  verification_id: string;
+  key_id: string;
+  /** Set again when the claim is taken over or renewed. */
+  claimed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  expires_at: Timestamp;
+}
+
+export interface ConsoleSessionTable {
+  id: string;
+  token_hash: string;
+  key_id: string;
+  csrf_token: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  ended_at: Timestamp | null;
+}
+
+export const AUDIT_ACTIONS = ['verification.viewed', 'verification.listed', 'document.viewed', 'case.claimed', 'case.released', 'review.decided'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** Append-only (a trigger refuses UPDATE and DELETE): ids only, never personal data. */
+export interface AuditEventTable {
+  id: string;
+  actor_key_id: string;
+  actor_name: string;
+  actor_role: Role;
+  action: AuditAction;
+  verification_id: string | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   clients: ClientTable;
   api_keys: ApiKeyTable;
@@ -131,6 +163,9 @@ export interface Database {
   webhook_endpoints: WebhookEndpointTable;
   deliveries: DeliveryTable;
   attempts: AttemptTable;
+  case_claims: CaseClaimTable;
+  console_sessions: ConsoleSessionTable;
+  audit_events: AuditEventTable;
 }
 
 export type Client = Selectable<ClientTable>;
@@ -143,3 +178,6 @@ export type EventRow = Selectable<EventTable>;
 export type WebhookEndpoint = Selectable<WebhookEndpointTable>;
 export type Delivery = Selectable<DeliveryTable>;
 export type Attempt = Selectable<AttemptTable>;
+export type CaseClaim = Selectable<CaseClaimTable>;
+export type ConsoleSession = Selectable<ConsoleSessionTable>;
+export type AuditEvent = Selectable<AuditEventTable>;

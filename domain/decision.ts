@@ -31,7 +31,9 @@ export interface ReviewInput {
   /** A snake_case reason code, e.g. `document_genuine` or `photo_mismatch`. */
   reason: string;
   note?: string;
+  /** The deciding key's id and name (the analyst's identity: one key each). */
   analystId?: string;
+  analystName?: string;
 }
 
 export const REASON_CODE = /^[a-z][a-z0-9_]{1,63}$/;
@@ -39,12 +41,12 @@ export const REASON_CODE = /^[a-z][a-z0-9_]{1,63}$/;
 /** Why a review input is refused, or null when it is well-formed. Shared by the Update validator and the signal. */
 export function reviewInputProblem(input: unknown): string | null {
   if (typeof input !== 'object' || input === null) return 'the review must be an object';
-  const { decision, reason, note, analystId } = input as Record<string, unknown>;
+  const { decision, reason, note, analystId, analystName } = input as Record<string, unknown>;
   if (!REVIEW_DECISIONS.includes(decision as ReviewDecision)) return 'decision must be "accepted" or "rejected"';
   if (typeof reason !== 'string' || !REASON_CODE.test(reason)) return 'reason must be a snake_case reason code';
   if (note !== undefined && (typeof note !== 'string' || note.length > 2000)) return 'note must be a string of at most 2000 characters';
   // What the workflow stores must be storable, or recording the decision would fail for ever.
-  for (const [field, value] of Object.entries({ note, analystId })) {
+  for (const [field, value] of Object.entries({ note, analystId, analystName })) {
     if (value === undefined) continue;
     if (typeof value !== 'string') return `${field} must be a string`;
     const problem = textProblem(value);
@@ -54,8 +56,8 @@ export function reviewInputProblem(input: unknown): string | null {
 }
 
 /** The review as stored: the known fields only, so nothing unchecked reaches the database. */
-export function reviewRecord({ decision, reason, note, analystId }: ReviewInput): ReviewInput {
-  return { decision, reason, ...(note !== undefined && { note }), ...(analystId !== undefined && { analystId }) };
+export function reviewRecord({ decision, reason, note, analystId, analystName }: ReviewInput): ReviewInput {
+  return { decision, reason, ...(note !== undefined && { note }), ...(analystId !== undefined && { analystId }), ...(analystName !== undefined && { analystName }) };
 }
 
 /** The final decision after an analyst's review. */

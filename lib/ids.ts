@@ -26,6 +26,8 @@ export const ID_PREFIX = {
   endpoint: 'whe',
   delivery: 'whd',
   attempt: 'wha',
+  auditEvent: 'aud',
+  session: 'ses',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

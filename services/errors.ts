@@ -14,6 +14,8 @@ export const SERVICE_ERROR_CODES = [
   'invalid_base64',
   'unsupported_media_type',
   'document_too_large',
+  'case_claimed',
+  'no_document_image',
 ] as const;
 export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];
 

@@ -13,6 +13,7 @@ import { newId } from '../lib/ids';
 import { startStoredVerificationWorkflow, startVerificationWorkflow } from '../temporal/verification-client';
 import { cancelUpdate, submitReviewUpdate } from '../workflows/messages';
 import { ServiceError } from './errors';
+import { afterDecision, assertMayDecide, type Actor } from './review-cases';
 
 /** What the verification use cases run on. */
 export interface VerificationServiceDeps {
@@ -142,15 +143,24 @@ export async function cancelVerification({ config, db, temporal }: VerificationS
  * stored. Refused when the verification is not awaiting review — before the Update, or by then (the
  * validator refuses, or the run has closed: the review deadline passed in between).
  */
-export async function reviewVerification({ db, temporal }: VerificationServiceDeps, { id, review }: { id: string; review: ReviewInput }): Promise<Verification> {
+/**
+ * An analyst's decision through the workflow's Update. With an `actor` (API and console callers) a
+ * case claimed by someone else is refused, and the decision is audited and ends the claim.
+ */
+export async function reviewVerification(
+  { db, temporal }: VerificationServiceDeps,
+  { id, review, actor }: { id: string; review: ReviewInput; actor?: Actor },
+): Promise<Verification> {
   const verification = await existing(db, id, null);
   const notAwaiting = new ServiceError('not_awaiting_review', 'The verification is not awaiting review');
   if (verification.status !== 'awaiting_review') throw notAwaiting;
+  if (actor) await assertMayDecide(db, id, actor);
   try {
     await temporal.workflow.getHandle(workflowIdFor(id)).executeUpdate(submitReviewUpdate, { args: [review] });
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError || (await getVerification(db, id))!.status !== 'awaiting_review') throw notAwaiting;
     throw error;
   }
+  if (actor) await afterDecision(db, id, actor);
   return (await getVerification(db, id))!;
 }

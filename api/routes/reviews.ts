@@ -2,12 +2,13 @@ import { Router } from 'express';
 import type { Client as TemporalClient } from '@temporalio/client';
 import type { Config } from '../../config';
 import type { Db } from '../../db';
-import { reviewVerification } from '../../services/verifications';
 import { listAwaitingReview } from '../../db/repositories/verifications';
+import { auditRead, claimReviewCase, liveClaims, releaseReviewCase } from '../../services/review-cases';
+import { reviewVerification } from '../../services/verifications';
 import { principal, requireRole } from '../auth';
-import { page, paginationSchema, parseQuery } from '../pagination';
-import { submitReviewSchema } from '../schemas/reviews';
-import type { serializeVerification } from '../serializers';
+import { page, parseQuery } from '../pagination';
+import { claimSchema, reviewQueueQuery, submitReviewSchema } from '../schemas/reviews';
+import { serializeClaim, type serializeVerification } from '../serializers';
 import { parseBody } from '../validation';
 
 export interface ReviewRouteDeps {
@@ -17,13 +18,27 @@ export interface ReviewRouteDeps {
   present: (v: Parameters<typeof serializeVerification>[0]) => ReturnType<typeof serializeVerification>;
 }
 
-/** GET /v1/reviews: the analysts' queue, oldest first. */
+/**
+ * GET /v1/reviews: the analysts' queue, oldest first, filtered by reason code or client. Each case
+ * says who holds it (`claim`, or null); `review.deadline` is when it completes unreviewed.
+ */
 export function reviewQueueRouter({ db, present }: ReviewRouteDeps): Router {
   const router = Router();
   router.get('/', requireRole('analyst', 'admin'), async (req, res) => {
-    const { limit, cursor } = parseQuery(paginationSchema, req.query);
-    const { items, hasMore, nextCursor } = page(await listAwaitingReview(db, cursor, limit), limit);
-    res.json({ object: 'list', data: items.map(present), hasMore, nextCursor });
+    const query = parseQuery(reviewQueueQuery, req.query);
+    const { items, hasMore, nextCursor } = page(await listAwaitingReview(db, query), query.limit);
+    const ids = items.map((v) => v.id);
+    const claims = await liveClaims(db, ids);
+    await auditRead(db, principal(req), 'verification.listed', ids);
+    res.json({
+      object: 'list',
+      data: items.map((v) => {
+        const claim = claims.find((c) => c.verificationId === v.id);
+        return { ...present(v), claim: claim ? serializeClaim(claim) : null };
+      }),
+      hasMore,
+      nextCursor,
+    });
   });
   return router;
 }
@@ -33,8 +48,31 @@ export function reviewHandler({ config, db, temporal, present }: ReviewRouteDeps
   const router = Router({ mergeParams: true });
   router.post('/', requireRole('analyst', 'admin'), async (req, res) => {
     const body = parseBody(submitReviewSchema, req.body);
-    const verification = await reviewVerification({ config, db, temporal }, { id: String(req.params.id), review: { ...body, analystId: principal(req).keyId } });
+    const actor = principal(req);
+    const verification = await reviewVerification(
+      { config, db, temporal },
+      { id: String(req.params.id), review: { ...body, analystId: actor.keyId, analystName: actor.name }, actor },
+    );
     res.json(present(verification));
+  });
+  return router;
+}
+
+/**
+ * POST /v1/verifications/:id/claim: hold a case awaiting review for `CLAIM_TTL_MS` (again to renew;
+ * `{"override": true}` lets an admin take it from another analyst) — 409 `case_claimed` while
+ * someone else holds it. DELETE lets go of it.
+ */
+export function caseClaimHandler({ config, db }: { config: Config; db: Db }): Router {
+  const router = Router({ mergeParams: true });
+  router.post('/', requireRole('analyst', 'admin'), async (req, res) => {
+    const { override } = parseBody(claimSchema, req.body ?? {});
+    const holder = await claimReviewCase({ config, db }, { id: String(req.params.id), actor: principal(req), override: override ?? false });
+    res.json(serializeClaim(holder));
+  });
+  router.delete('/', requireRole('analyst', 'admin'), async (req, res) => {
+    await releaseReviewCase(db, { id: String(req.params.id), actor: principal(req) });
+    res.status(204).end();
   });
   return router;
 }

@@ -11,9 +11,11 @@ import { ApiError, notFound } from '../errors';
 import { multipartVerification } from '../multipart';
 import { page, parseQuery } from '../pagination';
 import { createVerificationSchema, idempotencyKeySchema, listVerificationsQuery } from '../schemas/verifications';
-import { reviewHandler } from './reviews';
+import { caseClaimHandler, reviewHandler } from './reviews';
+import { documentSideSchema } from '../schemas/reviews';
+import { auditRead, documentImage, liveClaims } from '../../services/review-cases';
 import { cancelVerification, createVerification } from '../../services/verifications';
-import { serializeDelivery, serializeEvent, serializeVerification } from '../serializers';
+import { serializeClaim, serializeDelivery, serializeEvent, serializeVerification } from '../serializers';
 import { parseBody, storableParam } from '../validation';
 import { assertAllowedWebhookUrl } from '../webhook-urls';
 
@@ -57,6 +59,7 @@ export function verificationsRouter({ config, db, temporal, temporalUiUrl }: Ver
     const query = parseQuery(listVerificationsQuery, req.query);
     const rows = await listVerifications(db, { ...query, clientId: tenantScope(req) });
     const { items, hasMore, nextCursor } = page(rows, query.limit);
+    await auditRead(db, principal(req), 'verification.listed', items.map((v) => v.id));
     res.json({ object: 'list', data: items.map(present), hasMore, nextCursor });
   });
 
@@ -70,11 +73,27 @@ export function verificationsRouter({ config, db, temporal, temporalUiUrl }: Ver
     const verification = await getVerification(db, String(req.params.id), tenantScope(req));
     if (!verification) throw notFound('Verification');
     const events = await listEvents(db, verification.id);
+    const actor = principal(req);
+    await auditRead(db, actor, 'verification.viewed', [verification.id]);
+    const [claim] = actor.role === 'client' ? [] : await liveClaims(db, [verification.id]);
     res.json({
       ...present(verification),
       events: events.map((e) => ({ id: e.id, type: e.type, sequence: e.sequence, createdAt: e.created_at.toISOString() })),
+      ...(actor.role !== 'client' && { claim: claim ? serializeClaim(claim) : null }),
     });
   });
+
+  /** The stored image of one side: never cached, never under a public URL; reads by analysts are audited. */
+  router.get('/:id/documents/:side', requireRole('client', 'analyst', 'admin'), async (req, res) => {
+    const { side } = parseBody(documentSideSchema, { side: req.params.side });
+    const image = await documentImage(db, { id: String(req.params.id), side, clientId: tenantScope(req), actor: principal(req) });
+    res
+      .status(200)
+      .set({ 'content-type': image.content_type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-disposition': `inline; filename="${side}"` })
+      .send(Buffer.from(image.content));
+  });
+
+  router.use('/:id/claim', caseClaimHandler({ config, db }));
 
   router.get('/:id/events', requireRole('client', 'analyst', 'admin'), async (req, res) => {
     const verification = await getVerification(db, String(req.params.id), tenantScope(req));

@@ -70,6 +70,18 @@ export function listDocuments(db: Db, verificationId: string): Promise<DocumentR
   return db.selectFrom('documents').selectAll().where('verification_id', '=', verificationId).orderBy('id').execute();
 }
 
+/** A stored image of one side (`front`, `back`); undefined when that side was sent as MRZ text or not at all. */
+export function getDocumentImage(db: Db, verificationId: string, side: string): Promise<{ content_type: string; content: Uint8Array } | undefined> {
+  return db
+    .selectFrom('documents')
+    .select(['content_type', 'content'])
+    .where('verification_id', '=', verificationId)
+    .where('side', '=', side)
+    .where('content', 'is not', null)
+    .$narrowType<{ content: Uint8Array }>()
+    .executeTakeFirst();
+}
+
 export interface VerificationFilter {
   clientId: string | null;
   status?: Stage | undefined;
@@ -107,9 +119,14 @@ export function listUnstartedVerifications(db: Db, before: Date, limit: number):
 }
 
 /** The analysts' queue: verifications awaiting review, oldest first. */
-export function listAwaitingReview(db: Db, cursor: string | undefined, limit: number): Promise<Verification[]> {
+export function listAwaitingReview(
+  db: Db,
+  { cursor, limit, reason, clientId }: { cursor?: string | undefined; limit: number; reason?: string | undefined; clientId?: string | undefined },
+): Promise<Verification[]> {
   let query = db.selectFrom('verifications').selectAll().where('status', '=', 'awaiting_review');
   if (cursor) query = query.where('id', '>', cursor);
+  if (clientId) query = query.where('client_id', '=', clientId);
+  if (reason) query = query.where(sql<boolean>`reasons @> ${JSON.stringify([{ code: reason }])}::jsonb`);
   return query.orderBy('id', 'asc').limit(limit + 1).execute();
 }
 

@@ -5,7 +5,7 @@ import { sql, type Kysely } from 'kysely';
 import { migrateToLatest, openDatabase, type Database } from '../../db';
 import { createTestDatabase } from '../helpers/db';
 
-const TABLES = ['api_keys', 'attempts', 'clients', 'deliveries', 'documents', 'events', 'verifications', 'webhook_endpoints'];
+const TABLES = ['api_keys', 'attempts', 'audit_events', 'case_claims', 'clients', 'console_sessions', 'deliveries', 'documents', 'events', 'verifications', 'webhook_endpoints'];
 
 async function publicTables(db: Kysely<Database>): Promise<string[]> {
   const result = await sql<{ table_name: string }>`
@@ -31,7 +31,7 @@ describe('migrations', () => {
     try {
       const first = await openDatabase({ DATA_DIR: dataDir });
       expect(first.kind).toBe('pglite');
-      expect(await migrateToLatest(first.db)).toEqual(['20261127_0001_initial']);
+      expect(await migrateToLatest(first.db)).toEqual(['20261127_0001_initial', '20261201_0002_review_console']);
       expect(await publicTables(first.db)).toEqual(TABLES);
       await first.db.insertInto('clients').values({ id: 'cli_persisted', name: 'kept', signing_secret_enc: 'x' }).execute();
       await first.close();

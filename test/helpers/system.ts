@@ -32,8 +32,10 @@ export interface TestSystem {
   temporal: TemporalClient;
   baseUrl: string;
   createTenant(name?: string, options?: { skipManualReview?: boolean }): Promise<TestClient>;
-  /** An analyst API key. */
-  createAnalyst(): Promise<string>;
+  /** An analyst API key (named: the analyst's identity). */
+  createAnalyst(name?: string): Promise<string>;
+  /** An admin API key. */
+  createAdmin(name?: string): Promise<string>;
   /** Waits until the verification reaches one of the statuses and returns it. */
   waitForStatus(key: string, id: string, statuses: string[], timeoutMs?: number): Promise<any>;
   /** fetch against the API with a bearer key. */
@@ -100,8 +102,11 @@ export async function startTestSystem(overrides: Record<string, string> = {}, op
       const { key } = await issueApiKey(database.db, { role: 'client', clientId: client.id, name: 'test' });
       return { id: client.id, apiKey: key, signingSecret };
     },
-    async createAnalyst() {
-      return (await issueApiKey(database.db, { role: 'analyst', name: 'test analyst' })).key;
+    async createAnalyst(name = 'test analyst') {
+      return (await issueApiKey(database.db, { role: 'analyst', name })).key;
+    },
+    async createAdmin(name = 'test admin') {
+      return (await issueApiKey(database.db, { role: 'admin', name })).key;
     },
     async waitForStatus(key, id, statuses, timeoutMs = 20_000) {
       return eventually(
