@@ -97,7 +97,7 @@ async function runOnce(cluster: Cluster, scenario: Scenario, run: number): Promi
     await restart(apiProcess);
     for (const worker of workers) worker.start();
     const created = JSON.parse(
-      execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'scripts', 'kyc.ts'), 'client:create', '--name', 'faults', '--skip-review'], { env, cwd: ROOT }).toString(),
+      execFileSync(process.execPath, [path.join(ROOT, 'dist', 'scripts', 'kyc.js'), 'client:create', '--name', 'faults', '--skip-review'], { env, cwd: ROOT }).toString(),
     ) as { apiKey: string };
     await receiver.accept();
     const endpointIds = new Map<string, string>();
