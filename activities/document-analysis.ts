@@ -1,4 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { heartbeating } from './heartbeat';
 import type { ActivityDeps } from './deps';
 import type { Db } from '../db';
 import { getVerification, holdersOfDocumentNumber, listDocuments, updateVerification } from '../db/repositories/verifications';
@@ -35,36 +36,39 @@ export function documentActivities({ db, analysis }: ActivityDeps) {
   }
 
   return {
-    async extractDocument(verificationId: string): Promise<ExtractionSummary> {
-      await loadVerification(verificationId);
-      const documents = await listDocuments(db, verificationId);
-      const images = documents.filter((d) => d.content !== null).sort((a, b) => (a.side === 'front' ? -1 : b.side === 'front' ? 1 : 0));
-      const heartbeat = () => Context.current().heartbeat();
-      const extraction = await extractDocument(
-        analysis.reader,
-        { images: images.map((d) => Buffer.from(d.content!)), mrzText: documents.find((d) => d.mrz_text !== null)?.mrz_text ?? null },
-        heartbeat,
-      );
-      await updateVerification(db, verificationId, { extraction: JSON.stringify(extraction) });
-      return extraction
-        ? { readable: true, source: extraction.source, confidence: extraction.confidence }
-        : { readable: false, source: null, confidence: 0 };
-    },
-
-    async checkAuthenticity(verificationId: string): Promise<Check[]> {
-      const verification = await loadVerification(verificationId);
-      const extraction = verification.extraction as Extraction | null;
-      if (!extraction) throw ApplicationFailure.nonRetryable('No extraction to check', PermanentFailure.extractionMissing);
-      const checks = runChecks(extraction, {
-        applicant: verification.applicant as Applicant | null,
-        now: new Date(),
-        minimumAge: analysis.minimumAge,
-        documentType: verification.document_type,
-        issuingCountry: verification.issuing_country ?? undefined,
-        duplicateOfOtherPerson: await seenForOtherPerson(db, verification.id, verification.client_id, extraction),
-      });
-      await updateVerification(db, verificationId, { checks: JSON.stringify(checks) });
-      return checks;
-    },
+    extractDocument: (verificationId: string): Promise<ExtractionSummary> => heartbeating(() => extract(verificationId)),
+    checkAuthenticity: (verificationId: string): Promise<Check[]> => heartbeating(() => check(verificationId)),
   };
+
+  async function extract(verificationId: string): Promise<ExtractionSummary> {
+    await loadVerification(verificationId);
+    const documents = await listDocuments(db, verificationId);
+    const images = documents.filter((d) => d.content !== null).sort((a, b) => (a.side === 'front' ? -1 : b.side === 'front' ? 1 : 0));
+    const heartbeat = () => Context.current().heartbeat();
+    const extraction = await extractDocument(
+      analysis.reader,
+      { images: images.map((d) => Buffer.from(d.content!)), mrzText: documents.find((d) => d.mrz_text !== null)?.mrz_text ?? null },
+      heartbeat,
+    );
+    await updateVerification(db, verificationId, { extraction: JSON.stringify(extraction) });
+    return extraction
+      ? { readable: true, source: extraction.source, confidence: extraction.confidence }
+      : { readable: false, source: null, confidence: 0 };
+  }
+
+  async function check(verificationId: string): Promise<Check[]> {
+    const verification = await loadVerification(verificationId);
+    const extraction = verification.extraction as Extraction | null;
+    if (!extraction) throw ApplicationFailure.nonRetryable('No extraction to check', PermanentFailure.extractionMissing);
+    const checks = runChecks(extraction, {
+      applicant: verification.applicant as Applicant | null,
+      now: new Date(),
+      minimumAge: analysis.minimumAge,
+      documentType: verification.document_type,
+      issuingCountry: verification.issuing_country ?? undefined,
+      duplicateOfOtherPerson: await seenForOtherPerson(db, verification.id, verification.client_id, extraction),
+    });
+    await updateVerification(db, verificationId, { checks: JSON.stringify(checks) });
+    return checks;
+  }
 }

@@ -4,25 +4,12 @@ import { PermanentFailure, RetriedFailure } from '../domain/failures';
 import { finishDelivery, getDeliveryContext, recordAttempt } from '../db/repositories/deliveries';
 import { disableGoneEndpoint } from '../db/repositories/webhook-endpoints';
 import { classifyAttempt } from '../webhooks/outcome';
+import { heartbeating } from './heartbeat';
 import { sendWebhook } from '../webhooks/sender';
 import { signedHeaders } from '../webhooks/signing';
 import { webhookAttempts, webhookLatency } from '../lib/metrics';
 
 const WEBHOOK_FAILURE_TYPE = RetriedFailure.webhookDeliveryFailed;
-
-/**
- * Heartbeats while `work` runs: when the worker dies in the middle of a delivery, Temporal retries it
- * after the heartbeat timeout (seconds) instead of the start-to-close timeout.
- */
-async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
-  const context = Context.current();
-  const timer = setInterval(() => context.heartbeat(), 1000);
-  try {
-    return await work();
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 export type DeliveryOutcome = 'succeeded' | 'failed' | 'skipped';
 

@@ -46,7 +46,8 @@ export const activityPresets = {
   analysis: (taskQueue: string): ActivityOptions => ({
     taskQueue,
     startToCloseTimeout: '2 minutes',
-    heartbeatTimeout: '30 seconds',
+    // The activity heartbeats every second: a worker that died with it is noticed within 10 s.
+    heartbeatTimeout: '10 seconds',
     scheduleToCloseTimeout: '1 hour',
     retry: infrastructureRetry,
   }),

@@ -37,6 +37,8 @@ interface RunReport {
   endpointGone?: { disabled: boolean; requestsAnswered410: number };
   /** Verifications answered 202 and not yet told `verification.completed` when the fault began. */
   inFlightAtFault: number;
+  /** The longest time between two webhooks the receiver acknowledged, from the start of the fault. */
+  longestSilenceSeconds: number;
   /** From the end of the fault to every verification decided and every webhook delivered. */
   recoverySeconds: number;
   totalSeconds: number;
@@ -117,6 +119,7 @@ async function runOnce(cluster: Cluster, scenario: Scenario, run: number): Promi
     const load = new LoadClient(() => api, created.apiKey, `run${n}`);
     let loadFinished = false;
     let inFlightAtFault = 0;
+    let faultStarted = 0;
     const loadDone = (scenario.load === 'burst' ? load.run(LOAD_SIZE, 1000, (i) => i % 2 === 0, 20) : load.run(LOAD_SIZE, 10, () => true, 20)).finally(() => (loadFinished = true));
     const context: FaultContext = {
       postgres: cluster.postgres,
@@ -130,9 +133,11 @@ async function runOnce(cluster: Cluster, scenario: Scenario, run: number): Promi
         await waitFor('load', async () => loadFinished || load.result.answered >= count, 120_000);
         const completed = new Set(receiver.receipts.filter((r) => r.path === '/main' && r.type === 'verification.completed').map((r) => r.verificationId));
         inFlightAtFault = load.result.ids.size - completed.size;
+        faultStarted = Date.now();
       },
     };
     await scenario.fault(context);
+    faultStarted ||= Date.now();
     const recovered = Date.now();
     await loadDone;
 
@@ -151,7 +156,11 @@ async function runOnce(cluster: Cluster, scenario: Scenario, run: number): Promi
       await sleep(1000);
     }
     const recoverySeconds = (Date.now() - recovered) / 1000;
+    fs.writeFileSync(path.join(logs, 'receipts.json'), JSON.stringify({ faultStarted, recovered, receipts: receiver.receipts }));
 
+    // The longest time the client heard nothing, from the fault on (the outage as the client saw it).
+    const heard = [faultStarted, ...receiver.receipts.filter((r) => r.path === '/main' && r.at >= faultStarted).map((r) => r.at)].sort((a, b) => a - b);
+    const longestSilence = Math.max(0, ...heard.slice(1).map((at, i) => at - heard[i]!));
     const failedAttempts = Number((await db.query<{ n: string }>("SELECT count(*) AS n FROM attempts WHERE outcome = 'failure'")).rows[0]!.n);
     const sameKeyTwice = Number(
       (await db.query<{ n: string }>('SELECT count(*) AS n FROM (SELECT idempotency_key FROM verifications WHERE idempotency_key IS NOT NULL GROUP BY client_id, idempotency_key HAVING count(*) > 1) t')).rows[0]!.n,
@@ -180,6 +189,7 @@ async function runOnce(cluster: Cluster, scenario: Scenario, run: number): Promi
       },
       processes: { back: false, unexpectedExits: [...apiProcess.unexpectedExits, ...workers.flatMap((w) => w.unexpectedExits), ...cluster.temporal.process.unexpectedExits] },
       inFlightAtFault,
+      longestSilenceSeconds: Math.round(longestSilence / 1000),
       recoverySeconds: Math.round(recoverySeconds),
       totalSeconds: 0,
     };
@@ -228,6 +238,7 @@ function table(reports: RunReport[]): string {
     ['duplicates', (r) => r.webhooks.duplicates],
     ['failed attempts', (r) => r.webhooks.failedAttempts],
     ['processes back', (r) => (r.processes.back ? 'yes' : 'NO')],
+    ['longest silence s', (r) => r.longestSilenceSeconds],
     ['recovery s', (r) => r.recoverySeconds],
   ];
   const byScenario = new Map<string, RunReport[]>();
@@ -280,7 +291,7 @@ async function main(): Promise<void> {
         const w = report.webhooks;
         console.log(
           `    ${report.ok ? 'ok' : 'FAILED'} in ${report.totalSeconds} s: ${v.started} started, ${v.answered202} answered 202, ${v.decided} decided, ${v.failed} failed, ${v.lost} lost; ` +
-            `${report.inFlightAtFault} in flight at the fault; webhooks ${w.delivered}/${w.expected} delivered, ${w.missing} missing, ${w.outOfOrder} out of order, ${w.duplicates} duplicates, ${w.failedAttempts} failed attempts; recovered in ${report.recoverySeconds} s`,
+            `${report.inFlightAtFault} in flight at the fault; webhooks ${w.delivered}/${w.expected} delivered, ${w.missing} missing, ${w.outOfOrder} out of order, ${w.duplicates} duplicates, ${w.failedAttempts} failed attempts; longest silence ${report.longestSilenceSeconds} s; recovered in ${report.recoverySeconds} s`,
         );
         for (const problem of report.problems) console.log(`    - ${problem}`);
         if (!report.ok) failed = true;
