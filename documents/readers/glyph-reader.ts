@@ -604,6 +604,15 @@ export function resolveAmbiguities(format: MrzFormatName, readings: RankedReadin
 /** Digits printed like letters in OCR-B and common fonts. */
 const DIGIT_LOOK_ALIKE: Record<string, string> = { '0': 'O', '1': 'I', '5': 'S', '8': 'B', '2': 'Z' };
 
+/** Letters OCR confuses in MRZ print (each group), for telling a misread code from a printed one. */
+const LETTER_LOOK_ALIKES = ['OQDC', 'CG', 'IL', 'UV', 'MNWH', 'EF', 'PR', 'KX'];
+
+/** Two codes that differ in one position, by letters of one look-alike group. */
+export function oneLookAlikeApart(a: string, b: string): boolean {
+  const differing = [...a].flatMap((char, i) => (char === b[i] ? [] : [[char, b[i]!]]));
+  return differing.length === 1 && LETTER_LOOK_ALIKES.some((group) => group.includes(differing[0]![0]!) && group.includes(differing[0]![1]!));
+}
+
 /** The first character of the document code (ICAO 9303): passports and visas, cards. */
 const DOCUMENT_CODES: Record<MrzFormatName, string> = { TD3: 'PV', TD2: 'IACPV', TD1: 'IAC' };
 
@@ -633,6 +642,14 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
     }
     return keepClearCodes && [0, 1, 2].every((i) => clearlyFirst(readings[line]![start + i]?.ranked ?? []));
   });
+  // A code kept only because the reader was sure of it, one look-alike letter away from the other
+  // code, a known one, is that code (QAT read OAT above QAT): the two are mostly one code.
+  const code = (line: number, start: number) => chars[line]!.slice(start, start + 3).join('');
+  for (const [p, [line, start]] of STATE_POSITIONS[format].entries()) {
+    if (!kept[p] || isStateCode(code(line, start))) continue;
+    const other = STATE_POSITIONS[format].find(([l, s], q) => q !== p && isStateCode(code(l, s)));
+    if (other && oneLookAlikeApart(code(line, start), code(...other))) chars[line]!.splice(start, 3, ...code(...other));
+  }
   for (const [p, [line, start]] of STATE_POSITIONS[format].entries()) {
     if (kept[p]) continue;
     // Issuing state and nationality are mostly one code: one read as the other, kept, code is that

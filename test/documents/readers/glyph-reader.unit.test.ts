@@ -1,5 +1,5 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import { applyStructure, readMrzGlyphs, resolveAmbiguities } from '../../../documents/readers/glyph-reader';
+import { applyStructure, oneLookAlikeApart, readMrzGlyphs, resolveAmbiguities } from '../../../documents/readers/glyph-reader';
 import { buildTd1, buildTd2, buildTd3 } from '../../../documents/mrz/build';
 import { checkDigitCount, validCheckDigits } from '../../../documents/mrz/layout';
 import { renderDocument, type RenderOptions } from '../../../corpus/render';
@@ -157,5 +157,18 @@ describe('resolving ambiguous glyphs with the check digits', () => {
     // With another nationality (a listed one) the unclear code is not taken for SI<.
     const french = [read[0]!, card[1]!.replace('SI<', 'FRA'), card[2]!];
     expect(codeOf(applyStructure('TD1', readingsOf(french, { '0:3': 'Y' }), french, { keepClearCodes: true }))).not.toBe('SI<');
+  });
+
+  it('reads a clear code outside the list one look-alike letter from the other, listed, code as that code (OAT above QAT)', () => {
+    const qatari = buildTd3({ ...PERSON, issuingState: 'QAT', nationality: 'QAT' });
+    const read = [qatari[0]!.replace('P<QAT', 'P<OAT'), qatari[1]!];
+    const issuing = (lines: string[]) => lines[0]!.slice(2, 5);
+    expect(issuing(applyStructure('TD3', readingsOf(read), read, { keepClearCodes: true }))).toBe('QAT');
+    // Printed codes outside the list that are not a look-alike of the other stay as printed.
+    const utopian = [qatari[0]!.replace('P<QAT', 'P<XYZ'), qatari[1]!];
+    expect(issuing(applyStructure('TD3', readingsOf(utopian), utopian, { keepClearCodes: true }))).toBe('XYZ');
+    expect(oneLookAlikeApart('OAT', 'QAT')).toBe(true);
+    expect(oneLookAlikeApart('OAT', 'QAQ')).toBe(false);
+    expect(oneLookAlikeApart('SAT', 'QAT')).toBe(false);
   });
 });
