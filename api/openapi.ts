@@ -3,6 +3,8 @@ import { listVerificationsQuery, createVerificationSchema } from './schemas/veri
 import { auditEventsQuery, claimSchema, reviewQueueQuery, submitReviewSchema } from './schemas/reviews';
 import { createEndpointSchema, resendSchema, rotateSecretSchema, updateEndpointSchema } from './schemas/webhook-endpoints';
 import { ERROR_CODES } from './errors';
+import { EVENT_TYPES } from '../domain/lifecycle';
+import { WEBHOOK_DESCRIPTIONS, WEBHOOK_SCHEMAS } from '../webhooks/catalogue';
 import { paginationSchema } from './pagination';
 
 /** JSON Schema 2020-12 (what OpenAPI 3.1 uses) from the zod schemas that validate requests. */
@@ -178,5 +180,20 @@ export function buildOpenApi(serverUrl = '/') {
       '/readyz': { get: { summary: 'Readiness: PostgreSQL and Temporal reachable', security: [], responses: { '200': ok('Ready'), '503': ok('Not ready') } } },
       '/metrics': { get: { summary: 'Prometheus metrics', security: [], responses: { '200': ok('Metrics') } } },
     },
+    webhooks: Object.fromEntries(
+      EVENT_TYPES.map((type) => [
+        type,
+        {
+          post: {
+            summary: type,
+            description: `${WEBHOOK_DESCRIPTIONS[type]} Sent to each endpoint subscribed to it and to the verification's callbackUrl, signed (Standard Webhooks), in sequence order per verification; retried with exponential backoff until a 2xx.`,
+            security: [],
+            parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({ name, in: 'header', required: true, schema: { type: 'string' } })),
+            requestBody: { required: true, content: { 'application/json': { schema: schema(WEBHOOK_SCHEMAS[type]) } } },
+            responses: { '2XX': { description: 'Received' }, '410': { description: 'Gone: the endpoint is disabled and receives nothing more' } },
+          },
+        },
+      ]),
+    ),
   };
 }

@@ -6,6 +6,7 @@ import { workflowIdFor } from '../../domain/temporal';
 import { APPLICANT, forgedBirthDateMrz, passportMrz } from '../helpers/documents';
 import { useSystemWithReceiver, type Harness } from '../helpers/harness';
 import { workflowBundlePath } from '../helpers/env';
+import { webhookBodyProblem } from '../../webhooks/catalogue';
 
 /**
  * The contract, fixed before the code under it is reorganised (issue 11): the bytes of every webhook
@@ -71,6 +72,8 @@ async function keepHistory(h: Harness, scenario: Scenario, id: string): Promise<
 /** The webhooks of one verification, as sent, normalised, one per line, in arrival order. */
 async function webhooks(h: Harness, count: number): Promise<string[]> {
   const requests = await h.receiver.waitFor(count);
+  // Each payload as delivered matches its event type's schema in the webhook catalogue (and /openapi.json).
+  for (const request of requests) expect(webhookBodyProblem(JSON.parse(request.body))).toBeNull();
   return requests.map((request) => normalise(request.body));
 }
 

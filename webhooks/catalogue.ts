@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { DECISIONS, EVENT_TYPES, TRANSITIONS, type EventType, type PayloadPart, type Stage, type Transition } from '../domain/lifecycle';
+
+/**
+ * The webhook catalogue: one zod schema per event type, derived from the lifecycle table (which
+ * status each event is sent at, which payload parts it carries), so the schemas cannot drift from
+ * what `eventDataOf` builds. Published in the OpenAPI document's `webhooks` section and checked
+ * against every delivered payload in the tests.
+ */
+const reasonSchema = z.object({ code: z.string().regex(/^[a-z][a-z0-9_]*$/), retryable: z.boolean(), detail: z.string().optional() }).strict();
+const checkSummarySchema = z.object({ total: z.int().min(0), pass: z.int().min(0), consider: z.int().min(0), fail: z.int().min(0) }).strict();
+
+function dataSchema(type: EventType) {
+  const transitions = Object.values(TRANSITIONS).filter((t: Transition) => t.event === type);
+  const statuses = [...new Set(transitions.map((t) => t.status))] as [Stage, ...Stage[]];
+  const carries: readonly PayloadPart[] = transitions[0]!.carries;
+  return z
+    .object({
+      verificationId: z.string().regex(/^ver_[0-9A-Z]{26}$/),
+      reference: z.string().nullable(),
+      sequence: z.int().min(1),
+      status: z.enum(statuses),
+      ...(carries.includes('decision') && { decision: z.enum(DECISIONS) }),
+      ...(carries.includes('reasons') && { reasons: z.array(reasonSchema) }),
+      ...(carries.includes('checks') && { checks: checkSummarySchema }),
+      metadata: z.record(z.string(), z.string()).optional(),
+    })
+    .strict();
+}
+
+function catalogue(): Record<EventType, z.ZodType> {
+  const schemas: Partial<Record<EventType, z.ZodType>> = {};
+  for (const type of EVENT_TYPES) schemas[type] = z.object({ type: z.literal(type), timestamp: z.iso.datetime(), data: dataSchema(type) }).strict();
+  return schemas as Record<EventType, z.ZodType>;
+}
+
+export const WEBHOOK_SCHEMAS = catalogue();
+
+export const WEBHOOK_DESCRIPTIONS: Record<EventType, string> = {
+  'verification.submitted': 'The verification was stored and its workflow started.',
+  'verification.extraction_completed': 'The document was read (status checking_authenticity) or found unreadable (status extracting; completion follows).',
+  'verification.authenticity_completed': 'The checks ran; `checks` counts their results.',
+  'verification.review_started': 'The verification waits for an analyst, until its review deadline.',
+  'verification.completed': 'The decision: accepted, rejected or review_required, with its reasons and the checks\u2019 counts.',
+  'verification.cancelled': 'The verification was cancelled before a decision.',
+  'verification.failed': 'The verification could not be completed; `reasons` says why.',
+};
+
+/** Why a webhook body does not match its event type's schema, or null when it does. */
+export function webhookBodyProblem(body: unknown): string | null {
+  const type = (body as { type?: unknown } | null)?.type;
+  const schema = WEBHOOK_SCHEMAS[type as EventType];
+  if (!schema) return `unknown event type ${String(type)}`;
+  const parsed = schema.safeParse(body);
+  return parsed.success ? null : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+}
