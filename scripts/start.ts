@@ -104,6 +104,7 @@ function printBanner(info: { apiUrl: string; temporalUiUrl: string | undefined; 
     '',
     'kycflow is running',
     `  API:          ${info.apiUrl}   (health: ${info.apiUrl}/healthz)`,
+    `  Console:      ${info.apiUrl}/console   (sign in with the analyst or admin key below)`,
     `  Temporal UI:  ${info.temporalUiUrl ?? '(external Temporal; set TEMPORAL_UI_URL)'}`,
     `  Database:     ${info.database}`,
     '',

@@ -53,6 +53,10 @@ describe('npm start (smoke)', () => {
       expect(output).toContain(`Temporal UI:  http://localhost:${uiPort}`);
       expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
       expect((await fetch(`${api}/readyz`)).status).toBe(200);
+      // The analyst console is served by npm start, its script built on the fly.
+      expect(output).toContain(`Console:      ${api}/console`);
+      expect(await (await fetch(`${api}/console`)).text()).toContain('/console/app.js');
+      expect((await fetch(`${api}/console/app.js`)).status).toBe(200);
 
       const keys = JSON.parse(fs.readFileSync(path.join(dataDir, 'dev-keys.json'), 'utf8'));
       expect(output).toContain(keys.clientKey);
