@@ -434,6 +434,7 @@ async function caseView(id: string): Promise<void> {
     h('strong', { id: 'case-status' }, v.status),
     v.decision ? ` · decision ${v.decision}` : '',
     v.review?.deadline && v.status === 'awaiting_review' ? ` · ${timeLeft(v.review.deadline)} left` : '',
+    holdsIt && v.claim ? ` · held by you until ${new Date(v.claim.expiresAt).toLocaleTimeString()} (renewed while open)` : '',
     ' · ',
     v.links.temporalUi ? h('a', { href: v.links.temporalUi, target: '_blank', rel: 'noopener noreferrer' }, 'Open the run in the Temporal Web UI') : 'no Temporal UI link',
   );
