@@ -66,7 +66,7 @@ class ApiFailure extends Error {
 
 let session: Session | null = null;
 let renewTimer: number | undefined;
-let leaveCase: (() => Promise<void> | void) | undefined;
+let leaveView: (() => Promise<void> | void) | undefined;
 const main = document.getElementById('main')!;
 
 type Child = Node | string | null | undefined | false;
@@ -218,7 +218,12 @@ async function queueView(params: URLSearchParams): Promise<void> {
     cursor && h('button', { type: 'button', class: 'secondary', onclick: () => (location.hash = '#/queue') }, 'First page'),
     page.hasMore && h('button', { type: 'button', class: 'secondary', onclick: () => (location.hash = `#/queue?${new URLSearchParams({ ...(reason && { reason }), ...(client && { client }), cursor: page.nextCursor! })}`) }, 'Next page'),
   );
-  show('Review queue', filters, table, pager, h('p', { class: 'keys' }, 'Oldest first. Opening a case holds it for you; others see who has it.'));
+  show('Review queue', filters, table, pager, h('p', { class: 'keys' }, 'Oldest first, refreshed every 30 s. Opening a case holds it for you; others see who has it.'));
+  // Refresh while the queue is shown (not while someone types in a filter).
+  const refresh = window.setInterval(() => {
+    if (!(document.activeElement instanceof HTMLInputElement)) render();
+  }, 30_000);
+  leaveView = () => window.clearInterval(refresh);
 }
 
 // --- Case ----------------------------------------------------------------------------------
@@ -398,8 +403,8 @@ function decideForm(v: Verification, holdsIt: boolean): HTMLElement {
     else if (/^[1-9]$/.test(event.key) && reason.options[Number(event.key)]) reason.selectedIndex = Number(event.key);
   };
   document.addEventListener('keydown', keys);
-  const previous = leaveCase;
-  leaveCase = async () => {
+  const previous = leaveView;
+  leaveView = async () => {
     document.removeEventListener('keydown', keys);
     await previous?.();
   };
@@ -423,7 +428,23 @@ async function caseView(id: string): Promise<void> {
       holdsIt = true;
     } catch (failure) {
       if (!(failure instanceof ApiFailure)) throw failure;
-      notice = h('p', { class: 'notice', id: 'claim-notice', role: 'status' }, failure.code === 'case_claimed' ? `Read only: ${failure.message}.` : failure.message);
+      const takeOver =
+        failure.code === 'case_claimed' && session!.analyst.role === 'admin'
+          ? h(
+              'button',
+              {
+                type: 'button',
+                id: 'take-over',
+                class: 'secondary',
+                onclick: () =>
+                  void api('POST', `/v1/verifications/${id}/claim`, { override: true })
+                    .then(() => render())
+                    .catch((error: unknown) => toast(error instanceof Error ? error.message : 'Could not take the case over')),
+              },
+              'Take over (admin)',
+            )
+          : null;
+      notice = h('p', { class: 'notice', id: 'claim-notice', role: 'status' }, failure.code === 'case_claimed' ? `Read only: ${failure.message}. ` : failure.message, takeOver);
     }
   }
   const header = h(
@@ -448,8 +469,8 @@ async function caseView(id: string): Promise<void> {
   if (holdsIt) {
     // Keep the case while it is open; let go of it when leaving.
     renewTimer = window.setInterval(() => void api('POST', `/v1/verifications/${id}/claim`).catch(() => undefined), Math.max(30_000, session!.claimTtlMs / 2));
-    const previous = leaveCase;
-    leaveCase = async () => {
+    const previous = leaveView;
+    leaveView = async () => {
       window.clearInterval(renewTimer);
       await previous?.();
       await api('DELETE', `/v1/verifications/${id}/claim`).catch(() => undefined);
@@ -511,8 +532,8 @@ async function historyView(params: URLSearchParams): Promise<void> {
 
 function render(): void {
   // The view being left lets go of what it holds (its case claim, its keyboard shortcuts).
-  const leaving = leaveCase;
-  leaveCase = undefined;
+  const leaving = leaveView;
+  leaveView = undefined;
   void leaving?.();
   if (!session) return signInView();
   document.getElementById('bar')!.hidden = false;
@@ -533,8 +554,8 @@ function render(): void {
 
 document.getElementById('sign-out')!.addEventListener('click', () => {
   void (async () => {
-    const leaving = leaveCase;
-    leaveCase = undefined;
+    const leaving = leaveView;
+    leaveView = undefined;
     await leaving?.();
     await api('DELETE', '/console/session').catch(() => undefined);
     session = null;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { renderDocument } from '../../corpus/render';
-import { APPLICANT, PERSON } from '../helpers/documents';
+import { APPLICANT, PERSON, passportMrz } from '../helpers/documents';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { startTestSystem, type TestClient, type TestSystem } from '../helpers/system';
 import { eventually } from '../helpers/wait';
@@ -144,4 +144,19 @@ describe('the analyst console in a browser', () => {
     expect(after).toBe(401);
     await context.close();
   }, 120_000);
+
+  it('an admin takes over a case another analyst holds', async () => {
+    const created = await system.api(tenant.apiKey, 'POST', '/v1/verifications', { documentType: 'passport', reference: 'signup-1003', mrz: passportMrz(), applicant: { ...APPLICANT, lastName: 'Andersson' } });
+    await system.waitForStatus(tenant.apiKey, created.body.id, ['awaiting_review']);
+    expect((await system.api(dana, 'POST', `/v1/verifications/${created.body.id}/claim`)).status).toBe(200);
+    const { context, page } = await signIn(await system.createAdmin('Ada'));
+    await page.goto(`${system.baseUrl}/console#/case/${created.body.id}`);
+    await page.locator('#claim-notice').waitFor();
+    await expect(page.locator('#decide-submit').isDisabled()).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Take over (admin)' }).click();
+    await page.waitForFunction(() => !(document.querySelector('#decide-submit') as HTMLButtonElement | null)?.disabled);
+    await expect(page.locator('#no-image').textContent()).resolves.toMatch(/MRZ text/);
+    expect((await system.api(dana, 'GET', `/v1/verifications/${created.body.id}`)).body.claim.analyst.name).toBe('Ada');
+    await context.close();
+  });
 });
