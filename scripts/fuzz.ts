@@ -7,7 +7,7 @@ import { pipInstall, venvBinary } from '../temporal/binary';
 
 /**
  * `npm run test:fuzz`: schemathesis against the running service (npm start on free ports, a fresh
- * data folder), with a client key and an analyst key in turn, bounded in examples and time. Checks
+ * data folder), with a client, an analyst and an admin key in turn (FUZZ_ROLES), bounded in examples and time. Checks
  * that no response is a server error and every response is as documented (status code, content
  * type, body schema). Verifications it creates use MRZ text (the OpenAPI examples; no OCR load).
  * Exits non-zero on any failure; the seed is printed to replay it. One worker: with two, schemathesis
@@ -18,6 +18,8 @@ const ROOT = path.resolve(__dirname, '..');
 const SCHEMATHESIS = 'schemathesis==4.32.5';
 const CHECKS = 'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance';
 const SECONDS_PER_ROLE = Number(process.env.FUZZ_SECONDS ?? 60);
+/** Each role reaches its own operations: the admin alone reads the audit trail and overrides claims. */
+const ROLES = (process.env.FUZZ_ROLES ?? 'client,analyst,admin').split(',');
 
 function ensureSchemathesis(): string {
   const st = venvBinary(ROOT, 'st');
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
     }
     const key = (role: string) => new RegExp(`^\\s*${role}\\s+(kyc_${role}_\\S+)`, 'm').exec(output)?.[1];
     let failed = false;
-    for (const role of ['client', 'analyst']) {
+    for (const role of ROLES) {
       const apiKey = key(role);
       if (!apiKey) throw new Error(`no ${role} key in the service's output`);
       console.log(`\n::: schemathesis as ${role} (${SECONDS_PER_ROLE} s at most)`);
