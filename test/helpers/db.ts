@@ -21,6 +21,27 @@ async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Drops a test database: our own leftover connections are terminated first; a plain DROP then
+ * stops an autovacuum worker on it by itself. (`WITH (FORCE)` would try to terminate that worker
+ * too, which runs as the superuser — an error for a role that is not one: a flaky CI failure.)
+ */
+async function dropDatabase(name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin(async (c) => {
+        await c.query("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and backend_type = 'client backend' and usename = current_user", [name]);
+        await c.query(`drop database if exists ${name}`);
+      });
+      return;
+    } catch (error) {
+      // 55006: still being accessed (a connection closing as we dropped); try again shortly.
+      if ((error as { code?: string }).code !== '55006' || attempt === 10) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
 /** A fresh PostgreSQL database for one test file (migrated unless `migrate` is false); dropped afterwards. */
 export async function createTestDatabase({ migrate = true } = {}): Promise<TestDatabase> {
   const name = `kycflow_test_${randomBytes(6).toString('hex')}`;
@@ -40,7 +61,7 @@ export async function createTestDatabase({ migrate = true } = {}): Promise<TestD
     close,
     drop: async () => {
       await close();
-      await admin((c) => c.query(`drop database if exists ${name} with (force)`));
+      await dropDatabase(name);
     },
   };
 }
