@@ -1,4 +1,4 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import { heartbeating } from './heartbeat';
 import type { ActivityDeps } from './deps';
 import type { Db } from '../db';
@@ -44,12 +44,11 @@ export function documentActivities({ db, analysis }: ActivityDeps) {
     await loadVerification(verificationId);
     const documents = await listDocuments(db, verificationId);
     const images = documents.filter((d) => d.content !== null).sort((a, b) => (a.side === 'front' ? -1 : b.side === 'front' ? 1 : 0));
-    const heartbeat = () => Context.current().heartbeat();
-    const extraction = await extractDocument(
-      analysis.reader,
-      { images: images.map((d) => Buffer.from(d.content!)), mrzText: documents.find((d) => d.mrz_text !== null)?.mrz_text ?? null },
-      heartbeat,
-    );
+    // heartbeating() (above) keeps the activity's heartbeat while the reader works.
+    const extraction = await extractDocument(analysis.reader, {
+      images: images.map((d) => Buffer.from(d.content!)),
+      mrzText: documents.find((d) => d.mrz_text !== null)?.mrz_text ?? null,
+    });
     await updateVerification(db, verificationId, { extraction: JSON.stringify(extraction) });
     return extraction
       ? { readable: true, source: extraction.source, confidence: extraction.confidence }

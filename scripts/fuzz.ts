@@ -1,8 +1,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../lib/ports';
 import { pipInstall, venvBinary } from '../temporal/binary';
 
 /**
@@ -25,16 +25,6 @@ function ensureSchemathesis(): string {
   const st = venvBinary(ROOT, 'st');
   if (!fs.existsSync(st) && !pipInstall(ROOT, SCHEMATHESIS, 'schemathesis', console.log)) throw new Error(`${SCHEMATHESIS} could not be installed from PyPI`);
   return st;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DECISIONS, EVENT_TYPES, TRANSITIONS, type EventType, type PayloadPart, type Stage, type Transition } from '../domain/lifecycle';
+import { DECISIONS, EVENT_TYPES, payloadOf, TRANSITIONS, type EventType, type Stage, type Transition } from '../domain/lifecycle';
 
 /**
  * The webhook catalogue: one zod schema per event type, derived from the lifecycle table (which
@@ -13,7 +13,7 @@ const checkSummarySchema = z.object({ total: z.int().min(0), pass: z.int().min(0
 function dataSchema(type: EventType) {
   const transitions = Object.values(TRANSITIONS).filter((t: Transition) => t.event === type);
   const statuses = [...new Set(transitions.map((t) => t.status))] as [Stage, ...Stage[]];
-  const carries: readonly PayloadPart[] = transitions[0]!.carries;
+  const carries = payloadOf(type);
   return z
     .object({
       verificationId: z.string().regex(/^ver_[0-9A-Z]{26}$/),

@@ -4,12 +4,11 @@ import { gzipSync } from 'node:zlib';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { workflowIdFor } from '../../domain/temporal';
 import { getStatusQuery, reviewDecisionSignal, submitReviewUpdate } from '../../workflows';
-import { passportMrz } from '../helpers/documents';
+import { passportMrz, PNG_1PX } from '../helpers/documents';
 import { multipartBody, rawRequest, type RawRequest } from '../helpers/http';
 import { startTestSystem, type TestClient, type TestSystem } from '../helpers/system';
 import { eventually } from '../helpers/wait';
 
-const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 const VALID = { documentType: 'passport', mrz: passportMrz() };
 const NUL = '\u0000';
 

@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
-import { APPLICANT, passportMrz } from '../helpers/documents';
+import { APPLICANT, passportMrz, PNG_1PX } from '../helpers/documents';
 import { startTestSystem, type TestClient, type TestSystem } from '../helpers/system';
 
-const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 /**
  * What the analyst console stands on (issue 13): the document images, claims on cases, the deciding

@@ -1,7 +1,7 @@
+import { PNG_1PX } from '../helpers/documents';
 import { startTestSystem, type TestClient, type TestSystem } from '../helpers/system';
 
 const MRZ = 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10';
-const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 describe('POST /v1/verifications and GET /v1/verifications/:id', () => {
   let system: TestSystem;

@@ -1,9 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { ALL_SEARCH_ATTRIBUTES } from '../../domain/temporal';
+
+export { freePort } from '../../lib/ports';
 
 /**
  * The fault suite's production-like topology on this machine: its own PostgreSQL instance (initdb +
@@ -13,16 +14,6 @@ import { ALL_SEARCH_ATTRIBUTES } from '../../domain/temporal';
  */
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -114,9 +105,14 @@ export class Postgres {
     this.run('initdb', ['-D', this.dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
   }
 
-  start(): void {
+  /** pg_ctl's arguments to start the server: its port, socket folder, log, and 127.0.0.1 only. */
+  private get serverArgs(): string[] {
     const options = `-p ${this.port} -k ${this.folder} -c listen_addresses=127.0.0.1 -c max_connections=200`;
-    this.run('pg_ctl', ['-D', this.dataDir, '-l', path.join(this.folder, 'postgres.log'), '-o', options, '-w', '-t', '60', 'start']);
+    return ['-D', this.dataDir, '-l', path.join(this.folder, 'postgres.log'), '-o', options, '-w', '-t', '60'];
+  }
+
+  start(): void {
+    this.run('pg_ctl', [...this.serverArgs, 'start']);
   }
 
   /** A fast shutdown: open connections are closed, as in a restart or failover. */
@@ -125,8 +121,7 @@ export class Postgres {
   }
 
   restart(): void {
-    const options = `-p ${this.port} -k ${this.folder} -c listen_addresses=127.0.0.1 -c max_connections=200`;
-    this.run('pg_ctl', ['-D', this.dataDir, '-l', path.join(this.folder, 'postgres.log'), '-o', options, '-m', 'fast', '-w', '-t', '60', 'restart']);
+    this.run('pg_ctl', [...this.serverArgs, '-m', 'fast', 'restart']);
   }
 
   url(database: string): string {

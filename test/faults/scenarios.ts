@@ -39,6 +39,14 @@ export const RECEIVER_DELAY_MS = 1000;
 /** The fault starts once this many verifications are in flight. */
 const IN_FLIGHT = 40;
 
+/** The Temporal server stopped by `signal` once the load is in flight, back on its state after `ms`. */
+async function temporalAway({ temporal, answered }: FaultContext, signal: NodeJS.Signals, ms: number): Promise<void> {
+  await answered(IN_FLIGHT);
+  await temporal.process.kill(signal);
+  await sleep(ms);
+  await temporal.start();
+}
+
 export const SCENARIOS: Scenario[] = [
   {
     name: 'worker-kill',
@@ -62,12 +70,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'temporal-kill',
     description: 'Temporal server kill -9, restarted on its state 2 s later',
-    async fault({ temporal, answered }) {
-      await answered(IN_FLIGHT);
-      await temporal.process.kill('SIGKILL');
-      await sleep(2000);
-      await temporal.start();
-    },
+    fault: (context) => temporalAway(context, 'SIGKILL', 2000),
   },
   {
     name: 'postgres-restart',
@@ -90,12 +93,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'temporal-down-60s',
     description: 'Temporal server stopped for 60 s',
-    async fault({ temporal, answered }) {
-      await answered(IN_FLIGHT);
-      await temporal.process.kill('SIGTERM');
-      await sleep(60_000);
-      await temporal.start();
-    },
+    fault: (context) => temporalAway(context, 'SIGTERM', 60_000),
   },
   {
     name: 'api-kill-burst',

@@ -28,3 +28,6 @@ export function forgedBirthDateMrz(): string {
   const [line1, line2] = buildTd3({ ...PERSON, documentNumber: 'FRG3D0012' });
   return `${line1}\n${line2.slice(0, 13)}900101${line2.slice(19)}`;
 }
+
+/** The smallest valid PNG (1 × 1 px), base64: an image upload that is not a document. */
+export const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
