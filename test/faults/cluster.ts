@@ -165,8 +165,17 @@ export class TemporalServer {
     }
   }
 
+  /**
+   * Starts the server and waits until it serves. A start that dies at once (start-dev picks its
+   * HTTP and metrics ports at random, and one can be taken) is tried again, up to three times.
+   */
   async start(): Promise<void> {
-    this.process.start();
-    await waitFor('Temporal', async () => this.healthy(), 60_000);
+    for (let attempt = 1; ; attempt++) {
+      this.process.start();
+      await waitFor('Temporal', async () => this.healthy() || !this.process.alive, 90_000);
+      if (this.process.alive) return;
+      if (attempt === 3) throw new Error(`Temporal exited at start three times: ${this.process.unexpectedExits.join('; ')}`);
+      this.process.unexpectedExits.length = 0; // a failed start retried, not a crash under load
+    }
   }
 }
