@@ -41,8 +41,9 @@ export function documentActivities({ db, analysis }: ActivityDeps) {
   };
 
   async function extract(verificationId: string): Promise<ExtractionSummary> {
-    await loadVerification(verificationId);
-    const documents = await listDocuments(db, verificationId);
+    const verification = await loadVerification(verificationId);
+    // The attempt the verification is on: a resubmission is recorded before it is read.
+    const documents = await listDocuments(db, verificationId, verification.attempt);
     const images = documents.filter((d) => d.content !== null).sort((a, b) => (a.side === 'front' ? -1 : b.side === 'front' ? 1 : 0));
     // heartbeating() (above) keeps the activity's heartbeat while the reader works.
     const extraction = await extractDocument(analysis.reader, {

@@ -4,7 +4,7 @@ import { stageActivities } from './stages';
 import { webhookActivities } from './webhook-delivery';
 
 export type { ActivityDeps } from './deps';
-export type { RecordStageInput } from './stages';
+export type { RecordStageInput, ReviewRecord } from './stages';
 export type { DeliveryOutcome } from './webhook-delivery';
 export type { ExtractionSummary } from './document-analysis';
 

@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './deps';
+import type { VerificationUpdate } from '../db/schema';
 import { recordTransition, type RecordedEvent } from '../db/repositories/events';
 import { updateVerification } from '../db/repositories/verifications';
 import type { ReviewInput } from '../domain/decision';
@@ -17,9 +18,44 @@ export interface RecordStageInput {
   transition: TransitionName;
   /** The stage the verification is in after the step. */
   stage: Stage;
+  /** One pass through the lifecycle (1, then one more per resubmission); absent in histories from before rounds: 1. */
+  round?: number;
+  /** With `resubmitted`: the new document attempt, which starts over from extraction. */
+  attempt?: number;
   decision?: Decision;
   reasons?: Reason[];
   review?: ReviewRecord;
+  /** With `completed` and `resubmissionClosed`: whether the decision is final (absent: it is), and until when a new document is accepted when not. */
+  resubmission?: { final: boolean; until?: string };
+}
+
+/** What a step changes on the verification besides its status and stage. */
+function stepPatch(input: RecordStageInput, status: Stage): VerificationUpdate {
+  const json = (value: unknown) => JSON.stringify(value);
+  const ends = status === 'completed' || status === 'cancelled' || status === 'failed';
+  return {
+    ...(input.decision !== undefined && { decision: input.decision }),
+    ...(input.reasons !== undefined && { reasons: json(input.reasons) }),
+    ...(input.review !== undefined && { review: json(input.review) }),
+    // Closing the resubmission window keeps the time the decision was made.
+    ...(ends && input.transition !== 'resubmissionClosed' && { completed_at: new Date() }),
+    ...((input.transition === 'completed' || input.resubmission) && {
+      final: input.resubmission?.final ?? true,
+      resubmit_until: input.resubmission?.until ?? null,
+    }),
+    // A new document: what the previous attempt read, found and decided no longer stands.
+    ...(input.transition === 'resubmitted' && {
+      attempt: input.attempt!,
+      decision: null,
+      reasons: '[]',
+      checks: '[]',
+      extraction: 'null',
+      review: 'null',
+      final: null,
+      resubmit_until: null,
+      completed_at: null,
+    }),
+  };
 }
 
 export function stageActivities({ db }: ActivityDeps) {
@@ -30,20 +66,12 @@ export function stageActivities({ db }: ActivityDeps) {
      */
     async recordStage(input: RecordStageInput): Promise<RecordedEvent> {
       const { status, event } = TRANSITIONS[input.transition];
-      const json = (value: unknown) => JSON.stringify(value);
-      const patch = {
-        status,
-        stage: input.stage,
-        ...(input.decision !== undefined && { decision: input.decision }),
-        ...(input.reasons !== undefined && { reasons: json(input.reasons) }),
-        ...(input.review !== undefined && { review: json(input.review) }),
-        ...(status === 'completed' || status === 'cancelled' || status === 'failed' ? { completed_at: new Date() } : {}),
-      };
+      const patch = { status, stage: input.stage, ...stepPatch(input, status) };
       if (!event) {
         await updateVerification(db, input.verificationId, patch);
         return { eventId: null, sequence: null, deliveries: [] };
       }
-      return recordTransition(db, { verificationId: input.verificationId, eventType: event, patch });
+      return recordTransition(db, { verificationId: input.verificationId, eventType: event, round: input.round ?? 1, patch });
     },
   };
 }

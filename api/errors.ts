@@ -34,6 +34,7 @@ export const ERROR_CODES = [
   'headers_too_large',
   'case_claimed',
   'no_document_image',
+  'verification_not_resubmittable',
   'csrf_failed',
   'temporal_unavailable',
   'database_unavailable',
@@ -124,6 +125,7 @@ const SERVICE_ERRORS: Record<ServiceErrorCode, [status: number, code: ErrorCode]
   document_too_large: [413, 'document_too_large'],
   case_claimed: [409, 'case_claimed'],
   no_document_image: [404, 'no_document_image'],
+  verification_not_resubmittable: [409, 'verification_not_resubmittable'],
 };
 
 export function fromServiceError(error: ServiceError): ApiError {

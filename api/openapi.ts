@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listVerificationsQuery, createVerificationSchema } from './schemas/verifications';
+import { listVerificationsQuery, createVerificationSchema, resubmitDocumentsSchema } from './schemas/verifications';
 import { auditEventsQuery, claimSchema, reviewQueueQuery, submitReviewSchema } from './schemas/reviews';
 import { createEndpointSchema, resendSchema, rotateSecretSchema, updateEndpointSchema } from './schemas/webhook-endpoints';
 import { ERROR_CODES } from './errors';
@@ -54,6 +54,7 @@ export function buildOpenApi(serverUrl = '/') {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: {
         CreateVerification: schema(createVerificationSchema),
+        ResubmitDocuments: schema(resubmitDocumentsSchema),
         SubmitReview: schema(submitReviewSchema),
         ClaimCase: schema(claimSchema),
         Claim: {
@@ -89,7 +90,7 @@ export function buildOpenApi(serverUrl = '/') {
         Verification: {
           type: 'object',
           description:
-            'A verification: status, stage, decision, reasons, applicant (as declared), extraction, checks, review (`startedAt`, `deadline`; once decided `decision`, `reason`, `note`, `analystId`, `analystName`), timestamps, links; for analysts and admins `GET /v1/verifications/{id}` adds `claim`. `extraction.visualZone` (when the printed page was read): `fields` (documentNumber, lastName, firstName, birthDate, expirationDate as printed, null where not found), `agreeing` and `disagreeing` (field names); the check `viz_mrz_mismatch` says consider when a field disagrees.',
+            'A verification: status, stage, decision, reasons, `attempt` (the document attempt: 1, then one more per resubmission), `final` (null until decided; false while a rejection for retryable reasons only accepts a new document, until `resubmitUntil`), applicant (as declared), extraction, checks, review (`startedAt`, `deadline`; once decided `decision`, `reason`, `note`, `analystId`, `analystName`), timestamps, links; for analysts and admins `GET /v1/verifications/{id}` adds `claim`. `extraction.visualZone` (when the printed page was read): `fields` (documentNumber, lastName, firstName, birthDate, expirationDate as printed, null where not found), `agreeing` and `disagreeing` (field names); the check `viz_mrz_mismatch` says consider when a field disagrees.',
         },
         WebhookEndpoint: { type: 'object', description: 'A webhook endpoint; `secret` only in create and rotate-secret responses.' },
         List: { type: 'object', properties: { object: { const: 'list' }, data: { type: 'array' }, hasMore: { type: 'boolean' }, nextCursor: { type: ['string', 'null'] } } },
@@ -111,6 +112,15 @@ export function buildOpenApi(serverUrl = '/') {
       },
       '/v1/verifications/{id}/cancel': {
         post: { summary: 'Cancel a verification', parameters: [idParam()], responses: { '202': ok('Cancelled', 'Verification'), ...errors(...BODY, 401, 403, 404, 409) } },
+      },
+      '/v1/verifications/{id}/documents': {
+        post: {
+          summary:
+            'Send a new document for a verification rejected for retryable reasons only (`final: false`), until `resubmitUntil` and up to MAX_ATTEMPTS documents in all (client keys; JSON or multipart, as on creation): it is read again in the same workflow, after `verification.resubmitted`. 409 verification_not_resubmittable otherwise',
+          parameters: [idParam()],
+          requestBody: body('ResubmitDocuments'),
+          responses: { '202': ok('Accepted; the verification is read again', 'Verification'), ...errors(...BODY, 401, 403, 404, 409) },
+        },
       },
       '/v1/verifications/{id}/review': {
         post: {

@@ -58,6 +58,10 @@ export const configSchema = z.object({
   }),
   WEBHOOK_USER_AGENT: z.string().default('kycflow-webhooks/0.1'),
   REVIEW_DEADLINE_MS: durationMs(72 * HOUR),
+  /** How long a verification rejected for retryable reasons only accepts a new document. */
+  RESUBMISSION_WINDOW_MS: durationMs(7 * 24 * HOUR),
+  /** How many documents a verification may be read from in all (the first and its resubmissions). */
+  MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   /** How long an analyst holds a case they opened (renewed while they keep it open). */
   CLAIM_TTL_MS: durationMs(15 * 60_000),
   /** The reason codes the console offers for a decision (the API accepts any snake_case code). */

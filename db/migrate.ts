@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import * as initial from './migrations/20261127_0001_initial';
 import * as reviewConsole from './migrations/20261201_0002_review_console';
+import * as resubmission from './migrations/20261202_0003_resubmission';
 
 /**
  * Migrations are listed explicitly (not read from a folder) so they work the same from TypeScript
@@ -9,6 +10,7 @@ import * as reviewConsole from './migrations/20261201_0002_review_console';
 const migrations: Record<string, Migration> = {
   '20261127_0001_initial': initial,
   '20261201_0002_review_console': reviewConsole,
+  '20261202_0003_resubmission': resubmission,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

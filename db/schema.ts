@@ -48,6 +48,12 @@ export interface VerificationTable {
   idempotency_key: string | null;
   request_hash: string | null;
   workflow_id: string;
+  /** The document attempt the verification is on: 1, then one more per resubmission. */
+  attempt: Generated<number>;
+  /** Whether the decision is final; false while a rejected verification accepts a new document. */
+  final: boolean | null;
+  /** Until when a new document is accepted (a rejection that is not final). */
+  resubmit_until: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
   completed_at: Timestamp | null;
@@ -62,6 +68,7 @@ export interface DocumentTable {
   mrz_text: string | null;
   size_bytes: number;
   sha256: string;
+  attempt: Generated<number>;
   created_at: CreatedAt;
 }
 
@@ -71,6 +78,8 @@ export interface EventTable {
   client_id: string;
   sequence: number;
   type: string;
+  /** One pass through the lifecycle (first submission, each resubmission): an event type occurs once per round. */
+  round: Generated<number>;
   /** The exact JSON body that is signed and sent: byte-identical on every attempt and resend. */
   body: string;
   created_at: CreatedAt;

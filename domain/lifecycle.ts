@@ -26,6 +26,7 @@ export const EVENT_TYPES = [
   'verification.completed',
   'verification.cancelled',
   'verification.failed',
+  'verification.resubmitted',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -39,8 +40,12 @@ export function isTerminal(stage: Stage): boolean {
   return TERMINAL_STAGES.includes(stage);
 }
 
-/** What a webhook event tells about the verification besides its id, reference, sequence, status and metadata. */
-export type PayloadPart = 'decision' | 'reasons' | 'checks';
+/**
+ * What a webhook event tells about the verification besides its id, reference, sequence, attempt,
+ * status and metadata. `resubmission`: whether a rejection is final, and until when a new document
+ * is accepted when it is not.
+ */
+export type PayloadPart = 'decision' | 'reasons' | 'checks' | 'resubmission';
 
 /**
  * One step of the lifecycle: the status it moves to, the event clients are told of it by (none for
@@ -68,9 +73,16 @@ export const TRANSITIONS = {
   unreadable: { status: 'extracting', event: 'verification.extraction_completed', carries: [] },
   analysed: { status: 'checking_authenticity', event: 'verification.authenticity_completed', carries: ['checks'] },
   reviewStarted: { status: 'awaiting_review', event: 'verification.review_started', carries: [] },
-  completed: { status: 'completed', event: 'verification.completed', carries: ['decision', 'reasons', 'checks'] },
+  completed: { status: 'completed', event: 'verification.completed', carries: ['decision', 'reasons', 'checks', 'resubmission'] },
   cancelled: { status: 'cancelled', event: 'verification.cancelled', carries: [] },
   failed: { status: 'failed', event: 'verification.failed', carries: ['reasons'] },
+  /** A rejected verification got a new document: it starts over from extraction, one attempt further. */
+  resubmitted: { status: 'submitted', event: 'verification.resubmitted', carries: [] },
+  /**
+   * The resubmission window closed (or the last attempt was used): the rejection is final. Clients
+   * knew the deadline from `verification.completed` (`resubmitUntil`), so no event.
+   */
+  resubmissionClosed: { status: 'completed', event: null, carries: [] },
 } as const satisfies Record<string, Transition>;
 
 export type TransitionName = keyof typeof TRANSITIONS;

@@ -16,6 +16,7 @@ export const SERVICE_ERROR_CODES = [
   'document_too_large',
   'case_claimed',
   'no_document_image',
+  'verification_not_resubmittable',
 ] as const;
 export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];
 

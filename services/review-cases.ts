@@ -58,10 +58,14 @@ export async function afterDecision(db: Db, id: string, actor: Actor): Promise<v
   await recordAuditEvents(db, actor, 'review.decided', [id]);
 }
 
-/** The stored image of one side, for the owning client (`clientId`) or any analyst/admin (null). */
+/**
+ * The stored image of one side of the document the verification is on (its current attempt), for
+ * the owning client (`clientId`) or any analyst/admin (null).
+ */
 export async function documentImage(db: Db, { id, side, clientId, actor }: { id: string; side: 'front' | 'back'; clientId: string | null; actor: Actor }) {
-  if (!(await getVerification(db, id, clientId))) throw new ServiceError('verification_not_found', 'Verification not found');
-  const image = await getDocumentImage(db, id, side);
+  const verification = await getVerification(db, id, clientId);
+  if (!verification) throw new ServiceError('verification_not_found', 'Verification not found');
+  const image = await getDocumentImage(db, id, side, verification.attempt);
   if (!image) throw new ServiceError('no_document_image', `This verification has no ${side} image (sent as MRZ text, or without that side)`);
   await auditRead(db, actor, 'document.viewed', [id]);
   return image;

@@ -3,7 +3,16 @@ import type { Config } from '../config';
 import type { Db, NewVerification, Verification } from '../db';
 import { isUniqueViolation } from '../db/errors';
 import { getClient } from '../db/repositories/clients';
-import { findByIdempotencyKey, getVerification, IDEMPOTENCY_CONSTRAINT, insertVerification, type NewDocument } from '../db/repositories/verifications';
+import {
+  addDocuments,
+  DOCUMENT_ATTEMPT_CONSTRAINT,
+  findByIdempotencyKey,
+  getVerification,
+  IDEMPOTENCY_CONSTRAINT,
+  insertVerification,
+  removeDocuments,
+  type NewDocument,
+} from '../db/repositories/verifications';
 import type { ReviewInput } from '../domain/decision';
 import { isTerminal } from '../domain/lifecycle';
 import { workflowIdFor } from '../domain/temporal';
@@ -11,7 +20,7 @@ import { DocumentIntakeError, intakeDocuments, type DocumentsInput } from '../do
 import { sha256Hex } from '../lib/crypto';
 import { newId } from '../lib/ids';
 import { startStoredVerificationWorkflow, startVerificationWorkflow } from '../temporal/verification-client';
-import { cancelUpdate, submitReviewUpdate } from '../workflows/messages';
+import { cancelUpdate, resubmitUpdate, submitReviewUpdate } from '../workflows/messages';
 import { ServiceError } from './errors';
 import { afterDecision, assertMayDecide, type Actor } from './review-cases';
 
@@ -56,7 +65,7 @@ function newVerificationRow(id: string, clientId: string, request: VerificationR
   };
 }
 
-function intake(request: VerificationRequest, maxBytes: number): NewDocument[] {
+function intake(request: DocumentsInput, maxBytes: number): NewDocument[] {
   try {
     return intakeDocuments(request, maxBytes);
   } catch (error) {
@@ -162,5 +171,47 @@ export async function reviewVerification(
     throw error;
   }
   if (actor) await afterDecision(db, id, actor);
+  return (await getVerification(db, id))!;
+}
+
+/** Why a verification does not accept a new document now, or null when it does. */
+export function resubmissionProblem(v: Pick<Verification, 'status' | 'decision' | 'final' | 'resubmit_until'>, now: Date): string | null {
+  if (v.status !== 'completed' || v.decision !== 'rejected') return 'Only a rejected verification accepts a new document';
+  if (v.final !== false) return 'The rejection is final: a reason is not retryable, the last attempt was used or the resubmission window closed';
+  if (v.resubmit_until !== null && v.resubmit_until.getTime() <= now.getTime()) return 'The resubmission window has closed';
+  return null;
+}
+
+/**
+ * A new document for a verification rejected for retryable reasons only: stored as the next
+ * attempt, then handed to the workflow's `resubmit` Update, which answers once the verification is
+ * back in extraction (`verification.resubmitted`). Refused when the verification does not accept
+ * one — before the Update, or by then (the validator refuses, the window closed, the run ended) —
+ * and the stored documents are taken back.
+ */
+export async function resubmitDocuments(
+  { config, db, temporal }: VerificationServiceDeps,
+  { id, clientId, documents: input }: { id: string; clientId: string | null; documents: DocumentsInput },
+): Promise<Verification> {
+  const verification = await existing(db, id, clientId);
+  const refused = (message: string) => new ServiceError('verification_not_resubmittable', message);
+  const problem = resubmissionProblem(verification, new Date());
+  if (problem) throw refused(problem);
+  const documents = intake(input, config.MAX_DOCUMENT_BYTES);
+  const attempt = verification.attempt + 1;
+  try {
+    await addDocuments(db, id, attempt, documents);
+  } catch (error) {
+    if (!isUniqueViolation(error, DOCUMENT_ATTEMPT_CONSTRAINT)) throw error;
+    throw refused('Another document for this verification is being submitted');
+  }
+  try {
+    await temporal.workflow.getHandle(workflowIdFor(id)).executeUpdate(resubmitUpdate, { args: [{ attempt }] });
+  } catch (error) {
+    // Only a certain refusal takes the documents back: after a timeout the workflow may be reading them.
+    if (!(error instanceof WorkflowUpdateFailedError || error instanceof WorkflowNotFoundError)) throw error;
+    await removeDocuments(db, id, attempt);
+    throw refused(resubmissionProblem((await getVerification(db, id))!, new Date()) ?? 'The verification no longer accepts a new document');
+  }
   return (await getVerification(db, id))!;
 }

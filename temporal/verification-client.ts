@@ -42,6 +42,7 @@ export async function startVerificationWorkflow(
     clientId: verification.client_id,
     webhooks: webhookRetrySettings(config),
     review: { enabled: !settings.skip_manual_review, deadlineMs: config.REVIEW_DEADLINE_MS },
+    resubmission: { windowMs: config.RESUBMISSION_WINDOW_MS, maxAttempts: config.MAX_ATTEMPTS },
   };
   try {
     await client.workflow.start(verificationWorkflow, {

@@ -19,10 +19,12 @@ function dataSchema(type: EventType) {
       verificationId: z.string().regex(/^ver_[0-9A-Z]{26}$/),
       reference: z.string().nullable(),
       sequence: z.int().min(1),
+      attempt: z.int().min(1),
       status: z.enum(statuses),
       ...(carries.includes('decision') && { decision: z.enum(DECISIONS) }),
       ...(carries.includes('reasons') && { reasons: z.array(reasonSchema) }),
       ...(carries.includes('checks') && { checks: checkSummarySchema }),
+      ...(carries.includes('resubmission') && { final: z.boolean(), resubmitUntil: z.iso.datetime().optional() }),
       metadata: z.record(z.string(), z.string()).optional(),
     })
     .strict();
@@ -41,9 +43,11 @@ export const WEBHOOK_DESCRIPTIONS: Record<EventType, string> = {
   'verification.extraction_completed': 'The document was read (status checking_authenticity) or found unreadable (status extracting; completion follows).',
   'verification.authenticity_completed': 'The checks ran; `checks` counts their results.',
   'verification.review_started': 'The verification waits for an analyst, until its review deadline.',
-  'verification.completed': 'The decision: accepted, rejected or review_required, with its reasons and the checks\u2019 counts.',
+  'verification.completed':
+    'The decision: accepted, rejected or review_required, with its reasons and the checks\u2019 counts. `final: false` on a rejection whose reasons are all retryable: a new document is accepted (POST /v1/verifications/{id}/documents) until `resubmitUntil`.',
   'verification.cancelled': 'The verification was cancelled before a decision.',
   'verification.failed': 'The verification could not be completed; `reasons` says why.',
+  'verification.resubmitted': 'A rejected verification got a new document (`attempt` counts them) and is read again; the usual events follow.',
 };
 
 /** Why a webhook body does not match its event type's schema, or null when it does. */

@@ -11,10 +11,15 @@ export interface EventData {
   verificationId: string;
   reference: string | null;
   sequence: number;
+  /** The document attempt (1, then one more per resubmission). */
+  attempt: number;
   status: Stage;
   decision?: Decision;
   reasons?: Reason[];
   checks?: CheckSummary;
+  /** On completion: false while a rejected verification accepts a new document, until `resubmitUntil`. */
+  final?: boolean;
+  resubmitUntil?: string;
   metadata?: Record<string, string>;
 }
 
@@ -33,10 +38,13 @@ export function buildEventBody(type: EventType, at: Date, data: EventData): stri
     verificationId: data.verificationId,
     reference: data.reference,
     sequence: data.sequence,
+    attempt: data.attempt,
     status: data.status,
     ...(data.decision !== undefined && { decision: data.decision }),
     ...(data.reasons !== undefined && { reasons: data.reasons }),
     ...(data.checks !== undefined && { checks: data.checks }),
+    ...(data.final !== undefined && { final: data.final }),
+    ...(data.resubmitUntil !== undefined && { resubmitUntil: data.resubmitUntil }),
     ...(data.metadata !== undefined && Object.keys(data.metadata).length > 0 && { metadata: data.metadata }),
   };
   const body: EventBody = { type, timestamp: at.toISOString(), data: clean };
@@ -44,13 +52,24 @@ export function buildEventBody(type: EventType, at: Date, data: EventData): stri
 }
 
 /**
- * What an event of a type tells about the verification: always its id, reference, sequence, status
- * and metadata; the rest as its transition declares (domain/lifecycle.ts): the decision and its
- * reasons on completion, reasons on failure, the checks' counts once authenticity was analysed and
- * on completion.
+ * What an event of a type tells about the verification: always its id, reference, sequence,
+ * attempt, status and metadata; the rest as its transition declares (domain/lifecycle.ts): the
+ * decision, its reasons and whether it is final on completion, reasons on failure, the checks'
+ * counts once authenticity was analysed and on completion.
  */
 export function eventDataOf(
-  v: { id: string; reference: string | null; status: Stage; decision: Decision | null; reasons: Reason[]; checks: ReadonlyArray<{ result: string }>; metadata: Record<string, string> },
+  v: {
+    id: string;
+    reference: string | null;
+    status: Stage;
+    attempt: number;
+    decision: Decision | null;
+    reasons: Reason[];
+    checks: ReadonlyArray<{ result: string }>;
+    final: boolean | null;
+    resubmit_until: Date | null;
+    metadata: Record<string, string>;
+  },
   sequence: number,
   type: EventType,
 ): EventData {
@@ -59,10 +78,13 @@ export function eventDataOf(
     verificationId: v.id,
     reference: v.reference,
     sequence,
+    attempt: v.attempt,
     status: v.status,
     ...(carries.includes('decision') && v.decision !== null && { decision: v.decision }),
     ...(carries.includes('reasons') && { reasons: v.reasons }),
     ...(carries.includes('checks') && { checks: summariseChecks(v.checks) }),
+    ...(carries.includes('resubmission') && { final: v.final ?? true }),
+    ...(carries.includes('resubmission') && v.final === false && v.resubmit_until !== null && { resubmitUntil: v.resubmit_until.toISOString() }),
     metadata: v.metadata,
   };
 }

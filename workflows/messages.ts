@@ -14,6 +14,8 @@ export interface VerificationStatus {
   stage: Stage;
   decision: Decision | null;
   reasons: Reason[];
+  /** The document attempt (absent in runs from before resubmission: 1). */
+  attempt?: number;
 }
 
 export interface VerificationWorkflowInput {
@@ -25,6 +27,11 @@ export interface VerificationWorkflowInput {
     enabled: boolean;
     deadlineMs: number;
   };
+  /**
+   * A rejection for retryable reasons only waits this long for a new document, up to `maxAttempts`
+   * documents in all (absent in runs from before resubmission: it never waits).
+   */
+  resubmission?: { windowMs: number; maxAttempts: number };
 }
 
 export const getStatusQuery = defineQuery<VerificationStatus>('getStatus');
@@ -41,3 +48,10 @@ export const reviewDecisionSignal = defineSignal<[ReviewInput]>('reviewDecision'
  * without an answer.
  */
 export const cancelUpdate = defineUpdate<VerificationStatus>('cancel');
+/**
+ * A new document for a rejected verification that accepts one (its images are stored first, under
+ * `attempt`); answers once `verification.resubmitted` is recorded. Refused when the verification
+ * does not wait for a document (not rejected for retryable reasons only, the window closed, no
+ * attempts left) or `attempt` is not the next one.
+ */
+export const resubmitUpdate = defineUpdate<VerificationStatus, [{ attempt: number }]>('resubmit');

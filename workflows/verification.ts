@@ -10,28 +10,42 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities, RecordStageInput } from '../activities';
+import type { Activities, RecordStageInput, ReviewRecord } from '../activities';
 import type { Check } from '../domain/checks';
 import { assess, decideAfterReview, reviewInputProblem, reviewRecord, type ReviewInput } from '../domain/decision';
 import { isTerminal, stageAfter, TRANSITIONS, type Decision, type Reason, type TransitionName } from '../domain/lifecycle';
 import { RunFailure } from '../domain/failures';
 import { documentsTaskQueue, SearchAttributes } from '../domain/temporal';
 import { activityPresets } from './activity-options';
-import { cancelUpdate, getStatusQuery, reviewDecisionSignal, submitReviewUpdate, type VerificationStatus, type VerificationWorkflowInput } from './messages';
+import { cancelUpdate, getStatusQuery, resubmitUpdate, reviewDecisionSignal, submitReviewUpdate, type VerificationStatus, type VerificationWorkflowInput } from './messages';
 import { WebhookOutbox } from './webhook-outbox';
 
 /** Histories from before `extracting` was recorded by the stage activity (the extraction activity wrote it). */
 const RECORD_EXTRACTING = 'record-extracting-status';
+/** Histories from before a retryable rejection waited for a new document. */
+const RESUBMISSION = 'resubmission';
+
+/** How one attempt ended: the decision, and the analyst's review when there was one. */
+interface Outcome {
+  decision: Decision;
+  reasons: Reason[];
+  review?: ReviewRecord;
+}
 
 // ---- workflow -------------------------------------------------------------------------------
 export async function verificationWorkflow(input: VerificationWorkflowInput): Promise<VerificationStatus> {
   const { recordStage } = proxyLocalActivities<Activities>(activityPresets.stage);
   const analysis = proxyActivities<Activities>(activityPresets.analysis(documentsTaskQueue(workflowInfo().taskQueue)));
   const outbox = new WebhookOutbox(input.webhooks);
-  const state: VerificationStatus = { verificationId: input.verificationId, status: 'submitted', stage: 'submitted', decision: null, reasons: [] };
+  const state: VerificationStatus = { verificationId: input.verificationId, status: 'submitted', stage: 'submitted', decision: null, reasons: [], attempt: 1 };
   let review: ReviewInput | undefined;
   /** True once how it ended (completed, cancelled, failed) is stored, so an Update caller reads it from the API. */
   let ended = false;
+  /** One pass through the lifecycle: events are recorded once per type and round. */
+  let round = 1;
+  /** Set while a rejected verification waits for a new document; then the attempt the document is for. */
+  let awaitingDocument = false;
+  let resubmitted: number | undefined;
 
   setHandler(getStatusQuery, () => state);
   setHandler(
@@ -52,25 +66,40 @@ export async function verificationWorkflow(input: VerificationWorkflowInput): Pr
   setHandler(reviewDecisionSignal, (outcome) => {
     if (state.status === 'awaiting_review' && review === undefined && reviewInputProblem(outcome) === null) review = reviewRecord(outcome);
   });
+  setHandler(
+    resubmitUpdate,
+    async ({ attempt }) => {
+      resubmitted = attempt;
+      // Answers once `verification.resubmitted` is recorded.
+      await condition(() => state.attempt! >= attempt);
+      return state;
+    },
+    {
+      validator: ({ attempt }) => {
+        if (!awaitingDocument || resubmitted !== undefined) throw new Error('The verification does not accept a new document');
+        if (attempt !== state.attempt! + 1) throw new Error(`The next attempt is ${state.attempt! + 1}`);
+      },
+    },
+  );
 
   /** Takes one lifecycle step (domain/lifecycle.ts): the status, and the step's event and its webhooks, recorded together. */
-  async function move(transition: TransitionName, extra: Omit<RecordStageInput, 'verificationId' | 'transition' | 'stage'> = {}): Promise<void> {
+  async function move(transition: TransitionName, extra: Omit<RecordStageInput, 'verificationId' | 'transition' | 'stage' | 'round'> = {}): Promise<void> {
     state.status = TRANSITIONS[transition].status;
     state.stage = stageAfter(transition, state.stage);
     upsertSearchAttributes([{ key: SearchAttributes.stage, value: state.status }]);
-    outbox.dispatch(await recordStage({ verificationId: input.verificationId, transition, stage: state.stage, ...extra }));
-    if (isTerminal(state.status)) ended = true;
+    outbox.dispatch(await recordStage({ verificationId: input.verificationId, transition, stage: state.stage, round, ...extra }));
+    ended = isTerminal(state.status);
   }
 
-  async function complete(decision: Decision, reasons: Reason[], extra: Pick<RecordStageInput, 'review'> = {}): Promise<void> {
+  async function complete({ decision, reasons, review: record }: Outcome, resubmission?: RecordStageInput['resubmission']): Promise<void> {
     state.decision = decision;
     state.reasons = reasons;
     upsertSearchAttributes([{ key: SearchAttributes.decision, value: decision }]);
-    await move('completed', { decision, reasons, ...extra });
+    await move('completed', { decision, reasons, ...(record && { review: record }), ...(resubmission && { resubmission }) });
   }
 
-  async function pipeline(): Promise<void> {
-    await move('submitted');
+  /** One attempt: the document is read and checked, and an analyst decides when the checks are in doubt. */
+  async function readAndDecide(): Promise<Outcome> {
     if (patched(RECORD_EXTRACTING)) await move('extracting');
     else {
       state.status = 'extracting';
@@ -80,14 +109,14 @@ export async function verificationWorkflow(input: VerificationWorkflowInput): Pr
     const extraction = await analysis.extractDocument(input.verificationId);
     if (!extraction.readable) {
       await move('unreadable');
-      return complete('rejected', [{ code: 'document_unreadable', retryable: true }]);
+      return { decision: 'rejected', reasons: [{ code: 'document_unreadable', retryable: true }] };
     }
     await move('extracted');
     const checks: Check[] = await analysis.checkAuthenticity(input.verificationId);
     const assessment = assess(checks);
     await move('analysed');
-    if (assessment.outcome !== 'review') return complete(assessment.outcome, assessment.reasons);
-    if (!input.review.enabled) return complete('review_required', assessment.reasons);
+    if (assessment.outcome !== 'review') return { decision: assessment.outcome, reasons: assessment.reasons };
+    if (!input.review.enabled) return { decision: 'review_required', reasons: assessment.reasons };
 
     const startedAt = new Date();
     const deadline = new Date(startedAt.getTime() + input.review.deadlineMs);
@@ -97,13 +126,53 @@ export async function verificationWorkflow(input: VerificationWorkflowInput): Pr
     });
     if (!(await condition(() => review !== undefined, input.review.deadlineMs))) {
       // An analyst not answering in time is a business outcome, not an error.
-      return complete('review_required', [{ code: 'review_timeout', retryable: false }, ...assessment.reasons]);
+      return { decision: 'review_required', reasons: [{ code: 'review_timeout', retryable: false }, ...assessment.reasons] };
     }
     const outcome = review!;
     const final = decideAfterReview(outcome, assessment.reasons);
-    return complete(final.decision, final.reasons, {
-      review: { startedAt: startedAt.toISOString(), deadline: deadline.toISOString(), completedAt: new Date().toISOString(), ...outcome },
-    });
+    return { ...final, review: { startedAt: startedAt.toISOString(), deadline: deadline.toISOString(), completedAt: new Date().toISOString(), ...outcome } };
+  }
+
+  /** A rejection whose every reason may be retried, with attempts left, waits for a new document (histories from before never did). */
+  function mayResubmit({ decision, reasons }: Outcome): boolean {
+    const settings = input.resubmission;
+    if (!settings || decision !== 'rejected' || reasons.length === 0 || !reasons.every((r) => r.retryable)) return false;
+    return state.attempt! < settings.maxAttempts && patched(RESUBMISSION);
+  }
+
+  /** Waits up to the window for a new document; the attempt it is for, or undefined when none came (or the wait was cancelled). */
+  async function awaitDocument(windowMs: number): Promise<number | undefined> {
+    awaitingDocument = true;
+    try {
+      await condition(() => resubmitted !== undefined, windowMs);
+    } catch (error) {
+      // Cancelling a verification that already has its decision closes its window.
+      if (!isCancellation(error)) throw error;
+    }
+    awaitingDocument = false;
+    return resubmitted;
+  }
+
+  async function pipeline(): Promise<void> {
+    await move('submitted');
+    for (;;) {
+      const outcome = await readAndDecide();
+      if (!mayResubmit(outcome)) return complete(outcome);
+      const { windowMs } = input.resubmission!;
+      await complete(outcome, { final: false, until: new Date(Date.now() + windowMs).toISOString() });
+      const attempt = await awaitDocument(windowMs);
+      if (attempt === undefined) {
+        return CancellationScope.nonCancellable(() => move('resubmissionClosed', { resubmission: { final: true } }));
+      }
+      round += 1;
+      review = undefined;
+      state.decision = null;
+      state.reasons = [];
+      upsertSearchAttributes([{ key: SearchAttributes.decision, value: null }]);
+      await move('resubmitted', { attempt });
+      state.attempt = attempt;
+      resubmitted = undefined;
+    }
   }
 
   if (workflowInfo().typedSearchAttributes.get(SearchAttributes.clientId) === undefined) {

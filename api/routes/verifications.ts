@@ -10,11 +10,11 @@ import { requireRole, tenantScope, principal } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { multipartVerification } from '../multipart';
 import { page, parseQuery } from '../pagination';
-import { createVerificationSchema, idempotencyKeySchema, listVerificationsQuery } from '../schemas/verifications';
+import { createVerificationSchema, idempotencyKeySchema, listVerificationsQuery, resubmitDocumentsSchema } from '../schemas/verifications';
 import { caseClaimHandler, reviewHandler } from './reviews';
 import { documentSideSchema } from '../schemas/reviews';
 import { auditRead, documentImage, liveClaims } from '../../services/review-cases';
-import { cancelVerification, createVerification } from '../../services/verifications';
+import { cancelVerification, createVerification, resubmitDocuments } from '../../services/verifications';
 import { serializeClaim, serializeDelivery, serializeEvent, serializeVerification } from '../serializers';
 import { parseBody, storableParam } from '../validation';
 import { assertAllowedWebhookUrl } from '../webhook-urls';
@@ -65,6 +65,12 @@ export function verificationsRouter({ config, db, temporal, temporalUiUrl }: Ver
 
   router.post('/:id/cancel', requireRole('client', 'admin'), async (req, res) => {
     res.status(202).json(present(await cancelVerification(services, { id: String(req.params.id), clientId: tenantScope(req) })));
+  });
+
+  /** A new document for a verification rejected for retryable reasons only (`final: false`). */
+  router.post('/:id/documents', requireRole('client'), multipartVerification(config.MAX_DOCUMENT_BYTES), async (req, res) => {
+    const documents = parseBody(resubmitDocumentsSchema, req.body);
+    res.status(202).json(present(await resubmitDocuments(services, { id: String(req.params.id), clientId: tenantScope(req), documents })));
   });
 
   router.use('/:id/review', reviewHandler({ config, db, temporal, present }));

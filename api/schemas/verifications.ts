@@ -19,6 +19,14 @@ const applicant = z
   })
   .strict();
 
+/** A document: images (an array, front then back, or {front, back}) and/or MRZ text. */
+const documentFields = {
+  images: z.union([z.array(base64Image).min(1).max(2), z.object({ front: base64Image, back: base64Image.optional() }).strict()]).optional(),
+  mrz: text().min(30).max(200).optional(),
+};
+const hasDocument = (body: { images?: unknown; mrz?: unknown }) => body.images !== undefined || body.mrz !== undefined;
+const noDocument = { message: 'send document images or mrz text', path: ['images'] };
+
 export const createVerificationSchema = z
   .object({
     documentType: z.enum(DOCUMENT_TYPES),
@@ -27,8 +35,7 @@ export const createVerificationSchema = z
       .regex(/^[A-Z]{1,3}$/, 'must be an ICAO country code')
       .optional(),
     reference: text().min(1).max(128).optional(),
-    images: z.union([z.array(base64Image).min(1).max(2), z.object({ front: base64Image, back: base64Image.optional() }).strict()]).optional(),
-    mrz: text().min(30).max(200).optional(),
+    ...documentFields,
     applicant: applicant.optional(),
     callbackUrl: httpUrl().optional(),
     metadata: z
@@ -37,7 +44,13 @@ export const createVerificationSchema = z
       .optional(),
   })
   .strict()
-  .refine((body) => body.images !== undefined || body.mrz !== undefined, { message: 'send document images or mrz text', path: ['images'] });
+  .refine(hasDocument, noDocument);
+
+/** A new document for a rejected verification (POST /v1/verifications/:id/documents): JSON or multipart, as on creation. */
+export const resubmitDocumentsSchema = z
+  .object(documentFields)
+  .strict()
+  .refine(hasDocument, noDocument);
 
 export type CreateVerificationRequest = z.output<typeof createVerificationSchema>;
 

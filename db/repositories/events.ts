@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from '../index';
-import type { EventRow, Verification, VerificationUpdate } from '../schema';
+import type { Database, EventRow, Verification, VerificationUpdate } from '../schema';
 import type { EventType } from '../../domain/lifecycle';
 import { newId } from '../../lib/ids';
 import { buildEventBody, eventDataOf } from '../../webhooks/payload';
@@ -22,24 +22,28 @@ export interface RecordedEvent {
 export interface StageTransition {
   verificationId: string;
   eventType: EventType;
+  /** One pass through the lifecycle: an event type is recorded once per round. */
+  round: number;
   patch: VerificationUpdate;
 }
 
 /**
  * Applies a stage transition and records its event and deliveries in one transaction (an outbox):
  * the state a client reads and the webhooks it receives can never disagree. Idempotent per
- * (verification, event type), so an activity retry returns what the first attempt recorded.
+ * (verification, event type, round), so an activity retry returns what the first attempt recorded.
  */
 export async function recordTransition(db: Db, transition: StageTransition): Promise<RecordedEvent> {
   // Three statements in the transaction (each a round trip): whether the event exists and the next
   // sequence; the verification's update with the client's enabled endpoints; the event with its
   // deliveries.
   return db.transaction().execute(async (trx) => {
-    const { verificationId, eventType } = transition;
+    const { verificationId, eventType, round } = transition;
+    const same = (eb: ExpressionBuilder<Database, never>) =>
+      eb.selectFrom('events').where('verification_id', '=', verificationId).where('type', '=', eventType).where('round', '=', round);
     const head = await trx
       .selectNoFrom((eb) => [
-        eb.selectFrom('events').select('id').where('verification_id', '=', verificationId).where('type', '=', eventType).as('existing_id'),
-        eb.selectFrom('events').select('sequence').where('verification_id', '=', verificationId).where('type', '=', eventType).as('existing_sequence'),
+        same(eb).select('id').as('existing_id'),
+        same(eb).select('sequence').as('existing_sequence'),
         eb.selectFrom('events').select(sql<number>`coalesce(max(sequence), 0) + 1`.as('next')).where('verification_id', '=', verificationId).as('next'),
       ])
       .executeTakeFirstOrThrow();
@@ -80,7 +84,7 @@ export async function recordTransition(db: Db, transition: StageTransition): Pro
       target_url: t.target_url,
       status: 'pending' as const,
     }));
-    const event = { id: eventId, verification_id: verification.id, client_id: verification.client_id, sequence, type: eventType, body };
+    const event = { id: eventId, verification_id: verification.id, client_id: verification.client_id, sequence, type: eventType, round, body };
     if (rows.length > 0) await trx.with('e', (q) => q.insertInto('events').values(event)).insertInto('deliveries').values(rows).execute();
     else await trx.insertInto('events').values(event).execute();
     return { eventId, sequence, deliveries: rows.map(toRecordedDelivery) };

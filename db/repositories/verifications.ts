@@ -17,25 +17,38 @@ export interface NewDocument {
 export async function insertVerification(db: Db, verification: NewVerification, documents: NewDocument[]): Promise<Verification> {
   return db.transaction().execute(async (trx) => {
     const row = await trx.insertInto('verifications').values(verification).returningAll().executeTakeFirstOrThrow();
-    if (documents.length > 0) {
-      await trx
-        .insertInto('documents')
-        .values(
-          documents.map((d) => ({
-            id: d.id,
-            verification_id: row.id,
-            side: d.side,
-            content_type: d.contentType,
-            content: d.content,
-            mrz_text: d.mrzText,
-            size_bytes: d.sizeBytes,
-            sha256: d.sha256,
-          })),
-        )
-        .execute();
-    }
+    await addDocuments(trx, row.id, 1, documents);
     return row;
   });
+}
+
+/** The unique index on (verification_id, attempt, side) (see the resubmission migration). */
+export const DOCUMENT_ATTEMPT_CONSTRAINT = 'documents_verification_attempt_side';
+
+/** Stores one attempt's documents; a second store of the same attempt breaks DOCUMENT_ATTEMPT_CONSTRAINT. */
+export async function addDocuments(db: Db, verificationId: string, attempt: number, documents: NewDocument[]): Promise<void> {
+  if (documents.length === 0) return;
+  await db
+    .insertInto('documents')
+    .values(
+      documents.map((d) => ({
+        id: d.id,
+        verification_id: verificationId,
+        attempt,
+        side: d.side,
+        content_type: d.contentType,
+        content: d.content,
+        mrz_text: d.mrzText,
+        size_bytes: d.sizeBytes,
+        sha256: d.sha256,
+      })),
+    )
+    .execute();
+}
+
+/** Takes back an attempt's documents that the workflow did not accept. */
+export async function removeDocuments(db: Db, verificationId: string, attempt: number): Promise<void> {
+  await db.deleteFrom('documents').where('verification_id', '=', verificationId).where('attempt', '=', attempt).execute();
 }
 
 /** A client sees only its own verifications; analysts and admins (clientId null) see all. */
@@ -66,16 +79,18 @@ export function updateVerification(db: Db, id: string, patch: VerificationUpdate
     .executeTakeFirst();
 }
 
-export function listDocuments(db: Db, verificationId: string): Promise<DocumentRow[]> {
-  return db.selectFrom('documents').selectAll().where('verification_id', '=', verificationId).orderBy('id').execute();
+/** One attempt's documents. */
+export function listDocuments(db: Db, verificationId: string, attempt: number): Promise<DocumentRow[]> {
+  return db.selectFrom('documents').selectAll().where('verification_id', '=', verificationId).where('attempt', '=', attempt).orderBy('id').execute();
 }
 
-/** A stored image of one side (`front`, `back`); undefined when that side was sent as MRZ text or not at all. */
-export function getDocumentImage(db: Db, verificationId: string, side: string): Promise<{ content_type: string; content: Uint8Array } | undefined> {
+/** A stored image of one side (`front`, `back`) of an attempt; undefined when that side was sent as MRZ text or not at all. */
+export function getDocumentImage(db: Db, verificationId: string, side: string, attempt: number): Promise<{ content_type: string; content: Uint8Array } | undefined> {
   return db
     .selectFrom('documents')
     .select(['content_type', 'content'])
     .where('verification_id', '=', verificationId)
+    .where('attempt', '=', attempt)
     .where('side', '=', side)
     .where('content', 'is not', null)
     .$narrowType<{ content: Uint8Array }>()

@@ -52,7 +52,7 @@ function normalise(text: string): string {
 }
 
 /** The scenarios whose webhooks and histories are the contract. */
-type Scenario = 'accepted' | 'rejected' | 'review' | 'cancelled' | 'review-timeout';
+type Scenario = 'accepted' | 'rejected' | 'review' | 'cancelled' | 'review-timeout' | 'resubmitted';
 
 async function submit(h: Harness, body: Record<string, unknown>): Promise<string> {
   const response = await h.system.api(h.tenant.apiKey, 'POST', '/v1/verifications', { documentType: 'passport', callbackUrl: h.receiver.url, ...body });
@@ -119,6 +119,14 @@ describe('the contract: webhook payloads, OpenAPI, workflow histories', () => {
     await keepHistory(h, 'cancelled', id);
   });
 
+  it('a verification rejected as unreadable, then resubmitted and accepted', async () => {
+    const id = await submit(h, { mrz: 'THIS IS NOT A MACHINE READABLE ZONE AT ALL <<<<<<<<', reference: 'contract-resubmitted' });
+    await webhooks(h, 3);
+    expect((await h.system.api(h.tenant.apiKey, 'POST', `/v1/verifications/${id}/documents`, { mrz: passportMrz() })).status).toBe(202);
+    golden('webhooks/resubmitted.jsonl', record(await webhooks(h, 7)).join('\n'));
+    await keepHistory(h, 'resubmitted', id);
+  });
+
   it('the OpenAPI document', async () => {
     const response = await fetch(`${h.system.baseUrl}/openapi.json`);
     golden('openapi.json', `${JSON.stringify(await response.json(), null, 2)}\n`);
@@ -130,6 +138,7 @@ describe('the contract: webhook payloads, OpenAPI, workflow histories', () => {
       'verification.cancelled',
       'verification.completed',
       'verification.extraction_completed',
+      'verification.resubmitted',
       'verification.review_started',
       'verification.submitted',
     ]);
@@ -150,7 +159,9 @@ describe('the contract: recorded histories replay on the current workflow code',
   it('replays every scenario without a non-determinism error', async () => {
     const dir = path.join(FIXTURES, 'histories');
     const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
-    expect(files).toEqual(['accepted.json', 'cancelled.json', 'rejected.json', 'review-timeout.json', 'review.json']);
+    // unreadable-before-resubmission: a retryable rejection recorded by the workflow before it waited
+    // for a new document; a run like it, open at the upgrade, must still end where it ended.
+    expect(files).toEqual(['accepted.json', 'cancelled.json', 'rejected.json', 'resubmitted.json', 'review-timeout.json', 'review.json', 'unreadable-before-resubmission.json']);
     const histories = files.map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: History.fromObject(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'))) }));
     const results = [];
     for await (const result of Worker.runReplayHistories({ workflowBundle: { code: fs.readFileSync(workflowBundlePath(), 'utf8') } }, histories)) results.push(result);

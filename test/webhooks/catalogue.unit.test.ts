@@ -13,6 +13,9 @@ const verification = {
   decision: 'rejected' as const,
   reasons: [{ code: 'document_expired', retryable: false }],
   checks: [{ result: 'pass' }, { result: 'fail' }],
+  attempt: 1,
+  final: true,
+  resubmit_until: null,
   metadata: { plan: 'gold' },
 };
 
@@ -23,6 +26,20 @@ describe('the webhook catalogue', () => {
       const body = JSON.parse(buildEventBody(transition.event, new Date(), eventDataOf({ ...verification, status: transition.status }, 3, transition.event)));
       expect([transition.event, webhookBodyProblem(body)]).toEqual([transition.event, null]);
     }
+  });
+
+  it('says on completion whether a rejection is final, and until when a new document is accepted when it is not', () => {
+    const until = new Date('2026-12-08T12:00:00Z');
+    const open = JSON.parse(buildEventBody('verification.completed', new Date(), eventDataOf({ ...verification, attempt: 2, final: false, resubmit_until: until }, 9, 'verification.completed')));
+    expect(open.data).toMatchObject({ attempt: 2, final: false, resubmitUntil: until.toISOString() });
+    expect(webhookBodyProblem(open)).toBeNull();
+    const closed = JSON.parse(buildEventBody('verification.completed', new Date(), eventDataOf({ ...verification, resubmit_until: until }, 9, 'verification.completed')));
+    expect(closed.data.final).toBe(true);
+    expect(closed.data).not.toHaveProperty('resubmitUntil');
+    // Only completion says it.
+    const submitted = JSON.parse(buildEventBody('verification.resubmitted', new Date(), eventDataOf({ ...verification, status: 'submitted', attempt: 2 }, 10, 'verification.resubmitted')));
+    expect(submitted.data).not.toHaveProperty('final');
+    expect(webhookBodyProblem(submitted)).toBeNull();
   });
 
   it('accepts the recorded contract payloads', () => {
@@ -41,6 +58,8 @@ describe('the webhook catalogue', () => {
     expect(webhookBodyProblem({ ...completed, data: { ...completed.data, firstName: 'MAJA' } })).toMatch(/firstName|Unrecognized/i);
     expect(webhookBodyProblem({ ...completed, type: 'verification.submitted' })).toMatch(/status|checks|decision|Unrecognized/i);
     expect(webhookBodyProblem({ ...completed, type: 'verification.exploded' })).toMatch(/unknown event type/);
+    expect(webhookBodyProblem({ ...completed, data: { ...completed.data, final: undefined } })).toMatch(/final/);
+    expect(webhookBodyProblem({ ...completed, data: { ...completed.data, attempt: 0 } })).toMatch(/attempt/);
   });
 
   it('is published in the OpenAPI document, one webhook per event type', () => {

@@ -9,7 +9,7 @@ import { PermanentFailure } from '../../domain/failures';
 import { TRANSITIONS } from '../../domain/lifecycle';
 import { ALL_SEARCH_ATTRIBUTES } from '../../domain/temporal';
 import { resolveTestServerBinary } from '../../temporal/binary';
-import { cancelUpdate, getStatusQuery, submitReviewUpdate, verificationWorkflow, type VerificationWorkflowInput } from '../../workflows';
+import { cancelUpdate, getStatusQuery, resubmitUpdate, submitReviewUpdate, verificationWorkflow, type VerificationWorkflowInput } from '../../workflows';
 import { PROJECT_ROOT } from '../helpers/env';
 
 /**
@@ -140,6 +140,97 @@ describe('verificationWorkflow on the time-skipping test server', () => {
       ['unreadable', 'extracting'],
       ['completed', 'extracting'],
     ]);
+  });
+
+  describe('resubmission', () => {
+    const WEEK = 7 * 24 * 3600 * 1000;
+    const withResubmission = (maxAttempts = 3): VerificationWorkflowInput => ({ ...input(), resubmission: { windowMs: WEEK, maxAttempts } });
+    /** Unreadable until `readableFrom` documents were sent. */
+    const readsFrom = (readableFrom: number) => {
+      let calls = 0;
+      return async () => {
+        calls += 1;
+        return calls >= readableFrom ? { readable: true, source: 'mrz_text' as const, confidence: 1 } : { readable: false, source: null, confidence: 0 };
+      };
+    };
+
+    it('waits for a new document after a retryable rejection (final: false, for the window), reads it in the same run and decides again', async () => {
+      const { stages, delivered, activities } = standIns([{ code: 'document_expired', result: 'pass' }], readsFrom(2));
+      const { answer, wrong, result } = await withWorker(activities, async (taskQueue) => {
+        const handle = await env.client.workflow.start(verificationWorkflow, { taskQueue, workflowId: `verification-${randomBytes(4).toString('hex')}`, args: [withResubmission()] });
+        await waitFor(async () => stages.some((s) => s.transition === 'completed'));
+        const wrong = await handle.executeUpdate(resubmitUpdate, { args: [{ attempt: 3 }] }).catch((error: unknown) => error);
+        const answer = await handle.executeUpdate(resubmitUpdate, { args: [{ attempt: 2 }] });
+        return { answer, wrong, result: await handle.result() };
+      });
+      expect(wrong).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect(answer).toMatchObject({ attempt: 2 });
+      expect(result).toMatchObject({ status: 'completed', decision: 'accepted', attempt: 2 });
+      expect(stages.map((s) => [s.transition, s.round])).toEqual([
+        ['submitted', 1],
+        ['extracting', 1],
+        ['unreadable', 1],
+        ['completed', 1],
+        ['resubmitted', 2],
+        ['extracting', 2],
+        ['extracted', 2],
+        ['analysed', 2],
+        ['completed', 2],
+      ]);
+      const first = stages[3]!;
+      expect(first).toMatchObject({ decision: 'rejected', resubmission: { final: false } });
+      expect(Date.parse(first.resubmission!.until!) - Date.now()).toBeGreaterThan(WEEK - 60_000);
+      expect(stages[4]).toMatchObject({ attempt: 2, stage: 'submitted' });
+      // The last decision is final (no resubmission given), and every event went out in order.
+      expect(stages.at(-1)!.resubmission).toBeUndefined();
+      expect(delivered).toEqual(stages.flatMap((s, i) => (eventOf(s) ? [`whd_${i + 1}`] : [])));
+    });
+
+    it('makes the rejection final when no document comes within the window (a week, in moments), and then refuses one', async () => {
+      const { stages, activities } = standIns([], readsFrom(99));
+      const { result, late } = await withWorker(activities, async (taskQueue) => {
+        const handle = await env.client.workflow.start(verificationWorkflow, { taskQueue, workflowId: `verification-${randomBytes(4).toString('hex')}`, args: [withResubmission()] });
+        const result = await handle.result();
+        return { result, late: await handle.executeUpdate(resubmitUpdate, { args: [{ attempt: 2 }] }).catch((error: unknown) => error) };
+      });
+      expect(result).toMatchObject({ status: 'completed', decision: 'rejected', attempt: 1 });
+      expect(stages.map((s) => s.transition)).toEqual(['submitted', 'extracting', 'unreadable', 'completed', 'resubmissionClosed']);
+      expect(stages.at(-1)).toMatchObject({ resubmission: { final: true }, stage: 'extracting' });
+      expect(late).toBeInstanceOf(Error);
+    });
+
+    it("closes the window when the waiting run is cancelled (the Web UI's cancel): the rejection stands, final", async () => {
+      const { stages, activities } = standIns([], readsFrom(99));
+      const result = await withWorker(activities, async (taskQueue) => {
+        const handle = await env.client.workflow.start(verificationWorkflow, { taskQueue, workflowId: `verification-${randomBytes(4).toString('hex')}`, args: [withResubmission()] });
+        await waitFor(async () => stages.some((s) => s.transition === 'completed'));
+        await handle.cancel();
+        return handle.result();
+      });
+      expect(result).toMatchObject({ status: 'completed', decision: 'rejected' });
+      expect(stages.map((s) => s.transition).slice(-2)).toEqual(['completed', 'resubmissionClosed']);
+    });
+
+    it('makes the last attempt final, and never waits after a rejection that is not retryable', async () => {
+      const unreadable = standIns([], readsFrom(99));
+      await withWorker(unreadable.activities, async (taskQueue) => {
+        const handle = await env.client.workflow.start(verificationWorkflow, { taskQueue, workflowId: `verification-${randomBytes(4).toString('hex')}`, args: [withResubmission(2)] });
+        await waitFor(async () => unreadable.stages.some((s) => s.transition === 'completed'));
+        await handle.executeUpdate(resubmitUpdate, { args: [{ attempt: 2 }] });
+        return handle.result();
+      });
+      const completions = unreadable.stages.filter((s) => s.transition === 'completed');
+      expect(completions.map((s) => [s.round, s.resubmission?.final])).toEqual([
+        [1, false],
+        [2, undefined],
+      ]);
+      expect(unreadable.stages.at(-1)!.transition).toBe('completed');
+
+      const forged = standIns([{ code: 'mrz_check_digit_invalid', result: 'fail' }]);
+      expect(await run(forged.activities, withResubmission())).toMatchObject({ decision: 'rejected', reasons: [{ code: 'mrz_check_digit_invalid', retryable: false }] });
+      expect(forged.stages.at(-1)).toMatchObject({ transition: 'completed' });
+      expect(forged.stages.at(-1)!.resubmission).toBeUndefined();
+    });
   });
 
   it('records `failed` and delivers verification.failed when a stage fails for good, then fails the run', async () => {
