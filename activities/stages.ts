@@ -2,7 +2,7 @@ import type { ActivityDeps } from './deps';
 import type { VerificationUpdate } from '../db/schema';
 import { recordTransition, type RecordedEvent } from '../db/repositories/events';
 import { updateVerification } from '../db/repositories/verifications';
-import type { ReviewInput } from '../domain/decision';
+import type { ReopenInput, ReviewInput } from '../domain/decision';
 import { TRANSITIONS, type Decision, type Reason, type Stage, type TransitionName } from '../domain/lifecycle';
 
 /** The review's times, and the analyst's outcome once given. */
@@ -10,6 +10,8 @@ export interface ReviewRecord extends Partial<ReviewInput> {
   startedAt: string;
   deadline: string;
   completedAt?: string;
+  /** When the review is of a reopened verification: why, who sent it back, when. */
+  reopened?: ReopenInput & { at: string };
 }
 
 export interface RecordStageInput {
@@ -43,6 +45,8 @@ function stepPatch(input: RecordStageInput, status: Stage): VerificationUpdate {
       final: input.resubmission?.final ?? true,
       resubmit_until: input.resubmission?.until ?? null,
     }),
+    // Reopened: the decision no longer stands until the analyst decides again.
+    ...(input.transition === 'reopened' && { decision: null, final: null, resubmit_until: null, completed_at: null }),
     // A new document: what the previous attempt read, found and decided no longer stands.
     ...(input.transition === 'resubmitted' && {
       attempt: input.attempt!,

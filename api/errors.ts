@@ -35,6 +35,7 @@ export const ERROR_CODES = [
   'case_claimed',
   'no_document_image',
   'verification_not_resubmittable',
+  'verification_not_reopenable',
   'csrf_failed',
   'temporal_unavailable',
   'database_unavailable',
@@ -126,6 +127,7 @@ const SERVICE_ERRORS: Record<ServiceErrorCode, [status: number, code: ErrorCode]
   case_claimed: [409, 'case_claimed'],
   no_document_image: [404, 'no_document_image'],
   verification_not_resubmittable: [409, 'verification_not_resubmittable'],
+  verification_not_reopenable: [409, 'verification_not_reopenable'],
 };
 
 export function fromServiceError(error: ServiceError): ApiError {

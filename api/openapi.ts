@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { listVerificationsQuery, createVerificationSchema, resubmitDocumentsSchema } from './schemas/verifications';
-import { auditEventsQuery, claimSchema, reviewQueueQuery, submitReviewSchema } from './schemas/reviews';
+import { auditEventsQuery, claimSchema, reopenSchema, reviewQueueQuery, submitReviewSchema } from './schemas/reviews';
 import { createEndpointSchema, resendSchema, rotateSecretSchema, updateEndpointSchema } from './schemas/webhook-endpoints';
 import { ERROR_CODES } from './errors';
 import { EVENT_TYPES } from '../domain/lifecycle';
@@ -56,6 +56,7 @@ export function buildOpenApi(serverUrl = '/') {
         CreateVerification: schema(createVerificationSchema),
         ResubmitDocuments: schema(resubmitDocumentsSchema),
         SubmitReview: schema(submitReviewSchema),
+        Reopen: schema(reopenSchema),
         ClaimCase: schema(claimSchema),
         Claim: {
           type: 'object',
@@ -128,6 +129,15 @@ export function buildOpenApi(serverUrl = '/') {
           parameters: [idParam()],
           requestBody: body('SubmitReview'),
           responses: { '200': ok('The decided verification', 'Verification'), ...errors(...BODY, 401, 403, 404, 409) },
+        },
+      },
+      '/v1/verifications/{id}/reopen': {
+        post: {
+          summary:
+            'Send a completed verification back to an analyst (analyst and admin keys), within REOPEN_WINDOW_DAYS of its decision: `verification.reopened` (its `reasons` hold the reason code), then a review; the next decision is a new `verification.completed` whose `supersedes` names the one it replaces. 409 verification_not_reopenable otherwise',
+          parameters: [idParam()],
+          requestBody: body('Reopen'),
+          responses: { '200': ok('Reopened: awaiting review', 'Verification'), ...errors(...BODY, 401, 403, 404, 409) },
         },
       },
       '/v1/verifications/{id}/documents/{side}': {

@@ -62,6 +62,8 @@ export const configSchema = z.object({
   RESUBMISSION_WINDOW_MS: durationMs(7 * 24 * HOUR),
   /** How many documents a verification may be read from in all (the first and its resubmissions). */
   MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** How long after its decision a verification may be reopened by an analyst or admin. */
+  REOPEN_WINDOW_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
   /** How long an analyst holds a case they opened (renewed while they keep it open). */
   CLAIM_TTL_MS: durationMs(15 * 60_000),
   /** The reason codes the console offers for a decision (the API accepts any snake_case code). */

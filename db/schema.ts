@@ -149,7 +149,7 @@ export interface ConsoleSessionTable {
   ended_at: Timestamp | null;
 }
 
-export const AUDIT_ACTIONS = ['verification.viewed', 'verification.listed', 'document.viewed', 'case.claimed', 'case.released', 'review.decided'] as const;
+export const AUDIT_ACTIONS = ['verification.viewed', 'verification.listed', 'document.viewed', 'case.claimed', 'case.released', 'review.decided', 'case.reopened'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Append-only (a trigger refuses UPDATE and DELETE): ids only, never personal data. */

@@ -38,11 +38,8 @@ export interface ReviewInput {
 
 export const REASON_CODE = /^[a-z][a-z0-9_]{1,63}$/;
 
-/** Why a review input is refused, or null when it is well-formed. Shared by the Update validator and the signal. */
-export function reviewInputProblem(input: unknown): string | null {
-  if (typeof input !== 'object' || input === null) return 'the review must be an object';
-  const { decision, reason, note, analystId, analystName } = input as Record<string, unknown>;
-  if (!REVIEW_DECISIONS.includes(decision as ReviewDecision)) return 'decision must be "accepted" or "rejected"';
+/** Why a reason code, note and analyst are refused, or null when they can be stored. */
+function reasonedProblem({ reason, note, analystId, analystName }: Record<string, unknown>): string | null {
   if (typeof reason !== 'string' || !REASON_CODE.test(reason)) return 'reason must be a snake_case reason code';
   if (note !== undefined && (typeof note !== 'string' || note.length > 2000)) return 'note must be a string of at most 2000 characters';
   // What the workflow stores must be storable, or recording the decision would fail for ever.
@@ -53,6 +50,32 @@ export function reviewInputProblem(input: unknown): string | null {
     if (problem) return `${field} ${problem}`;
   }
   return null;
+}
+
+/** Why a review input is refused, or null when it is well-formed. Shared by the Update validator and the signal. */
+export function reviewInputProblem(input: unknown): string | null {
+  if (typeof input !== 'object' || input === null) return 'the review must be an object';
+  const fields = input as Record<string, unknown>;
+  if (!REVIEW_DECISIONS.includes(fields.decision as ReviewDecision)) return 'decision must be "accepted" or "rejected"';
+  return reasonedProblem(fields);
+}
+
+/** Why a decided verification goes back to an analyst (fraud found later, a complaint), and who sent it back. */
+export interface ReopenInput {
+  reason: string;
+  note?: string;
+  analystId?: string;
+  analystName?: string;
+}
+
+export function reopenInputProblem(input: unknown): string | null {
+  if (typeof input !== 'object' || input === null) return 'the reopening must be an object';
+  return reasonedProblem(input as Record<string, unknown>);
+}
+
+/** The reopening as stored: the known fields only. */
+export function reopenRecord({ reason, note, analystId, analystName }: ReopenInput): ReopenInput {
+  return { reason, ...(note !== undefined && { note }), ...(analystId !== undefined && { analystId }), ...(analystName !== undefined && { analystName }) };
 }
 
 /** The review as stored: the known fields only, so nothing unchecked reaches the database. */

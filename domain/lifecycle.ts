@@ -27,6 +27,7 @@ export const EVENT_TYPES = [
   'verification.cancelled',
   'verification.failed',
   'verification.resubmitted',
+  'verification.reopened',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -43,9 +44,9 @@ export function isTerminal(stage: Stage): boolean {
 /**
  * What a webhook event tells about the verification besides its id, reference, sequence, attempt,
  * status and metadata. `resubmission`: whether a rejection is final, and until when a new document
- * is accepted when it is not.
+ * is accepted when it is not; `supersedes`: the earlier `verification.completed` a decision replaces.
  */
-export type PayloadPart = 'decision' | 'reasons' | 'checks' | 'resubmission';
+export type PayloadPart = 'decision' | 'reasons' | 'checks' | 'resubmission' | 'supersedes';
 
 /**
  * One step of the lifecycle: the status it moves to, the event clients are told of it by (none for
@@ -73,7 +74,7 @@ export const TRANSITIONS = {
   unreadable: { status: 'extracting', event: 'verification.extraction_completed', carries: [] },
   analysed: { status: 'checking_authenticity', event: 'verification.authenticity_completed', carries: ['checks'] },
   reviewStarted: { status: 'awaiting_review', event: 'verification.review_started', carries: [] },
-  completed: { status: 'completed', event: 'verification.completed', carries: ['decision', 'reasons', 'checks', 'resubmission'] },
+  completed: { status: 'completed', event: 'verification.completed', carries: ['decision', 'reasons', 'checks', 'resubmission', 'supersedes'] },
   cancelled: { status: 'cancelled', event: 'verification.cancelled', carries: [] },
   failed: { status: 'failed', event: 'verification.failed', carries: ['reasons'] },
   /** A rejected verification got a new document: it starts over from extraction, one attempt further. */
@@ -83,6 +84,8 @@ export const TRANSITIONS = {
    * knew the deadline from `verification.completed` (`resubmitUntil`), so no event.
    */
   resubmissionClosed: { status: 'completed', event: null, carries: [] },
+  /** A decided verification goes back to an analyst; `reasons` says why (the reopening's reason code). */
+  reopened: { status: 'awaiting_review', event: 'verification.reopened', carries: ['reasons'] },
 } as const satisfies Record<string, Transition>;
 
 export type TransitionName = keyof typeof TRANSITIONS;

@@ -17,6 +17,7 @@ export const SERVICE_ERROR_CODES = [
   'case_claimed',
   'no_document_image',
   'verification_not_resubmittable',
+  'verification_not_reopenable',
 ] as const;
 export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];
 

@@ -13,13 +13,15 @@ import {
   removeDocuments,
   type NewDocument,
 } from '../db/repositories/verifications';
-import type { ReviewInput } from '../domain/decision';
+import type { ReopenInput, ReviewInput } from '../domain/decision';
+import { lastRound } from '../db/repositories/events';
+import { recordAuditEvents } from '../db/repositories/audit';
 import { isTerminal } from '../domain/lifecycle';
 import { workflowIdFor } from '../domain/temporal';
 import { DocumentIntakeError, intakeDocuments, type DocumentsInput } from '../documents/intake';
 import { sha256Hex } from '../lib/crypto';
 import { newId } from '../lib/ids';
-import { startStoredVerificationWorkflow, startVerificationWorkflow } from '../temporal/verification-client';
+import { reopenVerificationWorkflow, startStoredVerificationWorkflow, startVerificationWorkflow } from '../temporal/verification-client';
 import { cancelUpdate, resubmitUpdate, submitReviewUpdate } from '../workflows/messages';
 import { ServiceError } from './errors';
 import { afterDecision, assertMayDecide, type Actor } from './review-cases';
@@ -213,5 +215,35 @@ export async function resubmitDocuments(
     await removeDocuments(db, id, attempt);
     throw refused(resubmissionProblem((await getVerification(db, id))!, new Date()) ?? 'The verification no longer accepts a new document');
   }
+  return (await getVerification(db, id))!;
+}
+
+const DAY = 24 * 3600 * 1000;
+
+/**
+ * Sends a decided verification back to an analyst (fraud found later, a complaint) within
+ * REOPEN_WINDOW_DAYS of its decision: `verification.reopened`, then a review whose decision is a new
+ * `verification.completed` naming the one it supersedes. Audited. Answers once it awaits review.
+ */
+export async function reopenVerification(
+  { config, db, temporal }: VerificationServiceDeps,
+  { id, reopen, actor }: { id: string; reopen: ReopenInput; actor: Actor },
+): Promise<Verification> {
+  const verification = await existing(db, id, null);
+  const refused = (message: string) => new ServiceError('verification_not_reopenable', message);
+  if (verification.status !== 'completed') throw refused(`Only a completed verification can be reopened (this one is ${verification.status})`);
+  if (verification.completed_at && verification.completed_at.getTime() + config.REOPEN_WINDOW_DAYS * DAY < Date.now()) {
+    throw refused(`The verification was decided more than ${config.REOPEN_WINDOW_DAYS} days ago`);
+  }
+  const owner = await getClient(db, verification.client_id);
+  if (!owner) throw new Error(`Client ${verification.client_id} of verification ${id} does not exist`);
+  const request = { ...reopen, analystId: actor.keyId, analystName: actor.name };
+  try {
+    await reopenVerificationWorkflow(temporal, config, verification, owner, { lastRound: await lastRound(db, id), request });
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) throw refused('The verification is not completed (a new document or another reopening came first)');
+    throw error;
+  }
+  await recordAuditEvents(db, actor, 'case.reopened', [id]);
   return (await getVerification(db, id))!;
 }

@@ -1,9 +1,10 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Db } from '../db';
 import { getClient } from '../db/repositories/clients';
 import { SearchAttributes, workflowIdFor } from '../domain/temporal';
-import { resendWebhooksWorkflow, verificationWorkflow, type VerificationWorkflowInput } from '../workflows';
+import type { ReopenInput } from '../domain/decision';
+import { reopenUpdate, resendWebhooksWorkflow, verificationWorkflow, type VerificationWorkflowInput } from '../workflows';
 import type { WebhookRetrySettings } from '../workflows/activity-options';
 import { targetKey } from '../webhooks/routing';
 
@@ -27,6 +28,30 @@ export interface ClientSettings {
   skip_manual_review: boolean;
 }
 
+function workflowInput(config: Config, verification: StartableVerification, settings: ClientSettings): VerificationWorkflowInput {
+  return {
+    verificationId: verification.id,
+    clientId: verification.client_id,
+    webhooks: webhookRetrySettings(config),
+    review: { enabled: !settings.skip_manual_review, deadlineMs: config.REVIEW_DEADLINE_MS },
+    resubmission: { windowMs: config.RESUBMISSION_WINDOW_MS, maxAttempts: config.MAX_ATTEMPTS },
+  };
+}
+
+/** Where and how a verification's run starts: its id, queue, search attributes and memo (the reference). */
+function startOptions(config: Config, verification: StartableVerification, input: VerificationWorkflowInput, stage: 'submitted' | 'completed') {
+  return {
+    workflowId: workflowIdFor(verification.id),
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    args: [input] as [VerificationWorkflowInput],
+    typedSearchAttributes: [
+      { key: SearchAttributes.stage, value: stage },
+      { key: SearchAttributes.clientId, value: verification.client_id },
+    ],
+    memo: { reference: verification.reference ?? '' },
+  };
+}
+
 /**
  * Starts the verification's workflow. Idempotent: a running workflow with the same id is reused
  * and a finished one is never started again, so a retried request can always call this.
@@ -37,29 +62,37 @@ export async function startVerificationWorkflow(
   verification: StartableVerification,
   settings: ClientSettings,
 ): Promise<void> {
-  const input: VerificationWorkflowInput = {
-    verificationId: verification.id,
-    clientId: verification.client_id,
-    webhooks: webhookRetrySettings(config),
-    review: { enabled: !settings.skip_manual_review, deadlineMs: config.REVIEW_DEADLINE_MS },
-    resubmission: { windowMs: config.RESUBMISSION_WINDOW_MS, maxAttempts: config.MAX_ATTEMPTS },
-  };
   try {
     await client.workflow.start(verificationWorkflow, {
-      workflowId: workflowIdFor(verification.id),
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      args: [input],
+      ...startOptions(config, verification, workflowInput(config, verification, settings), 'submitted'),
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [
-        { key: SearchAttributes.stage, value: 'submitted' },
-        { key: SearchAttributes.clientId, value: verification.client_id },
-      ],
-      memo: { reference: verification.reference ?? '' },
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
+}
+
+/**
+ * Reopens a decided verification with update-with-start: the `reopen` Update goes to its run when
+ * that is still open (webhooks going out, a resubmission window), or to a new run under the same
+ * workflow id (allowed for this start only) that does nothing but the reopened review. Answers once
+ * `verification.reopened` is recorded; a refusal is a WorkflowUpdateFailedError.
+ */
+export async function reopenVerificationWorkflow(
+  client: Client,
+  config: Config,
+  verification: StartableVerification & { attempt: number },
+  settings: ClientSettings,
+  { lastRound, request }: { lastRound: number; request: ReopenInput },
+): Promise<void> {
+  const input = { ...workflowInput(config, verification, settings), reopened: { round: lastRound, attempt: verification.attempt } };
+  const startWorkflowOperation = new WithStartWorkflowOperation(verificationWorkflow, {
+    ...startOptions(config, verification, input, 'completed'),
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+  });
+  await client.workflow.executeUpdateWithStart(reopenUpdate, { args: [request], startWorkflowOperation });
 }
 
 /**

@@ -25,6 +25,7 @@ function dataSchema(type: EventType) {
       ...(carries.includes('reasons') && { reasons: z.array(reasonSchema) }),
       ...(carries.includes('checks') && { checks: checkSummarySchema }),
       ...(carries.includes('resubmission') && { final: z.boolean(), resubmitUntil: z.iso.datetime().optional() }),
+      ...(carries.includes('supersedes') && { supersedes: z.string().regex(/^evt_[0-9A-Z]{26}$/).optional() }),
       metadata: z.record(z.string(), z.string()).optional(),
     })
     .strict();
@@ -44,10 +45,12 @@ export const WEBHOOK_DESCRIPTIONS: Record<EventType, string> = {
   'verification.authenticity_completed': 'The checks ran; `checks` counts their results.',
   'verification.review_started': 'The verification waits for an analyst, until its review deadline.',
   'verification.completed':
-    'The decision: accepted, rejected or review_required, with its reasons and the checks\u2019 counts. `final: false` on a rejection whose reasons are all retryable: a new document is accepted (POST /v1/verifications/{id}/documents) until `resubmitUntil`.',
+    'The decision: accepted, rejected or review_required, with its reasons and the checks\u2019 counts; `supersedes`: the earlier `verification.completed` this one replaces (after a resubmission or a reopening). `final: false` on a rejection whose reasons are all retryable: a new document is accepted (POST /v1/verifications/{id}/documents) until `resubmitUntil`.',
   'verification.cancelled': 'The verification was cancelled before a decision.',
   'verification.failed': 'The verification could not be completed; `reasons` says why.',
   'verification.resubmitted': 'A rejected verification got a new document (`attempt` counts them) and is read again; the usual events follow.',
+  'verification.reopened':
+    'A decided verification went back to an analyst (fraud found later, a complaint); `reasons` holds the reopening\u2019s reason code. Its next decision is a new `verification.completed` whose `supersedes` names the one it replaces.',
 };
 
 /** Why a webhook body does not match its event type's schema, or null when it does. */

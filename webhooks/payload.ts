@@ -20,6 +20,8 @@ export interface EventData {
   /** On completion: false while a rejected verification accepts a new document, until `resubmitUntil`. */
   final?: boolean;
   resubmitUntil?: string;
+  /** On completion: the earlier `verification.completed` event this decision replaces. */
+  supersedes?: string;
   metadata?: Record<string, string>;
 }
 
@@ -45,6 +47,7 @@ export function buildEventBody(type: EventType, at: Date, data: EventData): stri
     ...(data.checks !== undefined && { checks: data.checks }),
     ...(data.final !== undefined && { final: data.final }),
     ...(data.resubmitUntil !== undefined && { resubmitUntil: data.resubmitUntil }),
+    ...(data.supersedes !== undefined && { supersedes: data.supersedes }),
     ...(data.metadata !== undefined && Object.keys(data.metadata).length > 0 && { metadata: data.metadata }),
   };
   const body: EventBody = { type, timestamp: at.toISOString(), data: clean };
@@ -72,6 +75,8 @@ export function eventDataOf(
   },
   sequence: number,
   type: EventType,
+  /** The latest `verification.completed` recorded before this event, if any. */
+  previousCompletion: string | null = null,
 ): EventData {
   const carries = payloadOf(type);
   return {
@@ -85,6 +90,7 @@ export function eventDataOf(
     ...(carries.includes('checks') && { checks: summariseChecks(v.checks) }),
     ...(carries.includes('resubmission') && { final: v.final ?? true }),
     ...(carries.includes('resubmission') && v.final === false && v.resubmit_until !== null && { resubmitUntil: v.resubmit_until.toISOString() }),
+    ...(carries.includes('supersedes') && previousCompletion !== null && { supersedes: previousCompletion }),
     metadata: v.metadata,
   };
 }

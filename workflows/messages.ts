@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ReviewInput } from '../domain/decision';
+import type { ReopenInput, ReviewInput } from '../domain/decision';
 import type { Decision, Reason, Stage } from '../domain/lifecycle';
 import type { WebhookRetrySettings } from './activity-options';
 
@@ -32,6 +32,12 @@ export interface VerificationWorkflowInput {
    * documents in all (absent in runs from before resubmission: it never waits).
    */
   resubmission?: { windowMs: number; maxAttempts: number };
+  /**
+   * A run started to reopen a decided verification whose run had closed: it reads and decides
+   * nothing itself, it takes the `reopen` Update sent with its start. `round` is the last round
+   * recorded, `attempt` the verification's document attempt.
+   */
+  reopened?: { round: number; attempt: number };
 }
 
 export const getStatusQuery = defineQuery<VerificationStatus>('getStatus');
@@ -55,3 +61,11 @@ export const cancelUpdate = defineUpdate<VerificationStatus>('cancel');
  * attempts left) or `attempt` is not the next one.
  */
 export const resubmitUpdate = defineUpdate<VerificationStatus, [{ attempt: number }]>('resubmit');
+/**
+ * Sends a decided verification back to an analyst (reason code, note, who): `verification.reopened`,
+ * then a review as for a doubtful case, whose decision is a new `verification.completed` naming the
+ * one it supersedes. Answers once the verification awaits review. Refused unless the verification
+ * is completed (and no new document is on its way). Sent with update-with-start: to the open run,
+ * or to a new run under the same workflow id when the last one has closed.
+ */
+export const reopenUpdate = defineUpdate<VerificationStatus, [ReopenInput]>('reopen');

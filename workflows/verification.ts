@@ -12,18 +12,30 @@ import {
 } from '@temporalio/workflow';
 import type { Activities, RecordStageInput, ReviewRecord } from '../activities';
 import type { Check } from '../domain/checks';
-import { assess, decideAfterReview, reviewInputProblem, reviewRecord, type ReviewInput } from '../domain/decision';
+import { assess, decideAfterReview, reopenInputProblem, reopenRecord, reviewInputProblem, reviewRecord, type ReopenInput, type ReviewInput } from '../domain/decision';
 import { isTerminal, stageAfter, TRANSITIONS, type Decision, type Reason, type TransitionName } from '../domain/lifecycle';
 import { RunFailure } from '../domain/failures';
 import { documentsTaskQueue, SearchAttributes } from '../domain/temporal';
 import { activityPresets } from './activity-options';
-import { cancelUpdate, getStatusQuery, resubmitUpdate, reviewDecisionSignal, submitReviewUpdate, type VerificationStatus, type VerificationWorkflowInput } from './messages';
+import {
+  cancelUpdate,
+  getStatusQuery,
+  reopenUpdate,
+  resubmitUpdate,
+  reviewDecisionSignal,
+  submitReviewUpdate,
+  type VerificationStatus,
+  type VerificationWorkflowInput,
+} from './messages';
 import { WebhookOutbox } from './webhook-outbox';
 
 /** Histories from before `extracting` was recorded by the stage activity (the extraction activity wrote it). */
 const RECORD_EXTRACTING = 'record-extracting-status';
 /** Histories from before a retryable rejection waited for a new document. */
 const RESUBMISSION = 'resubmission';
+
+/** How long a run started to reopen waits for its reopen Update. */
+const REOPEN_ARRIVAL_MS = 60_000;
 
 /** How one attempt ended: the decision, and the analyst's review when there was one. */
 interface Outcome {
@@ -37,12 +49,18 @@ export async function verificationWorkflow(input: VerificationWorkflowInput): Pr
   const { recordStage } = proxyLocalActivities<Activities>(activityPresets.stage);
   const analysis = proxyActivities<Activities>(activityPresets.analysis(documentsTaskQueue(workflowInfo().taskQueue)));
   const outbox = new WebhookOutbox(input.webhooks);
-  const state: VerificationStatus = { verificationId: input.verificationId, status: 'submitted', stage: 'submitted', decision: null, reasons: [], attempt: 1 };
+  const reopenedRun = input.reopened;
+  const state: VerificationStatus = reopenedRun
+    ? { verificationId: input.verificationId, status: 'completed', stage: 'awaiting_review', decision: null, reasons: [], attempt: reopenedRun.attempt }
+    : { verificationId: input.verificationId, status: 'submitted', stage: 'submitted', decision: null, reasons: [], attempt: 1 };
   let review: ReviewInput | undefined;
   /** True once how it ended (completed, cancelled, failed) is stored, so an Update caller reads it from the API. */
-  let ended = false;
-  /** One pass through the lifecycle: events are recorded once per type and round. */
-  let round = 1;
+  let ended = reopenedRun !== undefined;
+  /** One pass through the lifecycle (first submission, each resubmission, each reopening): events are recorded once per type and round. */
+  let round = reopenedRun?.round ?? 1;
+  /** A reopening waiting to be taken up, and whether one is under way. */
+  let reopenRequest: ReopenInput | undefined;
+  let reopening = false;
   /** Set while a rejected verification waits for a new document; then the attempt the document is for. */
   let awaitingDocument = false;
   let resubmitted: number | undefined;
@@ -76,8 +94,25 @@ export async function verificationWorkflow(input: VerificationWorkflowInput): Pr
     },
     {
       validator: ({ attempt }) => {
-        if (!awaitingDocument || resubmitted !== undefined) throw new Error('The verification does not accept a new document');
+        if (!awaitingDocument || resubmitted !== undefined || reopenRequest !== undefined) throw new Error('The verification does not accept a new document');
         if (attempt !== state.attempt! + 1) throw new Error(`The next attempt is ${state.attempt! + 1}`);
+      },
+    },
+  );
+
+  setHandler(
+    reopenUpdate,
+    async (request) => {
+      reopenRequest = reopenRecord(request);
+      // Answers once `verification.reopened` is recorded.
+      await condition(() => reopenRequest === undefined);
+      return state;
+    },
+    {
+      validator: (request) => {
+        if (state.status !== 'completed' || reopenRequest !== undefined || resubmitted !== undefined) throw new Error('Only a completed verification can be reopened');
+        const problem = reopenInputProblem(request);
+        if (problem) throw new Error(problem);
       },
     },
   );
@@ -144,7 +179,8 @@ export async function verificationWorkflow(input: VerificationWorkflowInput): Pr
   async function awaitDocument(windowMs: number): Promise<number | undefined> {
     awaitingDocument = true;
     try {
-      await condition(() => resubmitted !== undefined, windowMs);
+      // A reopening closes the window: an analyst takes the case over.
+      await condition(() => resubmitted !== undefined || reopenRequest !== undefined, windowMs);
     } catch (error) {
       // Cancelling a verification that already has its decision closes its window.
       if (!isCancellation(error)) throw error;
@@ -175,6 +211,47 @@ export async function verificationWorkflow(input: VerificationWorkflowInput): Pr
     }
   }
 
+  /** A decided verification back with an analyst: a review as for a doubtful case, decided again. */
+  async function reopenRound(request: ReopenInput): Promise<void> {
+    reopening = true;
+    round += 1;
+    review = undefined;
+    state.decision = null;
+    state.reasons = [{ code: request.reason, retryable: false }];
+    upsertSearchAttributes([{ key: SearchAttributes.decision, value: null }]);
+    const startedAt = new Date();
+    const deadline = new Date(startedAt.getTime() + input.review.deadlineMs);
+    const times = { startedAt: startedAt.toISOString(), deadline: deadline.toISOString() };
+    await move('reopened', { reasons: state.reasons, review: { ...times, reopened: { ...request, at: startedAt.toISOString() } } });
+    reopenRequest = undefined;
+    const pending = state.reasons;
+    if (!(await condition(() => review !== undefined, input.review.deadlineMs))) {
+      await complete({ decision: 'review_required', reasons: [{ code: 'review_timeout', retryable: false }, ...pending] });
+    } else {
+      const outcome = review!;
+      const decided = decideAfterReview(outcome, pending);
+      await complete({ ...decided, review: { ...times, completedAt: new Date().toISOString(), reopened: { ...request, at: times.startedAt }, ...outcome } });
+    }
+    reopening = false;
+  }
+
+  /**
+   * The verification's life in this run: read and decided (unless the run was started to reopen),
+   * then, while its webhooks are still going out (or from the start, for a reopening run), any
+   * reopening sends it back to an analyst.
+   */
+  async function lifecycle(): Promise<void> {
+    if (!reopenedRun) await pipeline();
+    // Its reopen Update comes with the start (update-with-start); a start without one ends soon.
+    else await condition(() => reopenRequest !== undefined, REOPEN_ARRIVAL_MS);
+    for (;;) {
+      if (reopenRequest === undefined) await Promise.race([outbox.drain(), condition(() => reopenRequest !== undefined)]);
+      if (reopenRequest === undefined) return;
+      // A closed window is recorded before the case goes back to an analyst.
+      await reopenRound(reopenRequest);
+    }
+  }
+
   if (workflowInfo().typedSearchAttributes.get(SearchAttributes.clientId) === undefined) {
     upsertSearchAttributes([{ key: SearchAttributes.clientId, value: input.clientId }]);
   }
@@ -192,15 +269,19 @@ export async function verificationWorkflow(input: VerificationWorkflowInput): Pr
     {
       validator: () => {
         if (isTerminal(state.status)) throw new Error(`The verification is already ${state.status}`);
+        if (reopening) throw new Error('A reopened verification is decided by an analyst, not cancelled');
       },
     },
   );
   try {
-    await running.run(pipeline);
+    await running.run(lifecycle);
   } catch (error) {
     // Record how it ended even though the workflow is being cancelled, then deliver what is pending.
     await CancellationScope.nonCancellable(async () => {
-      if (isCancellation(error)) await move('cancelled');
+      // A cancellation after the decision (the Web UI's, while webhooks still go out) changes nothing.
+      if (isCancellation(error)) {
+        if (!ended) await move('cancelled');
+      }
       else {
         failure = error;
         state.reasons = [{ code: 'processing_failed', retryable: true }];

@@ -4,10 +4,10 @@ import type { Config } from '../../config';
 import type { Db } from '../../db';
 import { listAwaitingReview } from '../../db/repositories/verifications';
 import { auditRead, claimReviewCase, liveClaims, releaseReviewCase } from '../../services/review-cases';
-import { reviewVerification } from '../../services/verifications';
+import { reopenVerification, reviewVerification } from '../../services/verifications';
 import { principal, requireRole } from '../auth';
 import { page, parseQuery } from '../pagination';
-import { claimSchema, reviewQueueQuery, submitReviewSchema } from '../schemas/reviews';
+import { claimSchema, reopenSchema, reviewQueueQuery, submitReviewSchema } from '../schemas/reviews';
 import { serializeClaim, type serializeVerification } from '../serializers';
 import { parseBody } from '../validation';
 
@@ -54,6 +54,16 @@ export function reviewHandler({ config, db, temporal, present }: ReviewRouteDeps
       { id: String(req.params.id), review: { ...body, analystId: actor.keyId, analystName: actor.name }, actor },
     );
     res.json(present(verification));
+  });
+  return router;
+}
+
+/** POST /v1/verifications/:id/reopen: a decided verification back to an analyst, through the workflow's `reopen` Update. */
+export function reopenHandler({ config, db, temporal, present }: ReviewRouteDeps): Router {
+  const router = Router({ mergeParams: true });
+  router.post('/', requireRole('analyst', 'admin'), async (req, res) => {
+    const reopen = parseBody(reopenSchema, req.body);
+    res.json(present(await reopenVerification({ config, db, temporal }, { id: String(req.params.id), reopen, actor: principal(req) })));
   });
   return router;
 }

@@ -11,7 +11,7 @@ import { ApiError, notFound } from '../errors';
 import { multipartVerification } from '../multipart';
 import { page, parseQuery } from '../pagination';
 import { createVerificationSchema, idempotencyKeySchema, listVerificationsQuery, resubmitDocumentsSchema } from '../schemas/verifications';
-import { caseClaimHandler, reviewHandler } from './reviews';
+import { caseClaimHandler, reopenHandler, reviewHandler } from './reviews';
 import { documentSideSchema } from '../schemas/reviews';
 import { auditRead, documentImage, liveClaims } from '../../services/review-cases';
 import { cancelVerification, createVerification, resubmitDocuments } from '../../services/verifications';
@@ -74,6 +74,7 @@ export function verificationsRouter({ config, db, temporal, temporalUiUrl }: Ver
   });
 
   router.use('/:id/review', reviewHandler({ config, db, temporal, present }));
+  router.use('/:id/reopen', reopenHandler({ config, db, temporal, present }));
 
   router.get('/:id', requireRole('client', 'analyst', 'admin'), async (req, res) => {
     const verification = await getVerification(db, String(req.params.id), tenantScope(req));

@@ -12,6 +12,14 @@ export const submitReviewSchema = z
   })
   .strict();
 
+/** Why a decided verification goes back to an analyst. */
+export const reopenSchema = z
+  .object({
+    reason: z.string().regex(REASON_CODE, 'must be a snake_case reason code, e.g. suspected_fraud'),
+    note: text().max(2000).optional(),
+  })
+  .strict();
+
 /** The queue's filters: a reason code among the case's reasons, a client. */
 export const reviewQueueQuery = paginationSchema.extend({
   reason: z.string().regex(REASON_CODE, 'must be a snake_case reason code').optional(),

@@ -33,8 +33,8 @@ export interface StageTransition {
  * (verification, event type, round), so an activity retry returns what the first attempt recorded.
  */
 export async function recordTransition(db: Db, transition: StageTransition): Promise<RecordedEvent> {
-  // Three statements in the transaction (each a round trip): whether the event exists and the next
-  // sequence; the verification's update with the client's enabled endpoints; the event with its
+  // Three statements in the transaction (each a round trip): whether the event exists, the next
+  // sequence and the decision a new one would supersede; the verification's update with the client's enabled endpoints; the event with its
   // deliveries.
   return db.transaction().execute(async (trx) => {
     const { verificationId, eventType, round } = transition;
@@ -45,6 +45,14 @@ export async function recordTransition(db: Db, transition: StageTransition): Pro
         same(eb).select('id').as('existing_id'),
         same(eb).select('sequence').as('existing_sequence'),
         eb.selectFrom('events').select(sql<number>`coalesce(max(sequence), 0) + 1`.as('next')).where('verification_id', '=', verificationId).as('next'),
+        eb
+          .selectFrom('events')
+          .select('id')
+          .where('verification_id', '=', verificationId)
+          .where('type', '=', 'verification.completed')
+          .orderBy('sequence', 'desc')
+          .limit(1)
+          .as('previous_completion'),
       ])
       .executeTakeFirstOrThrow();
     if (head.existing_id) {
@@ -71,7 +79,7 @@ export async function recordTransition(db: Db, transition: StageTransition): Pro
     const sequence = Number(head.next);
 
     const eventId = newId('event');
-    const body = buildEventBody(eventType, new Date(), eventDataOf(verification as Verification, sequence, eventType));
+    const body = buildEventBody(eventType, new Date(), eventDataOf(verification as Verification, sequence, eventType, head.previous_completion));
     const targets = deliveryTargets(eventType, endpoints, verification.callback_url);
 
     const rows = targets.map((t) => ({
@@ -103,4 +111,10 @@ export function getEvent(db: Db, id: string, clientId: string | null = null): Pr
   let query = db.selectFrom('events').selectAll().where('id', '=', id);
   if (clientId !== null) query = query.where('client_id', '=', clientId);
   return query.executeTakeFirst();
+}
+
+/** The last round recorded for a verification (0 before its first event). */
+export async function lastRound(db: Db, verificationId: string): Promise<number> {
+  const row = await db.selectFrom('events').select((eb) => eb.fn.max('round').as('round')).where('verification_id', '=', verificationId).executeTakeFirst();
+  return Number(row?.round ?? 0);
 }

@@ -52,7 +52,7 @@ function normalise(text: string): string {
 }
 
 /** The scenarios whose webhooks and histories are the contract. */
-type Scenario = 'accepted' | 'rejected' | 'review' | 'cancelled' | 'review-timeout' | 'resubmitted';
+type Scenario = 'accepted' | 'rejected' | 'review' | 'cancelled' | 'review-timeout' | 'resubmitted' | 'reopened';
 
 async function submit(h: Harness, body: Record<string, unknown>): Promise<string> {
   const response = await h.system.api(h.tenant.apiKey, 'POST', '/v1/verifications', { documentType: 'passport', callbackUrl: h.receiver.url, ...body });
@@ -127,6 +127,16 @@ describe('the contract: webhook payloads, OpenAPI, workflow histories', () => {
     await keepHistory(h, 'resubmitted', id);
   });
 
+  it('an accepted verification reopened and rejected (the history kept is the reopening run)', async () => {
+    const id = await submit(h, { mrz: passportMrz(), reference: 'contract-reopened' });
+    await webhooks(h, 4);
+    await h.system.temporal.workflow.getHandle(workflowIdFor(id)).result();
+    expect((await h.system.api(analystKey, 'POST', `/v1/verifications/${id}/reopen`, { reason: 'suspected_fraud' })).status).toBe(200);
+    expect((await h.system.api(analystKey, 'POST', `/v1/verifications/${id}/review`, { decision: 'rejected', reason: 'suspected_forgery' })).status).toBe(200);
+    golden('webhooks/reopened.jsonl', record(await webhooks(h, 6)).join('\n'));
+    await keepHistory(h, 'reopened', id);
+  });
+
   it('the OpenAPI document', async () => {
     const response = await fetch(`${h.system.baseUrl}/openapi.json`);
     golden('openapi.json', `${JSON.stringify(await response.json(), null, 2)}\n`);
@@ -138,6 +148,7 @@ describe('the contract: webhook payloads, OpenAPI, workflow histories', () => {
       'verification.cancelled',
       'verification.completed',
       'verification.extraction_completed',
+      'verification.reopened',
       'verification.resubmitted',
       'verification.review_started',
       'verification.submitted',
@@ -161,7 +172,16 @@ describe('the contract: recorded histories replay on the current workflow code',
     const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
     // unreadable-before-resubmission: a retryable rejection recorded by the workflow before it waited
     // for a new document; a run like it, open at the upgrade, must still end where it ended.
-    expect(files).toEqual(['accepted.json', 'cancelled.json', 'rejected.json', 'resubmitted.json', 'review-timeout.json', 'review.json', 'unreadable-before-resubmission.json']);
+    expect(files).toEqual([
+      'accepted.json',
+      'cancelled.json',
+      'rejected.json',
+      'reopened.json',
+      'resubmitted.json',
+      'review-timeout.json',
+      'review.json',
+      'unreadable-before-resubmission.json',
+    ]);
     const histories = files.map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: History.fromObject(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'))) }));
     const results = [];
     for await (const result of Worker.runReplayHistories({ workflowBundle: { code: fs.readFileSync(workflowBundlePath(), 'utf8') } }, histories)) results.push(result);

@@ -22,7 +22,8 @@ describe('the lifecycle table', () => {
   });
 
   it('says the decision only on completion, reasons on completion and failure, check counts after analysis', () => {
-    expect(payloadOf('verification.completed')).toEqual(['decision', 'reasons', 'checks', 'resubmission']);
+    expect(payloadOf('verification.completed')).toEqual(['decision', 'reasons', 'checks', 'resubmission', 'supersedes']);
+    expect(payloadOf('verification.reopened')).toEqual(['reasons']);
     expect(payloadOf('verification.resubmitted')).toEqual([]);
     expect(payloadOf('verification.failed')).toEqual(['reasons']);
     expect(payloadOf('verification.authenticity_completed')).toEqual(['checks']);

@@ -1,3 +1,5 @@
+import { Webhook } from 'standardwebhooks';
+import { webhookBodyProblem } from '../../webhooks/catalogue';
 import { startReceiver, type Receiver } from './receiver';
 import { startTestSystem, type TestClient, type TestSystem } from './system';
 
@@ -27,4 +29,26 @@ export function useSystemWithReceiver(overrides: Record<string, string> = {}): H
     await harness.receiver.close();
   });
   return harness;
+}
+
+/**
+ * Verifications sent to the harness's receiver as its client, and the webhooks received so far,
+ * each checked against the webhook catalogue and verified with the client's secret.
+ */
+export function verificationsOf<T = { type: string; data: Record<string, unknown> }>(h: Harness) {
+  return {
+    async submit(body: Record<string, unknown>): Promise<string> {
+      const response = await h.system.api(h.tenant.apiKey, 'POST', '/v1/verifications', { documentType: 'passport', callbackUrl: h.receiver.url, ...body });
+      if (response.status !== 202) throw new Error(`POST /v1/verifications answered ${response.status}: ${JSON.stringify(response.body)}`);
+      return response.body.id as string;
+    },
+    async webhooks(count: number): Promise<T[]> {
+      const requests = await h.receiver.waitFor(count);
+      for (const request of requests) {
+        const problem = webhookBodyProblem(JSON.parse(request.body));
+        if (problem) throw new Error(`A webhook does not match its schema: ${problem}`);
+      }
+      return requests.map((request) => new Webhook(h.tenant.signingSecret).verify(request.body, request.headers) as T);
+    },
+  };
 }

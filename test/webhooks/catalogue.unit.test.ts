@@ -36,6 +36,11 @@ describe('the webhook catalogue', () => {
     const closed = JSON.parse(buildEventBody('verification.completed', new Date(), eventDataOf({ ...verification, resubmit_until: until }, 9, 'verification.completed')));
     expect(closed.data.final).toBe(true);
     expect(closed.data).not.toHaveProperty('resubmitUntil');
+    // A later decision names the one it replaces; only completion does.
+    const evt = 'evt_01M8RQFCVHKMD6BJRSEPHAE9QT';
+    const replacing = JSON.parse(buildEventBody('verification.completed', new Date(), eventDataOf(verification, 11, 'verification.completed', evt)));
+    expect([replacing.data.supersedes, webhookBodyProblem(replacing)]).toEqual([evt, null]);
+    expect(JSON.parse(buildEventBody('verification.reopened', new Date(), eventDataOf({ ...verification, status: 'awaiting_review' }, 12, 'verification.reopened', evt))).data).not.toHaveProperty('supersedes');
     // Only completion says it.
     const submitted = JSON.parse(buildEventBody('verification.resubmitted', new Date(), eventDataOf({ ...verification, status: 'submitted', attempt: 2 }, 10, 'verification.resubmitted')));
     expect(submitted.data).not.toHaveProperty('final');
@@ -47,7 +52,7 @@ describe('the webhook catalogue', () => {
     const bodies = fs
       .readdirSync(dir)
       .flatMap((file) => fs.readFileSync(path.join(dir, file), 'utf8').trim().split('\n'))
-      .map((line) => JSON.parse(line.replaceAll('<time>', new Date().toISOString()).replaceAll('"ver_1"', `"${ID}"`)));
+      .map((line) => JSON.parse(line.replaceAll('<time>', new Date().toISOString()).replaceAll('"ver_1"', `"${ID}"`).replaceAll('"evt_1"', '"evt_01M8RQFCVHKMD6BJRSEPHAE9QT"')));
     expect(bodies.length).toBeGreaterThan(15);
     for (const body of bodies) expect(webhookBodyProblem(body)).toBeNull();
   });

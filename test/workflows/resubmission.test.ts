@@ -1,7 +1,5 @@
-import { Webhook } from 'standardwebhooks';
-import { webhookBodyProblem } from '../../webhooks/catalogue';
 import { APPLICANT, forgedBirthDateMrz, passportMrz, PNG_1PX } from '../helpers/documents';
-import { useSystemWithReceiver } from '../helpers/harness';
+import { useSystemWithReceiver, verificationsOf } from '../helpers/harness';
 import { multipartBody, rawRequest } from '../helpers/http';
 
 interface Received {
@@ -19,17 +17,7 @@ const UNREADABLE_MRZ = 'THIS IS NOT A MACHINE READABLE ZONE AT ALL <<<<<<<<';
 describe('resubmitting a document after a retryable rejection', () => {
   const h = useSystemWithReceiver({ MAX_ATTEMPTS: '2', RESUBMISSION_WINDOW_MS: String(7 * 24 * 3600 * 1000) });
 
-  async function submit(body: Record<string, unknown>): Promise<string> {
-    const response = await h.system.api(h.tenant.apiKey, 'POST', '/v1/verifications', { documentType: 'passport', callbackUrl: h.receiver.url, ...body });
-    expect(response.status).toBe(202);
-    return response.body.id;
-  }
-
-  async function webhooks(count: number): Promise<Received[]> {
-    const requests = await h.receiver.waitFor(count);
-    for (const request of requests) expect(webhookBodyProblem(JSON.parse(request.body))).toBeNull();
-    return requests.map((request) => new Webhook(h.tenant.signingSecret).verify(request.body, request.headers) as Received);
-  }
+  const { submit, webhooks } = verificationsOf<Received>(h);
 
   const resubmit = (id: string, body: unknown) => h.system.api(h.tenant.apiKey, 'POST', `/v1/verifications/${id}/documents`, body);
 

@@ -9,7 +9,7 @@ import { PermanentFailure } from '../../domain/failures';
 import { TRANSITIONS } from '../../domain/lifecycle';
 import { ALL_SEARCH_ATTRIBUTES } from '../../domain/temporal';
 import { resolveTestServerBinary } from '../../temporal/binary';
-import { cancelUpdate, getStatusQuery, resubmitUpdate, submitReviewUpdate, verificationWorkflow, type VerificationWorkflowInput } from '../../workflows';
+import { cancelUpdate, getStatusQuery, reopenUpdate, resubmitUpdate, submitReviewUpdate, verificationWorkflow, type VerificationWorkflowInput } from '../../workflows';
 import { PROJECT_ROOT } from '../helpers/env';
 
 /**
@@ -93,7 +93,10 @@ describe('verificationWorkflow on the time-skipping test server', () => {
     const answer = await withWorker(activities, async (taskQueue) => {
       const handle = await env.client.workflow.start(verificationWorkflow, { taskQueue, workflowId: `verification-${randomBytes(4).toString('hex')}`, args: [input()] });
       await waitFor(async () => (await handle.query(getStatusQuery)).status === 'awaiting_review');
-      return handle.executeUpdate(submitReviewUpdate, { args: [{ decision: 'accepted', reason: 'document_genuine', analystId: 'key_1' }] });
+      const answer = await handle.executeUpdate(submitReviewUpdate, { args: [{ decision: 'accepted', reason: 'document_genuine', analystId: 'key_1' }] });
+      // Every run ends before its worker stops: an activity left pending would hold the test server's clock.
+      await handle.result();
+      return answer;
     });
     expect(answer).toMatchObject({ status: 'completed', decision: 'accepted', reasons: [] });
     expect(stages.at(-1)).toMatchObject({ transition: 'completed', decision: 'accepted', review: { decision: 'accepted', reason: 'document_genuine', analystId: 'key_1' } });
@@ -230,6 +233,78 @@ describe('verificationWorkflow on the time-skipping test server', () => {
       expect(await run(forged.activities, withResubmission())).toMatchObject({ decision: 'rejected', reasons: [{ code: 'mrz_check_digit_invalid', retryable: false }] });
       expect(forged.stages.at(-1)).toMatchObject({ transition: 'completed' });
       expect(forged.stages.at(-1)!.resubmission).toBeUndefined();
+    });
+  });
+
+  describe('reopening', () => {
+    const workflowId = () => `verification-${randomBytes(4).toString('hex')}`;
+
+    it('reopens a rejection waiting for a new document: the window closes, an analyst decides again, cancelling is refused meanwhile', async () => {
+      const unreadable = async () => ({ readable: false, source: null, confidence: 0 });
+      const { stages, activities } = standIns([], unreadable);
+      const { reopened, refusedCancel, lateDocument, decided } = await withWorker(activities, async (taskQueue) => {
+        const handle = await env.client.workflow.start(verificationWorkflow, {
+          taskQueue,
+          workflowId: workflowId(),
+          args: [{ ...input(), resubmission: { windowMs: 7 * 24 * 3600 * 1000, maxAttempts: 3 } }],
+        });
+        await waitFor(async () => stages.some((s) => s.transition === 'completed'));
+        const reopened = await handle.executeUpdate(reopenUpdate, { args: [{ reason: 'suspected_fraud', note: 'same face, other name', analystId: 'key_a' }] });
+        const refusedCancel = await handle.executeUpdate(cancelUpdate).catch((error: unknown) => error);
+        const again = await handle.executeUpdate(reopenUpdate, { args: [{ reason: 'suspected_fraud' }] }).catch((error: unknown) => error);
+        expect(again).toBeInstanceOf(WorkflowUpdateFailedError);
+        const lateDocument = await handle.executeUpdate(resubmitUpdate, { args: [{ attempt: 2 }] }).catch((error: unknown) => error);
+        const decided = await handle.executeUpdate(submitReviewUpdate, { args: [{ decision: 'rejected', reason: 'suspected_forgery', analystId: 'key_b' }] });
+        await handle.result();
+        return { reopened, refusedCancel, lateDocument, decided };
+      });
+      expect(reopened).toMatchObject({ status: 'awaiting_review', decision: null, reasons: [{ code: 'suspected_fraud', retryable: false }] });
+      expect(refusedCancel).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect(lateDocument).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect(decided).toMatchObject({ status: 'completed', decision: 'rejected', reasons: [{ code: 'suspected_forgery' }, { code: 'suspected_fraud' }] });
+      expect(stages.map((s) => [s.transition, s.round])).toEqual([
+        ['submitted', 1],
+        ['extracting', 1],
+        ['unreadable', 1],
+        ['completed', 1],
+        ['resubmissionClosed', 1],
+        ['reopened', 2],
+        ['completed', 2],
+      ]);
+      expect(stages[5]!.review).toMatchObject({ reopened: { reason: 'suspected_fraud', note: 'same face, other name', analystId: 'key_a' } });
+      expect(stages[6]).toMatchObject({ review: { decision: 'rejected', analystId: 'key_b', reopened: { reason: 'suspected_fraud' } } });
+      expect(stages[6]!.resubmission).toBeUndefined();
+    });
+
+    it('a run started to reopen records nothing until its reopen Update, then reviews in the next round (and times out like any review)', async () => {
+      const { stages, activities } = standIns([]);
+      const result = await withWorker(activities, async (taskQueue) => {
+        const handle = await env.client.workflow.start(verificationWorkflow, { taskQueue, workflowId: workflowId(), args: [{ ...input(), reopened: { round: 3, attempt: 2 } }] });
+        expect(await handle.query(getStatusQuery)).toMatchObject({ status: 'completed', attempt: 2 });
+        expect(stages).toEqual([]);
+        const bad = await handle.executeUpdate(reopenUpdate, { args: [{ reason: 'Not A Code' }] }).catch((error: unknown) => error);
+        expect(bad).toBeInstanceOf(WorkflowUpdateFailedError);
+        await handle.executeUpdate(reopenUpdate, { args: [{ reason: 'customer_complaint' }] });
+        return handle.result();
+      });
+      expect(stages.map((s) => [s.transition, s.round, s.stage])).toEqual([
+        ['reopened', 4, 'awaiting_review'],
+        ['completed', 4, 'awaiting_review'],
+      ]);
+      expect(result).toMatchObject({ decision: 'review_required', reasons: [{ code: 'review_timeout' }, { code: 'customer_complaint' }] });
+    });
+
+    it('refuses to reopen a verification that is not decided yet', async () => {
+      const { activities } = standIns(doubtful);
+      const refused = await withWorker(activities, async (taskQueue) => {
+        const handle = await env.client.workflow.start(verificationWorkflow, { taskQueue, workflowId: workflowId(), args: [input()] });
+        await waitFor(async () => (await handle.query(getStatusQuery)).status === 'awaiting_review');
+        const refused = await handle.executeUpdate(reopenUpdate, { args: [{ reason: 'suspected_fraud' }] }).catch((error: unknown) => error);
+        await handle.executeUpdate(cancelUpdate);
+        await handle.result();
+        return refused;
+      });
+      expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
     });
   });
 
