@@ -13,4 +13,6 @@ export interface ActivityDeps {
   allowList: AllowList;
   webhook: { timeoutMs: number; userAgent: string; maxRetryAfterMs: number };
   analysis: { minimumAge: number; reader: MrzReader };
+  /** Erases one verification (services/erasure.ts with the worker's Temporal client): for the retention purge. */
+  eraseVerification: (verificationId: string) => Promise<void>;
 }

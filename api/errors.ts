@@ -36,6 +36,7 @@ export const ERROR_CODES = [
   'no_document_image',
   'verification_not_resubmittable',
   'verification_not_reopenable',
+  'verification_erased',
   'csrf_failed',
   'temporal_unavailable',
   'database_unavailable',
@@ -128,6 +129,7 @@ const SERVICE_ERRORS: Record<ServiceErrorCode, [status: number, code: ErrorCode]
   no_document_image: [404, 'no_document_image'],
   verification_not_resubmittable: [409, 'verification_not_resubmittable'],
   verification_not_reopenable: [409, 'verification_not_reopenable'],
+  verification_erased: [410, 'verification_erased'],
 };
 
 export function fromServiceError(error: ServiceError): ApiError {

@@ -27,6 +27,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   404: 'Not found, or not yours (not_found)',
   409: 'Conflicts with the current state',
   413: 'The body or a document is too large (payload_too_large, document_too_large)',
+  410: 'The verification was erased; only its tombstone remains (verification_erased)',
   415: 'A charset other than UTF-8, an unsupported Content-Encoding or document type (unsupported_charset, unsupported_content_encoding, unsupported_media_type)',
   503: 'PostgreSQL or Temporal cannot be reached for a moment; nothing was stored — retry after Retry-After seconds (database_unavailable, temporal_unavailable)',
 };
@@ -91,7 +92,7 @@ export function buildOpenApi(serverUrl = '/') {
         Verification: {
           type: 'object',
           description:
-            'A verification: status, stage, decision, reasons, `attempt` (the document attempt: 1, then one more per resubmission), `final` (null until decided; false while a rejection for retryable reasons only accepts a new document, until `resubmitUntil`), applicant (as declared), extraction, checks, review (`startedAt`, `deadline`; once decided `decision`, `reason`, `note`, `analystId`, `analystName`), timestamps, links; for analysts and admins `GET /v1/verifications/{id}` adds `claim`. `extraction.visualZone` (when the printed page was read): `fields` (documentNumber, lastName, firstName, birthDate, expirationDate as printed, null where not found), `agreeing` and `disagreeing` (field names); the check `viz_mrz_mismatch` says consider when a field disagrees.',
+            'A verification: status, stage, decision, reasons, `attempt` (the document attempt: 1, then one more per resubmission), `final` (null until decided; false while a rejection for retryable reasons only accepts a new document, until `resubmitUntil`), `erasedAt` (set once erased: personal fields are then null or empty), applicant (as declared), extraction, checks, review (`startedAt`, `deadline`; once decided `decision`, `reason`, `note`, `analystId`, `analystName`), timestamps, links; for analysts and admins `GET /v1/verifications/{id}` adds `claim`. `extraction.visualZone` (when the printed page was read): `fields` (documentNumber, lastName, firstName, birthDate, expirationDate as printed, null where not found), `agreeing` and `disagreeing` (field names); the check `viz_mrz_mismatch` says consider when a field disagrees.',
         },
         WebhookEndpoint: { type: 'object', description: 'A webhook endpoint; `secret` only in create and rotate-secret responses.' },
         List: { type: 'object', properties: { object: { const: 'list' }, data: { type: 'array' }, hasMore: { type: 'boolean' }, nextCursor: { type: ['string', 'null'] } } },
@@ -103,16 +104,24 @@ export function buildOpenApi(serverUrl = '/') {
           summary: 'Start a verification (JSON with base64 images or MRZ text, or multipart with files front/back)',
           parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]+$' } }],
           requestBody: body('CreateVerification'),
-          responses: { '202': ok('Accepted; the workflow runs', 'Verification'), ...errors(...BODY, 401, 403, 409) },
+          responses: { '202': ok('Accepted; the workflow runs', 'Verification'), ...errors(...BODY, 401, 403, 409, 410) },
         },
         get: { summary: 'List verifications, newest first', parameters: queryParameters(listVerificationsQuery), responses: { '200': ok('A page', 'List'), ...errors(400, 401) } },
       },
-      '/v1/verifications/{id}': { get: { summary: 'A verification', parameters: [idParam()], responses: { '200': ok('The verification', 'Verification'), ...errors(400, 401, 404) } } },
+      '/v1/verifications/{id}': {
+        get: { summary: 'A verification', parameters: [idParam()], responses: { '200': ok('The verification', 'Verification'), ...errors(400, 401, 404) } },
+        delete: {
+          summary:
+            'Erase a verification (client keys: their own; admin keys): a running one is cancelled first; its Temporal runs are deleted; images, MRZ text, applicant, extraction, checks, metadata and notes go; a tombstone stays (id, reference, status, decision, reasons, dates, `erasedAt`); `verification.erased` is sent. Idempotent. Afterwards every action but a read answers 410 verification_erased',
+          parameters: [idParam()],
+          responses: { '200': ok('The tombstone', 'Verification'), ...errors(400, 401, 403, 404) },
+        },
+      },
       '/v1/verifications/{id}/events': {
         get: { summary: 'The event timeline with each delivery and its attempts', parameters: [idParam()], responses: { '200': ok('Events', 'List'), ...errors(400, 401, 404) } },
       },
       '/v1/verifications/{id}/cancel': {
-        post: { summary: 'Cancel a verification', parameters: [idParam()], responses: { '202': ok('Cancelled', 'Verification'), ...errors(...BODY, 401, 403, 404, 409) } },
+        post: { summary: 'Cancel a verification', parameters: [idParam()], responses: { '202': ok('Cancelled', 'Verification'), ...errors(...BODY, 401, 403, 404, 409, 410) } },
       },
       '/v1/verifications/{id}/documents': {
         post: {
@@ -120,7 +129,7 @@ export function buildOpenApi(serverUrl = '/') {
             'Send a new document for a verification rejected for retryable reasons only (`final: false`), until `resubmitUntil` and up to MAX_ATTEMPTS documents in all (client keys; JSON or multipart, as on creation): it is read again in the same workflow, after `verification.resubmitted`. 409 verification_not_resubmittable otherwise',
           parameters: [idParam()],
           requestBody: body('ResubmitDocuments'),
-          responses: { '202': ok('Accepted; the verification is read again', 'Verification'), ...errors(...BODY, 401, 403, 404, 409) },
+          responses: { '202': ok('Accepted; the verification is read again', 'Verification'), ...errors(...BODY, 401, 403, 404, 409, 410) },
         },
       },
       '/v1/verifications/{id}/review': {
@@ -128,7 +137,7 @@ export function buildOpenApi(serverUrl = '/') {
           summary: "Record an analyst's outcome (analyst keys)",
           parameters: [idParam()],
           requestBody: body('SubmitReview'),
-          responses: { '200': ok('The decided verification', 'Verification'), ...errors(...BODY, 401, 403, 404, 409) },
+          responses: { '200': ok('The decided verification', 'Verification'), ...errors(...BODY, 401, 403, 404, 409, 410) },
         },
       },
       '/v1/verifications/{id}/reopen': {
@@ -137,7 +146,7 @@ export function buildOpenApi(serverUrl = '/') {
             'Send a completed verification back to an analyst (analyst and admin keys), within REOPEN_WINDOW_DAYS of its decision: `verification.reopened` (its `reasons` hold the reason code), then a review; the next decision is a new `verification.completed` whose `supersedes` names the one it replaces. 409 verification_not_reopenable otherwise',
           parameters: [idParam()],
           requestBody: body('Reopen'),
-          responses: { '200': ok('Reopened: awaiting review', 'Verification'), ...errors(...BODY, 401, 403, 404, 409) },
+          responses: { '200': ok('Reopened: awaiting review', 'Verification'), ...errors(...BODY, 401, 403, 404, 409, 410) },
         },
       },
       '/v1/verifications/{id}/documents/{side}': {
@@ -146,7 +155,7 @@ export function buildOpenApi(serverUrl = '/') {
           parameters: [idParam(), { name: 'side', in: 'path', required: true, schema: { type: 'string', enum: ['front', 'back'] } }],
           responses: {
             '200': { description: 'The image as stored', content: { 'image/png': { schema: { type: 'string', contentMediaType: 'image/png' } }, 'image/jpeg': { schema: { type: 'string', contentMediaType: 'image/jpeg' } } } },
-            ...errors(400, 401, 403, 404),
+            ...errors(400, 401, 403, 404, 410),
           },
         },
       },
@@ -194,7 +203,7 @@ export function buildOpenApi(serverUrl = '/') {
         get: { summary: 'Deliveries and attempts, newest first', parameters: [idParam(), ...queryParameters(paginationSchema)], responses: { '200': ok('A page', 'List'), ...errors(400, 401, 403, 404) } },
       },
       '/v1/events/{id}/resend': {
-        post: { summary: 'Deliver an event again, with the same webhook-id', parameters: [idParam()], requestBody: body('Resend', false), responses: { '202': ok('New deliveries', 'List'), ...errors(...BODY, 401, 403, 404, 409) } },
+        post: { summary: 'Deliver an event again, with the same webhook-id', parameters: [idParam()], requestBody: body('Resend', false), responses: { '202': ok('New deliveries', 'List'), ...errors(...BODY, 401, 403, 404, 409, 410) } },
       },
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': ok('Alive') } } },
       '/readyz': { get: { summary: 'Readiness: PostgreSQL and Temporal reachable', security: [], responses: { '200': ok('Ready'), '503': ok('Not ready') } } },

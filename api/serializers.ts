@@ -22,6 +22,7 @@ export function serializeVerification(v: Verification, links: { temporalUi?: str
     attempt: v.attempt,
     final: v.final,
     resubmitUntil: v.final === false ? (v.resubmit_until?.toISOString() ?? null) : null,
+    erasedAt: v.erased_at?.toISOString() ?? null,
     createdAt: v.created_at.toISOString(),
     updatedAt: v.updated_at.toISOString(),
     completedAt: v.completed_at?.toISOString() ?? null,

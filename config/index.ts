@@ -62,6 +62,12 @@ export const configSchema = z.object({
   RESUBMISSION_WINDOW_MS: durationMs(7 * 24 * HOUR),
   /** How many documents a verification may be read from in all (the first and its resubmissions). */
   MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /**
+   * Decided verifications are erased this many days after their decision (decimals allowed), by a
+   * Temporal Schedule that runs the purge workflow every RETENTION_PURGE_INTERVAL_MS; 0 keeps them.
+   */
+  RETENTION_DAYS: z.coerce.number().min(0).max(36500).default(90),
+  RETENTION_PURGE_INTERVAL_MS: z.coerce.number().int().min(1000).default(24 * HOUR),
   /** How long after its decision a verification may be reopened by an analyst or admin. */
   REOPEN_WINDOW_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
   /** How long an analyst holds a case they opened (renewed while they keep it open). */

@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider, type Mig
 import * as initial from './migrations/20261127_0001_initial';
 import * as reviewConsole from './migrations/20261201_0002_review_console';
 import * as resubmission from './migrations/20261202_0003_resubmission';
+import * as erasure from './migrations/20261203_0004_erasure';
 
 /**
  * Migrations are listed explicitly (not read from a folder) so they work the same from TypeScript
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '20261127_0001_initial': initial,
   '20261201_0002_review_console': reviewConsole,
   '20261202_0003_resubmission': resubmission,
+  '20261203_0004_erasure': erasure,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

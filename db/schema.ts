@@ -54,6 +54,8 @@ export interface VerificationTable {
   final: boolean | null;
   /** Until when a new document is accepted (a rejection that is not final). */
   resubmit_until: Timestamp | null;
+  /** When its personal data was erased (a tombstone is left: ids, reference, decision, reasons, dates). */
+  erased_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
   completed_at: Timestamp | null;
@@ -149,7 +151,7 @@ export interface ConsoleSessionTable {
   ended_at: Timestamp | null;
 }
 
-export const AUDIT_ACTIONS = ['verification.viewed', 'verification.listed', 'document.viewed', 'case.claimed', 'case.released', 'review.decided', 'case.reopened'] as const;
+export const AUDIT_ACTIONS = ['verification.viewed', 'verification.listed', 'document.viewed', 'case.claimed', 'case.released', 'review.decided', 'case.reopened', 'verification.erased'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Append-only (a trigger refuses UPDATE and DELETE): ids only, never personal data. */

@@ -28,8 +28,12 @@ export const EVENT_TYPES = [
   'verification.failed',
   'verification.resubmitted',
   'verification.reopened',
+  'verification.erased',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Events recorded outside the workflow's lifecycle steps: erasure happens to a verification that has ended. */
+export const OUT_OF_LIFECYCLE_EVENTS: readonly EventType[] = ['verification.erased'];
 
 export interface Reason {
   code: string;
@@ -96,7 +100,11 @@ export function stageAfter(transition: TransitionName, stage: Stage): Stage {
   return isTerminal(status) ? stage : status;
 }
 
-/** What an event type's payload carries (every row of one event type carries the same). */
+/**
+ * What an event type's payload carries (every row of one event type carries the same). An event
+ * that is no step of the lifecycle (`verification.erased`, recorded when the data goes, in whatever
+ * status the verification ended) carries nothing more.
+ */
 export function payloadOf(type: EventType): readonly PayloadPart[] {
-  return Object.values(TRANSITIONS).find((t: Transition) => t.event === type)!.carries;
+  return Object.values(TRANSITIONS).find((t: Transition) => t.event === type)?.carries ?? [];
 }

@@ -18,6 +18,7 @@ export const SERVICE_ERROR_CODES = [
   'no_document_image',
   'verification_not_resubmittable',
   'verification_not_reopenable',
+  'verification_erased',
 ] as const;
 export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];
 
@@ -31,4 +32,9 @@ export class ServiceError extends Error {
   ) {
     super(message);
   }
+}
+
+/** An erased verification answers `verification_erased` to every action but a read: only its tombstone remains. */
+export function assertNotErased(verification: { erased_at: Date | null }): void {
+  if (verification.erased_at) throw new ServiceError('verification_erased', 'The verification was erased: only its tombstone remains');
 }

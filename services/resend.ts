@@ -5,13 +5,15 @@ import { createResendDeliveries, listDeliveriesForEvents, type ResendTarget } fr
 import { getVerification } from '../db/repositories/verifications';
 import { getEndpoint } from '../db/repositories/webhook-endpoints';
 import { startResendWorkflow } from '../temporal/verification-client';
-import { ServiceError } from './errors';
+import { assertNotErased, ServiceError } from './errors';
 
 /**
  * Delivers an event again, with the same event id (`webhook-id`) and body: to one endpoint, or to
  * every target it went to before that can still receive (enabled endpoints and the callback URL).
  */
 export async function resendEvent(db: Db, temporal: TemporalClient, config: Config, event: EventRow, endpointId?: string): Promise<Delivery[]> {
+  const verification = await getVerification(db, event.verification_id);
+  if (verification) assertNotErased(verification);
   let targets: ResendTarget[];
   if (endpointId) {
     const endpoint = await getEndpoint(db, endpointId, event.client_id);

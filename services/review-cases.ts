@@ -4,7 +4,7 @@ import { recordAuditEvents, type AuditActor } from '../db/repositories/audit';
 import { claimCase, liveClaims, releaseClaim, type ClaimHolder } from '../db/repositories/claims';
 import { getDocumentImage, getVerification } from '../db/repositories/verifications';
 import type { AuditAction } from '../db/schema';
-import { ServiceError } from './errors';
+import { assertNotErased, ServiceError } from './errors';
 
 /**
  * The analysts' side of a case: claims (one analyst holds a case for `CLAIM_TTL_MS`; admins may take
@@ -65,6 +65,7 @@ export async function afterDecision(db: Db, id: string, actor: Actor): Promise<v
 export async function documentImage(db: Db, { id, side, clientId, actor }: { id: string; side: 'front' | 'back'; clientId: string | null; actor: Actor }) {
   const verification = await getVerification(db, id, clientId);
   if (!verification) throw new ServiceError('verification_not_found', 'Verification not found');
+  assertNotErased(verification);
   const image = await getDocumentImage(db, id, side, verification.attempt);
   if (!image) throw new ServiceError('no_document_image', `This verification has no ${side} image (sent as MRZ text, or without that side)`);
   await auditRead(db, actor, 'document.viewed', [id]);

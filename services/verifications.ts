@@ -23,7 +23,7 @@ import { sha256Hex } from '../lib/crypto';
 import { newId } from '../lib/ids';
 import { reopenVerificationWorkflow, startStoredVerificationWorkflow, startVerificationWorkflow } from '../temporal/verification-client';
 import { cancelUpdate, resubmitUpdate, submitReviewUpdate } from '../workflows/messages';
-import { ServiceError } from './errors';
+import { assertNotErased, ServiceError } from './errors';
 import { afterDecision, assertMayDecide, type Actor } from './review-cases';
 
 /** What the verification use cases run on. */
@@ -89,6 +89,7 @@ export async function createVerification(
   if (!client) throw new ServiceError('client_not_found', 'The API key has no client');
   const requestHash = sha256Hex(fingerprint);
   const replay = async (existing: Verification) => {
+    assertNotErased(existing);
     if (existing.request_hash !== requestHash) throw new ServiceError('idempotency_key_reused', 'This Idempotency-Key was used with a different request body');
     await startVerificationWorkflow(temporal, config, existing, client);
     return { verification: existing, replayed: true };
@@ -111,9 +112,11 @@ export async function createVerification(
   return { verification, replayed: false };
 }
 
+/** A verification to act on: one of the client's (any for clientId null), not erased. */
 async function existing(db: Db, id: string, clientId: string | null): Promise<Verification> {
   const verification = await getVerification(db, id, clientId);
   if (!verification) throw new ServiceError('verification_not_found', 'Verification not found');
+  assertNotErased(verification);
   return verification;
 }
 

@@ -1,4 +1,4 @@
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { isGrpcServiceError, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Db } from '../db';
 import { getClient } from '../db/repositories/clients';
@@ -6,7 +6,7 @@ import { SearchAttributes, workflowIdFor } from '../domain/temporal';
 import type { ReopenInput } from '../domain/decision';
 import { reopenUpdate, resendWebhooksWorkflow, verificationWorkflow, type VerificationWorkflowInput } from '../workflows';
 import type { WebhookRetrySettings } from '../workflows/activity-options';
-import { targetKey } from '../webhooks/routing';
+import { toRecordedDelivery, type RecordedDelivery } from '../db/repositories/events';
 
 export function webhookRetrySettings(config: Config): WebhookRetrySettings {
   return {
@@ -111,16 +111,55 @@ export function temporalUiLink(config: Config, verificationId: string, uiBase: s
 }
 
 /** Sends new deliveries of an existing event (a resend); one workflow per resend request. */
-export async function startResendWorkflow(client: Client, config: Config, deliveries: Array<{ id: string; target: string; endpoint_id: string | null }>): Promise<void> {
+export async function startResendWorkflow(client: Client, config: Config, deliveries: Array<{ id: string; target: 'endpoint' | 'callback'; endpoint_id: string | null }>): Promise<void> {
   if (deliveries.length === 0) return;
-  await client.workflow.start(resendWebhooksWorkflow, {
-    workflowId: `resend-${deliveries[0]!.id}`,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    args: [
-      {
-        deliveries: deliveries.map((d) => ({ deliveryId: d.id, targetKey: targetKey(d) })),
-        webhooks: webhookRetrySettings(config),
-      },
-    ],
-  });
+  await startDeliveryWorkflow(client, config, `resend-${deliveries[0]!.id}`, deliveries.map(toRecordedDelivery));
+}
+
+/**
+ * Sends deliveries in order per target, with the webhook retry policy, in a workflow of their own
+ * (resends, and what is left to send once an erased verification's run is gone). Idempotent per id.
+ */
+export async function startDeliveryWorkflow(client: Client, config: Config, workflowId: string, deliveries: RecordedDelivery[]): Promise<void> {
+  if (deliveries.length === 0) return;
+  try {
+    await client.workflow.start(resendWebhooksWorkflow, {
+      workflowId,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      args: [{ deliveries, webhooks: webhookRetrySettings(config) }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+}
+
+/**
+ * Deletes every run of a verification's workflow (running ones are terminated first): its history
+ * holds the reference (memo) and an analyst's note (the review Update). Returns how many went.
+ */
+export async function deleteVerificationRuns(client: Client, config: Config, verificationId: string): Promise<number> {
+  const workflowId = workflowIdFor(verificationId);
+  const runs: string[] = [];
+  for await (const execution of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(execution.runId);
+  // The newest run, even before visibility lists it.
+  const latest = await client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .then((d) => d.runId)
+    .catch((error: unknown) => {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    });
+  if (latest && !runs.includes(latest)) runs.push(latest);
+  for (const runId of runs) {
+    try {
+      await client.workflowService.deleteWorkflowExecution({ namespace: config.TEMPORAL_NAMESPACE, workflowExecution: { workflowId, runId } });
+    } catch (error) {
+      // Already gone (5: NOT_FOUND).
+      if (!isGrpcServiceError(error) || error.code !== 5) throw error;
+    }
+  }
+  return runs.length;
 }

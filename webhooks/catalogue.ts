@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DECISIONS, EVENT_TYPES, payloadOf, TRANSITIONS, type EventType, type Stage, type Transition } from '../domain/lifecycle';
+import { DECISIONS, EVENT_TYPES, payloadOf, TERMINAL_STAGES, TRANSITIONS, type EventType, type Stage, type Transition } from '../domain/lifecycle';
 
 /**
  * The webhook catalogue: one zod schema per event type, derived from the lifecycle table (which
@@ -12,7 +12,8 @@ const checkSummarySchema = z.object({ total: z.int().min(0), pass: z.int().min(0
 
 function dataSchema(type: EventType) {
   const transitions = Object.values(TRANSITIONS).filter((t: Transition) => t.event === type);
-  const statuses = [...new Set(transitions.map((t) => t.status))] as [Stage, ...Stage[]];
+  // An event outside the lifecycle table (erasure) comes once the verification has ended.
+  const statuses = (transitions.length > 0 ? [...new Set(transitions.map((t) => t.status))] : [...TERMINAL_STAGES]) as [Stage, ...Stage[]];
   const carries = payloadOf(type);
   return z
     .object({
@@ -49,6 +50,8 @@ export const WEBHOOK_DESCRIPTIONS: Record<EventType, string> = {
   'verification.cancelled': 'The verification was cancelled before a decision.',
   'verification.failed': 'The verification could not be completed; `reasons` says why.',
   'verification.resubmitted': 'A rejected verification got a new document (`attempt` counts them) and is read again; the usual events follow.',
+  'verification.erased':
+    'The verification\u2019s personal data was erased (on request, DELETE /v1/verifications/{id}, or after RETENTION_DAYS): images, extracted fields, applicant, metadata. A tombstone remains (id, reference, decision, reasons, dates); its events can no longer be resent.',
   'verification.reopened':
     'A decided verification went back to an analyst (fraud found later, a complaint); `reasons` holds the reopening\u2019s reason code. Its next decision is a new `verification.completed` whose `supersedes` names the one it replaces.',
 };

@@ -10,6 +10,8 @@ import { documentsTaskQueue } from '../domain/temporal';
 import { prepareGlyphTemplates } from '../documents/readers/glyph-reader';
 import { MrzReader } from '../documents/readers/mrz-reader';
 import { startReconciler } from './reconciler';
+import { eraseVerification } from '../services/erasure';
+import { ensureRetentionSchedule, retentionScheduleId } from '../temporal/retention-schedule';
 
 export interface WorkerDeps {
   config: Config;
@@ -21,9 +23,12 @@ export interface WorkerDeps {
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
-export function buildActivityDeps(deps: Pick<WorkerDeps, 'config' | 'db' | 'secrets' | 'logger'>, reader: MrzReader): ActivityDeps {
+export function buildActivityDeps(deps: Pick<WorkerDeps, 'config' | 'db' | 'secrets' | 'logger'>, reader: MrzReader, temporal: Client): ActivityDeps {
   const allowList = deps.config.WEBHOOK_ALLOW_PRIVATE_HOSTS;
   return {
+    eraseVerification: async (id) => {
+      await eraseVerification({ config: deps.config, db: deps.db, temporal }, { id, clientId: null });
+    },
     db: deps.db,
     secrets: deps.secrets,
     logger: deps.logger.child({ component: 'activities' }),
@@ -62,7 +67,8 @@ export async function createWorker(deps: WorkerDeps): Promise<KycWorker> {
   void prepareGlyphTemplates();
   // PaddleOCR's models, once per worker process (a few hundred MiB; loading takes about a second).
   void reader.prepare();
-  const activities = createActivities(buildActivityDeps(deps, reader));
+  const temporal = new Client({ connection: deps.connection, namespace: config.TEMPORAL_NAMESPACE });
+  const activities = createActivities(buildActivityDeps(deps, reader, temporal));
   const common = { connection: deps.connection, namespace: config.TEMPORAL_NAMESPACE, ...shutdownTimes(config.SHUTDOWN_GRACE_MS) };
   const main = await Worker.create({ ...common, taskQueue: config.TEMPORAL_TASK_QUEUE, activities, ...workflowSource });
   // OCR is CPU-bound: its own queue and a few slots, so it never starves webhook delivery.
@@ -72,7 +78,6 @@ export async function createWorker(deps: WorkerDeps): Promise<KycWorker> {
     activities: { extractDocument: activities.extractDocument, checkAuthenticity: activities.checkAuthenticity },
     maxConcurrentActivityTaskExecutions: config.OCR_CONCURRENCY,
   });
-  const temporal = new Client({ connection: deps.connection, namespace: config.TEMPORAL_NAMESPACE });
   const reconcilerDeps = { config, db: deps.db, temporal, logger: deps.logger.child({ component: 'reconciler' }) };
   let reconciler: ReturnType<typeof startReconciler> | undefined;
   return {
@@ -80,6 +85,11 @@ export async function createWorker(deps: WorkerDeps): Promise<KycWorker> {
       try {
         const running = Promise.all([main.run(), documents.run()]);
         reconciler = startReconciler(reconcilerDeps);
+        // The purge's schedule, as configured; a Temporal hiccup here must not stop the worker.
+        ensureRetentionSchedule(temporal, config).then(
+          (state) => deps.logger.info({ schedule: retentionScheduleId(config.TEMPORAL_TASK_QUEUE), state, retentionDays: config.RETENTION_DAYS }, 'retention schedule'),
+          (error: unknown) => deps.logger.error({ err: error }, 'the retention schedule could not be set up'),
+        );
         await running;
       } finally {
         await reconciler?.stop();

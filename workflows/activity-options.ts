@@ -63,4 +63,14 @@ export const activityPresets = {
       nonRetryableErrorTypes: [PermanentFailure.deliveryNotFound],
     },
   }),
+  /**
+   * The retention purge: listing a batch and erasing one verification (a few statements, a few
+   * Temporal calls). Retried through outages like the rest; the purge skips a verification whose
+   * erasure keeps failing after the outage budget and tries it again on its next run.
+   */
+  retention: {
+    startToCloseTimeout: '1 minute',
+    scheduleToCloseTimeout: OUTAGE_BUDGET,
+    retry: infrastructureRetry,
+  },
 } satisfies Record<string, ActivityOptions | LocalActivityOptions | ((settings: WebhookRetrySettings) => ActivityOptions) | ((taskQueue: string) => ActivityOptions)>;

@@ -1,3 +1,4 @@
 export * from './messages';
 export * from './verification';
 export * from './resend';
+export * from './retention';

@@ -15,6 +15,7 @@ import { caseClaimHandler, reopenHandler, reviewHandler } from './reviews';
 import { documentSideSchema } from '../schemas/reviews';
 import { auditRead, documentImage, liveClaims } from '../../services/review-cases';
 import { cancelVerification, createVerification, resubmitDocuments } from '../../services/verifications';
+import { eraseVerification } from '../../services/erasure';
 import { serializeClaim, serializeDelivery, serializeEvent, serializeVerification } from '../serializers';
 import { parseBody, storableParam } from '../validation';
 import { assertAllowedWebhookUrl } from '../webhook-urls';
@@ -88,6 +89,11 @@ export function verificationsRouter({ config, db, temporal, temporalUiUrl }: Ver
       events: events.map((e) => ({ id: e.id, type: e.type, sequence: e.sequence, createdAt: e.created_at.toISOString() })),
       ...(actor.role !== 'client' && { claim: claim ? serializeClaim(claim) : null }),
     });
+  });
+
+  /** Erasure: the personal data goes, a tombstone stays; idempotent. */
+  router.delete('/:id', requireRole('client', 'admin'), async (req, res) => {
+    res.json(present(await eraseVerification(services, { id: String(req.params.id), clientId: tenantScope(req), actor: principal(req) })));
   });
 
   /** The stored image of one side: never cached, never under a public URL; reads by analysts are audited. */

@@ -47,6 +47,7 @@ describe('activities under MockActivityEnvironment', () => {
       allowList: [] as never,
       webhook: { timeoutMs: 1000, userAgent: 'test', maxRetryAfterMs: 1000 },
       analysis: { minimumAge: 18, reader },
+      eraseVerification: async () => undefined,
     });
   }, 60_000);
   /** An activity context whose own log (an activity failing on purpose) stays quiet. */
@@ -101,6 +102,7 @@ describe('activities under MockActivityEnvironment', () => {
         allowList,
         webhook: { timeoutMs: 5000, userAgent: 'test', maxRetryAfterMs: 1000 },
         analysis: { minimumAge: 18, reader: undefined as never },
+        eraseVerification: async () => undefined,
       });
       const { port } = receiver.address() as AddressInfo;
       const verification = await insertOrphan(database.db, clientId, { mrz: passportMrz(), callbackUrl: `http://127.0.0.1:${port}/hook` });

@@ -1,6 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { webhookBodyProblem } from '../../webhooks/catalogue';
-import { startReceiver, type Receiver } from './receiver';
+import { startReceiver, type Receiver, type ReceivedRequest } from './receiver';
+import { eventually } from './wait';
 import { startTestSystem, type TestClient, type TestSystem } from './system';
 
 export interface Harness {
@@ -36,6 +37,11 @@ export function useSystemWithReceiver(overrides: Record<string, string> = {}): H
  * each checked against the webhook catalogue and verified with the client's secret.
  */
 export function verificationsOf<T = { type: string; data: Record<string, unknown> }>(h: Harness) {
+  const verified = (request: ReceivedRequest): T => {
+    const problem = webhookBodyProblem(JSON.parse(request.body));
+    if (problem) throw new Error(`A webhook does not match its schema: ${problem}`);
+    return new Webhook(h.tenant.signingSecret).verify(request.body, request.headers) as T;
+  };
   return {
     async submit(body: Record<string, unknown>): Promise<string> {
       const response = await h.system.api(h.tenant.apiKey, 'POST', '/v1/verifications', { documentType: 'passport', callbackUrl: h.receiver.url, ...body });
@@ -43,12 +49,13 @@ export function verificationsOf<T = { type: string; data: Record<string, unknown
       return response.body.id as string;
     },
     async webhooks(count: number): Promise<T[]> {
-      const requests = await h.receiver.waitFor(count);
-      for (const request of requests) {
-        const problem = webhookBodyProblem(JSON.parse(request.body));
-        if (problem) throw new Error(`A webhook does not match its schema: ${problem}`);
-      }
-      return requests.map((request) => new Webhook(h.tenant.signingSecret).verify(request.body, request.headers) as T);
+      return (await h.receiver.waitFor(count)).map(verified);
+    },
+    /** Once a webhook of `type` has arrived: every distinct one so far (a redelivery counted once), in arrival order. */
+    async until(type: string, timeoutMs = 30_000): Promise<T[]> {
+      await eventually(async () => h.receiver.requests.some((r) => (JSON.parse(r.body) as { type: string }).type === type), timeoutMs, `a ${type} webhook`);
+      const seen = new Set<string>();
+      return h.receiver.requests.filter((r) => !seen.has(String(r.headers['webhook-id'])) && seen.add(String(r.headers['webhook-id']))).map(verified);
     },
   };
 }

@@ -9,7 +9,16 @@ import { PermanentFailure } from '../../domain/failures';
 import { TRANSITIONS } from '../../domain/lifecycle';
 import { ALL_SEARCH_ATTRIBUTES } from '../../domain/temporal';
 import { resolveTestServerBinary } from '../../temporal/binary';
-import { cancelUpdate, getStatusQuery, reopenUpdate, resubmitUpdate, submitReviewUpdate, verificationWorkflow, type VerificationWorkflowInput } from '../../workflows';
+import {
+  cancelUpdate,
+  getStatusQuery,
+  reopenUpdate,
+  resubmitUpdate,
+  retentionPurgeWorkflow,
+  submitReviewUpdate,
+  verificationWorkflow,
+  type VerificationWorkflowInput,
+} from '../../workflows';
 import { PROJECT_ROOT } from '../helpers/env';
 
 /**
@@ -49,6 +58,8 @@ describe('verificationWorkflow on the time-skipping test server', () => {
         return 'succeeded';
       },
       giveUpDelivery: async () => undefined,
+      listExpiredVerifications: async () => [],
+      eraseExpiredVerification: async () => undefined,
     };
     return { stages, delivered, activities };
   }
@@ -306,6 +317,29 @@ describe('verificationWorkflow on the time-skipping test server', () => {
       });
       expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
     });
+  });
+
+  it('purges in batches, continues as new when many are due, and skips (and reports) one it cannot erase', async () => {
+    const due = Array.from({ length: 25 }, (_, i) => `ver_${String(i).padStart(2, '0')}`);
+    const erased: string[] = [];
+    const lists: Array<{ limit: number; skip: string[] }> = [];
+    const { activities } = standIns([]);
+    activities.listExpiredVerifications = async ({ limit, skip = [] }) => {
+      lists.push({ limit, skip });
+      return due.filter((id) => !erased.includes(id) && !skip.includes(id)).slice(0, limit);
+    };
+    activities.eraseExpiredVerification = async (id) => {
+      if (id === 'ver_07') throw ApplicationFailure.nonRetryable('cannot erase', 'Broken');
+      erased.push(id);
+    };
+    const result = await withWorker(activities, (taskQueue) =>
+      env.client.workflow.execute(retentionPurgeWorkflow, { taskQueue, workflowId: `purge-${randomBytes(4).toString('hex')}`, args: [{ retentionDays: 90, batchSize: 2 }] }),
+    );
+    expect(result).toEqual({ erased: 24, skipped: 1 });
+    expect([...erased].sort()).toEqual(due.filter((id) => id !== 'ver_07'));
+    // Ten batches in the first run, the rest after continue-as-new, which carried the skipped id along.
+    expect(lists.length).toBeGreaterThan(10);
+    expect(lists.at(-1)!.skip).toEqual(['ver_07']);
   });
 
   it('records `failed` and delivers verification.failed when a stage fails for good, then fails the run', async () => {
