@@ -8,6 +8,12 @@ import { PermanentFailure } from '../domain/failures';
 import { extractDocument } from '../documents/analyse';
 import { normaliseName, runChecks, type Applicant } from '../documents/checks';
 import type { Extraction } from '../documents/mrz/extraction';
+import { DEFAULT_SANDBOX_OUTCOME, sandboxChecks, sandboxReadable, type SandboxOutcome } from '../domain/sandbox';
+
+/** A sandbox verification's chosen outcome. */
+function sandboxOf(verification: { sandbox: SandboxOutcome | null }): SandboxOutcome {
+  return verification.sandbox ?? DEFAULT_SANDBOX_OUTCOME;
+}
 
 export interface ExtractionSummary {
   readable: boolean;
@@ -42,6 +48,8 @@ export function documentActivities({ db, analysis }: ActivityDeps) {
 
   async function extract(verificationId: string): Promise<ExtractionSummary> {
     const verification = await loadVerification(verificationId);
+    // The sandbox never reads: the request chose whether the document "reads".
+    if (!verification.livemode) return { readable: sandboxReadable(sandboxOf(verification)), source: null, confidence: 1 };
     // The attempt the verification is on: a resubmission is recorded before it is read.
     const documents = await listDocuments(db, verificationId, verification.attempt);
     const images = documents.filter((d) => d.content !== null).sort((a, b) => (a.side === 'front' ? -1 : b.side === 'front' ? 1 : 0));
@@ -58,6 +66,11 @@ export function documentActivities({ db, analysis }: ActivityDeps) {
 
   async function check(verificationId: string): Promise<Check[]> {
     const verification = await loadVerification(verificationId);
+    if (!verification.livemode) {
+      const checks = sandboxChecks(sandboxOf(verification));
+      await updateVerification(db, verificationId, { checks: JSON.stringify(checks) });
+      return checks;
+    }
     const extraction = verification.extraction as Extraction | null;
     if (!extraction) throw ApplicationFailure.nonRetryable('No extraction to check', PermanentFailure.extractionMissing);
     const checks = runChecks(extraction, {

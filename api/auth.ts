@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import type { Db, Role } from '../db';
+import type { Db, Role, TenantScope } from '../db';
 import { findActiveApiKey } from '../db/repositories/clients';
 import { findLiveSession } from '../db/repositories/sessions';
 import { sha256Hex } from '../lib/crypto';
@@ -12,6 +12,8 @@ export interface Principal {
   role: Role;
   /** Set for client keys; analysts and admins work across clients. */
   clientId: string | null;
+  /** False for test-mode client keys (the sandbox); true for every other key. */
+  livemode: boolean;
 }
 
 declare module 'express-serve-static-core' {
@@ -47,14 +49,14 @@ export function authenticate(db: Db): RequestHandler {
         if (!SAFE_METHODS.has(req.method) && req.get('x-csrf-token') !== session.csrfToken) {
           return next(new ApiError(403, 'csrf_failed', 'Send the session\'s CSRF token in X-CSRF-Token'));
         }
-        req.principal = { keyId: session.keyId, name: session.name, role: session.role, clientId: session.clientId };
+        req.principal = { keyId: session.keyId, name: session.name, role: session.role, clientId: session.clientId, livemode: true };
         return next();
       }
       const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
       if (!match) return next(new ApiError(401, 'unauthenticated', 'Send an API key as "Authorization: Bearer <key>"'));
       const key = await findActiveApiKey(db, match[1]!);
       if (!key) return next(new ApiError(401, 'unauthenticated', 'The API key is not valid'));
-      req.principal = { keyId: key.id, name: key.name, role: key.role, clientId: key.client_id };
+      req.principal = { keyId: key.id, name: key.name, role: key.role, clientId: key.client_id, livemode: key.livemode };
       next();
     } catch (error) {
       next(error);
@@ -76,8 +78,15 @@ export function principal(req: Request): Principal {
   return req.principal;
 }
 
-/** The client a request is scoped to: its own for client keys, null (all) for analysts and admins. */
-export function tenantScope(req: Request): string | null {
+/** What a request is scoped to: its own client in its key's mode for client keys, null (all) for analysts and admins. */
+export function tenantScope(req: Request): TenantScope {
   const p = principal(req);
-  return p.role === 'client' ? p.clientId : null;
+  return p.role === 'client' && p.clientId !== null ? { clientId: p.clientId, livemode: p.livemode } : null;
+}
+
+/** A client key's own scope (routes only client keys reach). */
+export function clientScope(req: Request): NonNullable<TenantScope> {
+  const scope = tenantScope(req);
+  if (!scope) throw new ApiError(403, 'forbidden', 'This action needs a client key');
+  return scope;
 }

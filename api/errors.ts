@@ -130,6 +130,7 @@ const SERVICE_ERRORS: Record<ServiceErrorCode, [status: number, code: ErrorCode]
   verification_not_resubmittable: [409, 'verification_not_resubmittable'],
   verification_not_reopenable: [409, 'verification_not_reopenable'],
   verification_erased: [410, 'verification_erased'],
+  sandbox_needs_test_key: [400, 'validation_failed'],
 };
 
 export function fromServiceError(error: ServiceError): ApiError {

@@ -92,16 +92,17 @@ export function buildOpenApi(serverUrl = '/') {
         Verification: {
           type: 'object',
           description:
-            'A verification: status, stage, decision, reasons, `attempt` (the document attempt: 1, then one more per resubmission), `final` (null until decided; false while a rejection for retryable reasons only accepts a new document, until `resubmitUntil`), `erasedAt` (set once erased: personal fields are then null or empty), applicant (as declared), extraction, checks, review (`startedAt`, `deadline`; once decided `decision`, `reason`, `note`, `analystId`, `analystName`), timestamps, links; for analysts and admins `GET /v1/verifications/{id}` adds `claim`. `extraction.visualZone` (when the printed page was read): `fields` (documentNumber, lastName, firstName, birthDate, expirationDate as printed, null where not found), `agreeing` and `disagreeing` (field names); the check `viz_mrz_mismatch` says consider when a field disagrees.',
+            'A verification: `livemode` (false for a sandbox verification made with a test key `kyc_test_…`, which also shows its `sandbox` outcome), status, stage, decision, reasons, `attempt` (the document attempt: 1, then one more per resubmission), `final` (null until decided; false while a rejection for retryable reasons only accepts a new document, until `resubmitUntil`), `erasedAt` (set once erased: personal fields are then null or empty), applicant (as declared), extraction, checks, review (`startedAt`, `deadline`; once decided `decision`, `reason`, `note`, `analystId`, `analystName`), timestamps, links; for analysts and admins `GET /v1/verifications/{id}` adds `claim`. `extraction.visualZone` (when the printed page was read): `fields` (documentNumber, lastName, firstName, birthDate, expirationDate as printed, null where not found), `agreeing` and `disagreeing` (field names); the check `viz_mrz_mismatch` says consider when a field disagrees.',
         },
-        WebhookEndpoint: { type: 'object', description: 'A webhook endpoint; `secret` only in create and rotate-secret responses.' },
+        WebhookEndpoint: { type: 'object', description: 'A webhook endpoint; `secret` only in create and rotate-secret responses; `livemode` false for one a test key made, which receives only test-mode events.' },
         List: { type: 'object', properties: { object: { const: 'list' }, data: { type: 'array' }, hasMore: { type: 'boolean' }, nextCursor: { type: ['string', 'null'] } } },
       },
     },
     paths: {
       '/v1/verifications': {
         post: {
-          summary: 'Start a verification (JSON with base64 images or MRZ text, or multipart with files front/back)',
+          summary:
+            'Start a verification (JSON with base64 images or MRZ text, or multipart with files front/back). Test keys (`kyc_test_…`): no OCR runs and `sandbox` ({decision: accepted|rejected|review, reasons?: check codes}) chooses the outcome; a live key sending `sandbox` gets 400',
           parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]+$' } }],
           requestBody: body('CreateVerification'),
           responses: { '202': ok('Accepted; the workflow runs', 'Verification'), ...errors(...BODY, 401, 403, 409, 410) },
@@ -134,7 +135,7 @@ export function buildOpenApi(serverUrl = '/') {
       },
       '/v1/verifications/{id}/review': {
         post: {
-          summary: "Record an analyst's outcome (analyst keys)",
+          summary: "Record an analyst's outcome (analyst and admin keys; a test key for its own sandbox cases)",
           parameters: [idParam()],
           requestBody: body('SubmitReview'),
           responses: { '200': ok('The decided verification', 'Verification'), ...errors(...BODY, 401, 403, 404, 409, 410) },

@@ -3,6 +3,7 @@ import * as initial from './migrations/20261127_0001_initial';
 import * as reviewConsole from './migrations/20261201_0002_review_console';
 import * as resubmission from './migrations/20261202_0003_resubmission';
 import * as erasure from './migrations/20261203_0004_erasure';
+import * as sandbox from './migrations/20261204_0005_sandbox';
 
 /**
  * Migrations are listed explicitly (not read from a folder) so they work the same from TypeScript
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '20261201_0002_review_console': reviewConsole,
   '20261202_0003_resubmission': resubmission,
   '20261203_0004_erasure': erasure,
+  '20261204_0005_sandbox': sandbox,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

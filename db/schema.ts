@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Check } from '../domain/checks';
 import type { Decision, Reason, Stage } from '../domain/lifecycle';
+import type { SandboxOutcome } from '../domain/sandbox';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -26,6 +27,8 @@ export interface ApiKeyTable {
   created_at: CreatedAt;
   last_used_at: Timestamp | null;
   revoked_at: Timestamp | null;
+  /** False for test-mode client keys (`kyc_test_…`): the sandbox. */
+  livemode: Generated<boolean>;
 }
 
 export interface VerificationTable {
@@ -54,6 +57,9 @@ export interface VerificationTable {
   final: boolean | null;
   /** Until when a new document is accepted (a rejection that is not final). */
   resubmit_until: Timestamp | null;
+  /** False for a sandbox verification (made with a test key): no OCR, the outcome the request chose. */
+  livemode: Generated<boolean>;
+  sandbox: Json<SandboxOutcome | null>;
   /** When its personal data was erased (a tombstone is left: ids, reference, decision, reasons, dates). */
   erased_at: Timestamp | null;
   created_at: CreatedAt;
@@ -96,6 +102,8 @@ export interface WebhookEndpointTable {
   status: 'enabled' | 'disabled';
   disabled_reason: string | null;
   secret_enc: string;
+  /** Test-mode endpoints receive only test-mode events, live ones only live events. */
+  livemode: Generated<boolean>;
   previous_secret_enc: string | null;
   previous_secret_expires_at: Timestamp | null;
   created_at: CreatedAt;
@@ -178,6 +186,12 @@ export interface Database {
   console_sessions: ConsoleSessionTable;
   audit_events: AuditEventTable;
 }
+
+/**
+ * Whose data a request may touch: one client in one mode (live or test) for client keys; null
+ * (everything) for analysts and admins. Live and test data never mix.
+ */
+export type TenantScope = { clientId: string; livemode: boolean } | null;
 
 export type Client = Selectable<ClientTable>;
 export type ApiKey = Selectable<ApiKeyTable>;

@@ -19,9 +19,10 @@ const USAGE = `kycflow admin CLI — npm run kyc -- <command> [options]
   client:create --name NAME [--skip-review]   a client, its signing secret and a client API key (with its key id)
   clients:list
   key:create --role client|analyst|admin [--client CLIENT_ID] [--name NAME]
+  key:create --test --client CLIENT_ID [--name NAME]   a test-mode client key (kyc_test_…, the sandbox)
   analyst:create --name NAME                  an analyst API key
   key:revoke KEY_ID
-  verifications:list [--client CLIENT_ID] [--status STATUS] [--limit N]
+  verifications:list [--client CLIENT_ID [--test]] [--status STATUS] [--limit N]
   events:resend EVENT_ID [--endpoint ENDPOINT_ID]
   verifications:cancel VERIFICATION_ID
   verifications:review VERIFICATION_ID --decision accepted|rejected --reason CODE [--note TEXT]
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
       reason: { type: 'string' },
       note: { type: 'string' },
       'skip-review': { type: 'boolean' },
+      test: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -80,11 +82,12 @@ async function main(): Promise<void> {
         return out((await listClients(db)).map((c) => ({ id: c.id, name: c.name, skipManualReview: c.skip_manual_review, createdAt: c.created_at })));
       case 'analyst:create':
       case 'key:create': {
-        const role = (command === 'analyst:create' ? 'analyst' : values.role) as Role;
+        const role = (command === 'analyst:create' ? 'analyst' : (values.role ?? (values.test ? 'client' : undefined))) as Role;
         if (!['client', 'analyst', 'admin'].includes(role)) throw new UsageError('--role must be client, analyst or admin');
         if (role === 'client' && !values.client) throw new UsageError('--client is required for a client key');
-        const { apiKey, key } = await issueApiKey(db, { role, clientId: values.client ?? null, name: values.name ?? role });
-        return out({ keyId: apiKey.id, role, clientId: apiKey.client_id, apiKey: key });
+        if (values.test && role !== 'client') throw new UsageError('--test is for client keys only');
+        const { apiKey, key } = await issueApiKey(db, { role, clientId: values.client ?? null, name: values.name ?? role, test: values.test ?? false });
+        return out({ keyId: apiKey.id, role, clientId: apiKey.client_id, livemode: apiKey.livemode, apiKey: key });
       }
       case 'key:revoke': {
         if (!argument) throw new UsageError('the key id is required');
@@ -93,7 +96,7 @@ async function main(): Promise<void> {
       case 'verifications:list': {
         const status = values.status === undefined ? undefined : STAGES.find((stage) => stage === values.status);
         if (values.status !== undefined && !status) throw new UsageError(`--status must be one of ${STAGES.join(', ')}`);
-        const rows = await listVerifications(db, { clientId: values.client ?? null, status, limit: Number(values.limit ?? 20) });
+        const rows = await listVerifications(db, { scope: values.client ? { clientId: values.client, livemode: !values.test } : null, status, limit: Number(values.limit ?? 20) });
         return out(rows.map((v) => ({ id: v.id, clientId: v.client_id, reference: v.reference, status: v.status, decision: v.decision, createdAt: v.created_at })));
       }
       case 'events:resend': {
@@ -107,7 +110,7 @@ async function main(): Promise<void> {
       }
       case 'verifications:cancel': {
         if (!argument) throw new UsageError('the verification id is required');
-        return await withTemporal(async (temporal) => out(summary(await cancelVerification({ config, db, temporal }, { id: argument, clientId: null }))));
+        return await withTemporal(async (temporal) => out(summary(await cancelVerification({ config, db, temporal }, { id: argument, scope: null }))));
       }
       case 'verifications:review': {
         if (!argument) throw new UsageError('the verification id is required');

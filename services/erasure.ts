@@ -1,4 +1,4 @@
-import type { Verification } from '../db';
+import type { TenantScope, Verification } from '../db';
 import { recordAuditEvents } from '../db/repositories/audit';
 import { scrubVerification } from '../db/repositories/erasure';
 import { lastRound, recordTransition } from '../db/repositories/events';
@@ -16,17 +16,17 @@ import { cancelVerification, type VerificationServiceDeps } from './verification
  * (in stored webhook bodies too), notes and receivers' responses go; a tombstone stays; then
  * `verification.erased` is recorded and sent, after whatever was still pending, by a delivery
  * workflow of its own. Idempotent and safe to repeat after a crash half-way. `clientId` limits it
- * to one client's verifications (null: any, for admins and the purge).
+ * to one client's verifications in one mode (null: any, for admins and the purge).
  */
 export async function eraseVerification(
   deps: VerificationServiceDeps,
-  { id, clientId, actor }: { id: string; clientId: string | null; actor?: Actor },
+  { id, scope, actor }: { id: string; scope: TenantScope; actor?: Actor },
 ): Promise<Verification> {
   const { config, db, temporal } = deps;
-  const verification = await getVerification(db, id, clientId);
+  const verification = await getVerification(db, id, scope);
   if (!verification) throw new ServiceError('verification_not_found', 'Verification not found');
   if (!verification.erased_at && !isTerminal(verification.status)) {
-    await cancelVerification(deps, { id, clientId }).catch((error: unknown) => {
+    await cancelVerification(deps, { id, scope }).catch((error: unknown) => {
       // It ended first: nothing to cancel.
       if (!(error instanceof ServiceError && error.code === 'verification_completed')) throw error;
     });

@@ -19,6 +19,7 @@ export const SERVICE_ERROR_CODES = [
   'verification_not_resubmittable',
   'verification_not_reopenable',
   'verification_erased',
+  'sandbox_needs_test_key',
 ] as const;
 export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];
 

@@ -1,6 +1,6 @@
 import type { Client as TemporalClient } from '@temporalio/client';
 import type { Config } from '../config';
-import type { Db, Delivery, EventRow } from '../db';
+import type { Db, Delivery, EventRow, Verification } from '../db';
 import { createResendDeliveries, listDeliveriesForEvents, type ResendTarget } from '../db/repositories/deliveries';
 import { getVerification } from '../db/repositories/verifications';
 import { getEndpoint } from '../db/repositories/webhook-endpoints';
@@ -16,12 +16,12 @@ export async function resendEvent(db: Db, temporal: TemporalClient, config: Conf
   if (verification) assertNotErased(verification);
   let targets: ResendTarget[];
   if (endpointId) {
-    const endpoint = await getEndpoint(db, endpointId, event.client_id);
+    const endpoint = await getEndpoint(db, endpointId, { clientId: event.client_id, livemode: verification?.livemode ?? true });
     if (!endpoint) throw new ServiceError('endpoint_not_found', 'Webhook endpoint not found');
     if (endpoint.status !== 'enabled') throw new ServiceError('endpoint_disabled', 'The webhook endpoint is disabled');
     targets = [{ target: 'endpoint', endpointId: endpoint.id, url: endpoint.url }];
   } else {
-    targets = await originalTargets(db, event);
+    targets = await originalTargets(db, event, verification);
   }
   if (targets.length === 0) throw new ServiceError('no_delivery_target', 'The event has no enabled endpoint or callback URL to deliver to');
   const deliveries = await createResendDeliveries(db, event, targets);
@@ -29,14 +29,13 @@ export async function resendEvent(db: Db, temporal: TemporalClient, config: Conf
   return deliveries;
 }
 
-async function originalTargets(db: Db, event: EventRow): Promise<ResendTarget[]> {
+async function originalTargets(db: Db, event: EventRow, verification: Verification | undefined): Promise<ResendTarget[]> {
   const previous = await listDeliveriesForEvents(db, [event.id]);
   const targets: ResendTarget[] = [];
   for (const endpointId of new Set(previous.filter((d) => d.endpoint_id).map((d) => d.endpoint_id!))) {
-    const endpoint = await getEndpoint(db, endpointId, event.client_id);
+    const endpoint = await getEndpoint(db, endpointId, { clientId: event.client_id, livemode: verification?.livemode ?? true });
     if (endpoint?.status === 'enabled') targets.push({ target: 'endpoint', endpointId, url: endpoint.url });
   }
-  const verification = await getVerification(db, event.verification_id);
   if (previous.some((d) => d.target === 'callback') && verification?.callback_url) {
     targets.push({ target: 'callback', endpointId: null, url: verification.callback_url });
   }

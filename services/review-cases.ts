@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import type { Db, Role } from '../db';
+import type { Db, Role, TenantScope } from '../db';
 import { recordAuditEvents, type AuditActor } from '../db/repositories/audit';
 import { claimCase, liveClaims, releaseClaim, type ClaimHolder } from '../db/repositories/claims';
 import { getDocumentImage, getVerification } from '../db/repositories/verifications';
@@ -62,8 +62,8 @@ export async function afterDecision(db: Db, id: string, actor: Actor): Promise<v
  * The stored image of one side of the document the verification is on (its current attempt), for
  * the owning client (`clientId`) or any analyst/admin (null).
  */
-export async function documentImage(db: Db, { id, side, clientId, actor }: { id: string; side: 'front' | 'back'; clientId: string | null; actor: Actor }) {
-  const verification = await getVerification(db, id, clientId);
+export async function documentImage(db: Db, { id, side, scope, actor }: { id: string; side: 'front' | 'back'; scope: TenantScope; actor: Actor }) {
+  const verification = await getVerification(db, id, scope);
   if (!verification) throw new ServiceError('verification_not_found', 'Verification not found');
   assertNotErased(verification);
   const image = await getDocumentImage(db, id, side, verification.attempt);

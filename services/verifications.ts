@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client as TemporalClient } from '@temporalio/client';
 import type { Config } from '../config';
-import type { Db, NewVerification, Verification } from '../db';
+import type { Db, NewVerification, TenantScope, Verification } from '../db';
+import type { SandboxOutcome } from '../domain/sandbox';
 import { isUniqueViolation } from '../db/errors';
 import { getClient } from '../db/repositories/clients';
 import {
@@ -11,6 +12,7 @@ import {
   IDEMPOTENCY_CONSTRAINT,
   insertVerification,
   removeDocuments,
+  updateVerification,
   type NewDocument,
 } from '../db/repositories/verifications';
 import type { ReopenInput, ReviewInput } from '../domain/decision';
@@ -24,6 +26,7 @@ import { newId } from '../lib/ids';
 import { reopenVerificationWorkflow, startStoredVerificationWorkflow, startVerificationWorkflow } from '../temporal/verification-client';
 import { cancelUpdate, resubmitUpdate, submitReviewUpdate } from '../workflows/messages';
 import { assertNotErased, ServiceError } from './errors';
+import { DEFAULT_SANDBOX_OUTCOME } from '../domain/sandbox';
 import { afterDecision, assertMayDecide, type Actor } from './review-cases';
 
 /** What the verification use cases run on. */
@@ -41,12 +44,16 @@ export interface VerificationRequest extends DocumentsInput {
   callbackUrl?: string | undefined;
   metadata?: Record<string, string> | undefined;
   applicant?: Record<string, unknown> | undefined;
+  /** Test keys only: the outcome the sandbox verification takes (accepted without it). */
+  sandbox?: SandboxOutcome | undefined;
 }
 
-function newVerificationRow(id: string, clientId: string, request: VerificationRequest, idempotency: { key: string; requestHash: string } | null): NewVerification {
+function newVerificationRow(id: string, scope: NonNullable<TenantScope>, request: VerificationRequest, idempotency: { key: string; requestHash: string } | null): NewVerification {
   return {
     id,
-    client_id: clientId,
+    client_id: scope.clientId,
+    livemode: scope.livemode,
+    sandbox: JSON.stringify(scope.livemode ? null : (request.sandbox ?? DEFAULT_SANDBOX_OUTCOME)),
     reference: request.reference ?? null,
     document_type: request.documentType,
     issuing_country: request.issuingCountry ?? null,
@@ -83,9 +90,10 @@ function intake(request: DocumentsInput, maxBytes: number): NewDocument[] {
  */
 export async function createVerification(
   { config, db, temporal }: VerificationServiceDeps,
-  { clientId, request, idempotencyKey, fingerprint }: { clientId: string; request: VerificationRequest; idempotencyKey?: string | undefined; fingerprint: string },
+  { scope, request, idempotencyKey, fingerprint }: { scope: NonNullable<TenantScope>; request: VerificationRequest; idempotencyKey?: string | undefined; fingerprint: string },
 ): Promise<{ verification: Verification; replayed: boolean }> {
-  const client = await getClient(db, clientId);
+  if (scope.livemode && request.sandbox) throw new ServiceError('sandbox_needs_test_key', 'sandbox outcomes are for test keys (kyc_test_…) only', 'sandbox');
+  const client = await getClient(db, scope.clientId);
   if (!client) throw new ServiceError('client_not_found', 'The API key has no client');
   const requestHash = sha256Hex(fingerprint);
   const replay = async (existing: Verification) => {
@@ -94,27 +102,27 @@ export async function createVerification(
     await startVerificationWorkflow(temporal, config, existing, client);
     return { verification: existing, replayed: true };
   };
-  const seen = idempotencyKey ? await findByIdempotencyKey(db, clientId, idempotencyKey) : undefined;
+  const seen = idempotencyKey ? await findByIdempotencyKey(db, scope, idempotencyKey) : undefined;
   if (seen) return replay(seen);
 
   const documents = intake(request, config.MAX_DOCUMENT_BYTES);
   const id = newId('verification');
   let verification: Verification;
   try {
-    verification = await insertVerification(db, newVerificationRow(id, clientId, request, idempotencyKey ? { key: idempotencyKey, requestHash } : null), documents);
+    verification = await insertVerification(db, newVerificationRow(id, scope, request, idempotencyKey ? { key: idempotencyKey, requestHash } : null), documents);
   } catch (error) {
     // A concurrent request with the same key won the insert; PostgreSQL made this one wait until
     // that one committed, so its verification is there to replay.
     if (!idempotencyKey || !isUniqueViolation(error, IDEMPOTENCY_CONSTRAINT)) throw error;
-    return replay((await findByIdempotencyKey(db, clientId, idempotencyKey))!);
+    return replay((await findByIdempotencyKey(db, scope, idempotencyKey))!);
   }
   await startVerificationWorkflow(temporal, config, verification, client);
   return { verification, replayed: false };
 }
 
-/** A verification to act on: one of the client's (any for clientId null), not erased. */
-async function existing(db: Db, id: string, clientId: string | null): Promise<Verification> {
-  const verification = await getVerification(db, id, clientId);
+/** A verification to act on: within the scope (a client in one mode; any for null), not erased. */
+async function existing(db: Db, id: string, scope: TenantScope): Promise<Verification> {
+  const verification = await getVerification(db, id, scope);
   if (!verification) throw new ServiceError('verification_not_found', 'Verification not found');
   assertNotErased(verification);
   return verification;
@@ -129,8 +137,8 @@ const alreadyEnded = ({ status }: Verification) =>
  * admin). A verification that ended first — before the read, between the read and the Update (the
  * validator refuses, or the run has closed) — is refused as already ended.
  */
-export async function cancelVerification({ config, db, temporal }: VerificationServiceDeps, { id, clientId }: { id: string; clientId: string | null }): Promise<Verification> {
-  const verification = await existing(db, id, clientId);
+export async function cancelVerification({ config, db, temporal }: VerificationServiceDeps, { id, scope }: { id: string; scope: TenantScope }): Promise<Verification> {
+  const verification = await existing(db, id, scope);
   if (isTerminal(verification.status)) throw alreadyEnded(verification);
   const workflow = temporal.workflow.getHandle(workflowIdFor(verification.id));
   try {
@@ -163,9 +171,9 @@ export async function cancelVerification({ config, db, temporal }: VerificationS
  */
 export async function reviewVerification(
   { db, temporal }: VerificationServiceDeps,
-  { id, review, actor }: { id: string; review: ReviewInput; actor?: Actor },
+  { id, review, actor, scope = null }: { id: string; review: ReviewInput; actor?: Actor; scope?: TenantScope },
 ): Promise<Verification> {
-  const verification = await existing(db, id, null);
+  const verification = await existing(db, id, scope);
   const notAwaiting = new ServiceError('not_awaiting_review', 'The verification is not awaiting review');
   if (verification.status !== 'awaiting_review') throw notAwaiting;
   if (actor) await assertMayDecide(db, id, actor);
@@ -196,9 +204,10 @@ export function resubmissionProblem(v: Pick<Verification, 'status' | 'decision' 
  */
 export async function resubmitDocuments(
   { config, db, temporal }: VerificationServiceDeps,
-  { id, clientId, documents: input }: { id: string; clientId: string | null; documents: DocumentsInput },
+  { id, scope, documents: input }: { id: string; scope: TenantScope; documents: DocumentsInput & { sandbox?: SandboxOutcome | undefined } },
 ): Promise<Verification> {
-  const verification = await existing(db, id, clientId);
+  const verification = await existing(db, id, scope);
+  if (verification.livemode && input.sandbox) throw new ServiceError('sandbox_needs_test_key', 'sandbox outcomes are for test keys (kyc_test_…) only', 'sandbox');
   const refused = (message: string) => new ServiceError('verification_not_resubmittable', message);
   const problem = resubmissionProblem(verification, new Date());
   if (problem) throw refused(problem);
@@ -206,6 +215,8 @@ export async function resubmitDocuments(
   const attempt = verification.attempt + 1;
   try {
     await addDocuments(db, id, attempt, documents);
+    // The sandbox: the next attempt may take another outcome (before the workflow reads it).
+    if (!verification.livemode && input.sandbox) await updateVerification(db, id, { sandbox: JSON.stringify(input.sandbox) });
   } catch (error) {
     if (!isUniqueViolation(error, DOCUMENT_ATTEMPT_CONSTRAINT)) throw error;
     throw refused('Another document for this verification is being submitted');

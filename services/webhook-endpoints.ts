@@ -1,5 +1,5 @@
 import type { Db } from '../db';
-import type { WebhookEndpoint } from '../db/schema';
+import type { TenantScope, WebhookEndpoint } from '../db/schema';
 import { getEndpoint, insertEndpoint, replaceEndpointSecret } from '../db/repositories/webhook-endpoints';
 import type { SecretBox } from '../lib/crypto';
 import { generateSecret } from '../webhooks/signing';
@@ -14,7 +14,7 @@ export interface EndpointWithSecret {
 export async function createEndpoint(
   db: Db,
   box: SecretBox,
-  input: { clientId: string; url: string; eventTypes: string[]; description?: string | undefined },
+  input: { clientId: string; livemode: boolean; url: string; eventTypes: string[]; description?: string | undefined },
 ): Promise<EndpointWithSecret> {
   const secret = generateSecret();
   return { endpoint: await insertEndpoint(db, { ...input, secretEnc: box.encrypt(secret) }), secret };
@@ -25,10 +25,10 @@ export async function rotateEndpointSecret(
   db: Db,
   box: SecretBox,
   id: string,
-  clientId: string | null,
+  scope: TenantScope,
   graceMs: number,
 ): Promise<(EndpointWithSecret & { previousSecretExpiresAt: Date | null }) | undefined> {
-  const current = await getEndpoint(db, id, clientId);
+  const current = await getEndpoint(db, id, scope);
   if (!current) return undefined;
   const secret = generateSecret();
   const expires = graceMs > 0 ? new Date(Date.now() + graceMs) : null;

@@ -21,6 +21,7 @@ function dataSchema(type: EventType) {
       reference: z.string().nullable(),
       sequence: z.int().min(1),
       attempt: z.int().min(1),
+      livemode: z.boolean(),
       status: z.enum(statuses),
       ...(carries.includes('decision') && { decision: z.enum(DECISIONS) }),
       ...(carries.includes('reasons') && { reasons: z.array(reasonSchema) }),

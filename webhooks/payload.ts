@@ -13,6 +13,8 @@ export interface EventData {
   sequence: number;
   /** The document attempt (1, then one more per resubmission). */
   attempt: number;
+  /** False for a sandbox (test-mode) verification. */
+  livemode: boolean;
   status: Stage;
   decision?: Decision;
   reasons?: Reason[];
@@ -41,6 +43,7 @@ export function buildEventBody(type: EventType, at: Date, data: EventData): stri
     reference: data.reference,
     sequence: data.sequence,
     attempt: data.attempt,
+    livemode: data.livemode,
     status: data.status,
     ...(data.decision !== undefined && { decision: data.decision }),
     ...(data.reasons !== undefined && { reasons: data.reasons }),
@@ -66,6 +69,7 @@ export function eventDataOf(
     reference: string | null;
     status: Stage;
     attempt: number;
+    livemode: boolean;
     decision: Decision | null;
     reasons: Reason[];
     checks: ReadonlyArray<{ result: string }>;
@@ -84,6 +88,7 @@ export function eventDataOf(
     reference: v.reference,
     sequence,
     attempt: v.attempt,
+    livemode: v.livemode,
     status: v.status,
     ...(carries.includes('decision') && v.decision !== null && { decision: v.decision }),
     ...(carries.includes('reasons') && { reasons: v.reasons }),

@@ -27,7 +27,7 @@ export function buildActivityDeps(deps: Pick<WorkerDeps, 'config' | 'db' | 'secr
   const allowList = deps.config.WEBHOOK_ALLOW_PRIVATE_HOSTS;
   return {
     eraseVerification: async (id) => {
-      await eraseVerification({ config: deps.config, db: deps.db, temporal }, { id, clientId: null });
+      await eraseVerification({ config: deps.config, db: deps.db, temporal }, { id, scope: null });
     },
     db: deps.db,
     secrets: deps.secrets,

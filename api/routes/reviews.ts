@@ -5,7 +5,8 @@ import type { Db } from '../../db';
 import { listAwaitingReview } from '../../db/repositories/verifications';
 import { auditRead, claimReviewCase, liveClaims, releaseReviewCase } from '../../services/review-cases';
 import { reopenVerification, reviewVerification } from '../../services/verifications';
-import { principal, requireRole } from '../auth';
+import { principal, requireRole, tenantScope } from '../auth';
+import { ApiError } from '../errors';
 import { page, parseQuery } from '../pagination';
 import { claimSchema, reopenSchema, reviewQueueQuery, submitReviewSchema } from '../schemas/reviews';
 import { serializeClaim, type serializeVerification } from '../serializers';
@@ -46,12 +47,18 @@ export function reviewQueueRouter({ db, present }: ReviewRouteDeps): Router {
 /** POST /v1/verifications/:id/review: an analyst's outcome, through the workflow's `submitReview` Update. */
 export function reviewHandler({ config, db, temporal, present }: ReviewRouteDeps): Router {
   const router = Router({ mergeParams: true });
-  router.post('/', requireRole('analyst', 'admin'), async (req, res) => {
-    const body = parseBody(submitReviewSchema, req.body);
+  router.post('/', requireRole('analyst', 'admin', 'client'), async (req, res) => {
     const actor = principal(req);
+    // The sandbox plays the analyst too: a test key decides its own sandbox cases (scoped to them).
+    if (actor.role === 'client' && actor.livemode) throw new ApiError(403, 'forbidden', 'Analysts and admins review verifications; a test key (kyc_test_…) may decide its own sandbox ones');
+    const body = parseBody(submitReviewSchema, req.body);
     const verification = await reviewVerification(
       { config, db, temporal },
-      { id: String(req.params.id), review: { ...body, analystId: actor.keyId, analystName: actor.name }, actor },
+      {
+        id: String(req.params.id),
+        review: { ...body, analystId: actor.keyId, analystName: actor.name },
+        ...(actor.role === 'client' ? { scope: tenantScope(req) } : { actor }),
+      },
     );
     res.json(present(verification));
   });

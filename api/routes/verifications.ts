@@ -6,7 +6,7 @@ import { listAttempts, listDeliveriesForEvents } from '../../db/repositories/del
 import { listEvents } from '../../db/repositories/events';
 import { getVerification, listVerifications } from '../../db/repositories/verifications';
 import { temporalUiLink } from '../../temporal/verification-client';
-import { requireRole, tenantScope, principal } from '../auth';
+import { clientScope, requireRole, tenantScope, principal } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { multipartVerification } from '../multipart';
 import { page, parseQuery } from '../pagination';
@@ -51,27 +51,27 @@ export function verificationsRouter({ config, db, temporal, temporalUiUrl }: Ver
     const idempotencyKey = idempotencyKeyOf(req);
     const request = parseBody(createVerificationSchema, req.body, { documentType: 'unsupported_document_type' });
     if (request.callbackUrl) await assertAllowedWebhookUrl(request.callbackUrl, allowList, 'callbackUrl');
-    const { verification, replayed } = await createVerification(services, { clientId: principal(req).clientId!, request, idempotencyKey, fingerprint: JSON.stringify(req.body) });
+    const { verification, replayed } = await createVerification(services, { scope: clientScope(req), request, idempotencyKey, fingerprint: JSON.stringify(req.body) });
     if (replayed) res.status(202).set('Idempotent-Replayed', 'true').json(present(verification));
     else res.status(202).location(`/v1/verifications/${verification.id}`).json(present(verification));
   });
 
   router.get('/', requireRole('client', 'analyst', 'admin'), async (req, res) => {
     const query = parseQuery(listVerificationsQuery, req.query);
-    const rows = await listVerifications(db, { ...query, clientId: tenantScope(req) });
+    const rows = await listVerifications(db, { ...query, scope: tenantScope(req) });
     const { items, hasMore, nextCursor } = page(rows, query.limit);
     await auditRead(db, principal(req), 'verification.listed', items.map((v) => v.id));
     res.json({ object: 'list', data: items.map(present), hasMore, nextCursor });
   });
 
   router.post('/:id/cancel', requireRole('client', 'admin'), async (req, res) => {
-    res.status(202).json(present(await cancelVerification(services, { id: String(req.params.id), clientId: tenantScope(req) })));
+    res.status(202).json(present(await cancelVerification(services, { id: String(req.params.id), scope: tenantScope(req) })));
   });
 
   /** A new document for a verification rejected for retryable reasons only (`final: false`). */
   router.post('/:id/documents', requireRole('client'), multipartVerification(config.MAX_DOCUMENT_BYTES), async (req, res) => {
     const documents = parseBody(resubmitDocumentsSchema, req.body);
-    res.status(202).json(present(await resubmitDocuments(services, { id: String(req.params.id), clientId: tenantScope(req), documents })));
+    res.status(202).json(present(await resubmitDocuments(services, { id: String(req.params.id), scope: tenantScope(req), documents })));
   });
 
   router.use('/:id/review', reviewHandler({ config, db, temporal, present }));
@@ -93,13 +93,13 @@ export function verificationsRouter({ config, db, temporal, temporalUiUrl }: Ver
 
   /** Erasure: the personal data goes, a tombstone stays; idempotent. */
   router.delete('/:id', requireRole('client', 'admin'), async (req, res) => {
-    res.json(present(await eraseVerification(services, { id: String(req.params.id), clientId: tenantScope(req), actor: principal(req) })));
+    res.json(present(await eraseVerification(services, { id: String(req.params.id), scope: tenantScope(req), actor: principal(req) })));
   });
 
   /** The stored image of one side: never cached, never under a public URL; reads by analysts are audited. */
   router.get('/:id/documents/:side', requireRole('client', 'analyst', 'admin'), async (req, res) => {
     const { side } = parseBody(documentSideSchema, { side: req.params.side });
-    const image = await documentImage(db, { id: String(req.params.id), side, clientId: tenantScope(req), actor: principal(req) });
+    const image = await documentImage(db, { id: String(req.params.id), side, scope: tenantScope(req), actor: principal(req) });
     res
       .status(200)
       .set({ 'content-type': image.content_type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-disposition': `inline; filename="${side}"` })

@@ -5,7 +5,7 @@ import { listAttempts, listDeliveriesForEndpoint } from '../../db/repositories/d
 import { deleteEndpoint, getEndpoint, listEndpoints, updateEndpoint } from '../../db/repositories/webhook-endpoints';
 import { createEndpoint, rotateEndpointSecret } from '../../services/webhook-endpoints';
 import type { SecretBox } from '../../lib/crypto';
-import { principal, requireRole, tenantScope } from '../auth';
+import { clientScope, requireRole, tenantScope } from '../auth';
 import { notFound } from '../errors';
 import { page, paginationSchema, parseQuery } from '../pagination';
 import { createEndpointSchema, rotateSecretSchema, updateEndpointSchema } from '../schemas/webhook-endpoints';
@@ -20,6 +20,7 @@ export function serializeEndpoint(e: WebhookEndpoint) {
     url: e.url,
     description: e.description,
     eventTypes: e.event_types,
+    livemode: e.livemode,
     status: e.status,
     enabled: e.status === 'enabled',
     disabledReason: e.disabled_reason,
@@ -44,7 +45,7 @@ export function webhookEndpointsRouter({ config, db, secrets }: EndpointRouteDep
   router.post('/', async (req, res) => {
     const body = parseBody(createEndpointSchema, req.body);
     await assertAllowedWebhookUrl(body.url, allowList);
-    const { endpoint, secret } = await createEndpoint(db, secrets, { clientId: principal(req).clientId!, ...body });
+    const { endpoint, secret } = await createEndpoint(db, secrets, { ...clientScope(req), ...body });
     res.status(201).location(`/v1/webhook-endpoints/${endpoint.id}`).json({ ...serializeEndpoint(endpoint), secret });
   });
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { CHECK_CODES } from '../../domain/checks';
 import { DECISIONS, STAGES } from '../../domain/lifecycle';
+import { SANDBOX_DECISIONS } from '../../domain/sandbox';
 import { paginationSchema } from '../pagination';
 import { httpUrl, text } from './text';
 
@@ -27,6 +29,19 @@ const documentFields = {
 const hasDocument = (body: { images?: unknown; mrz?: unknown }) => body.images !== undefined || body.mrz !== undefined;
 const noDocument = { message: 'send document images or mrz text', path: ['images'] };
 
+/** Test keys only: the outcome a sandbox verification takes (no OCR runs); a bare decision is short for `{decision}`. */
+const sandbox = z.union([
+  z
+    .object({
+      decision: z.enum(SANDBOX_DECISIONS),
+      /** The checks that fail (rejected) or are in doubt (review); `document_unreadable` makes the document unreadable. */
+      reasons: z.array(z.enum(CHECK_CODES)).max(CHECK_CODES.length).optional(),
+    })
+    .strict()
+    .refine((s) => s.decision !== 'accepted' || !s.reasons?.length, { message: 'an accepted outcome has no reasons', path: ['reasons'] }),
+  z.enum(SANDBOX_DECISIONS).transform((decision) => ({ decision })),
+]);
+
 export const createVerificationSchema = z
   .object({
     documentType: z.enum(DOCUMENT_TYPES),
@@ -38,6 +53,7 @@ export const createVerificationSchema = z
     ...documentFields,
     applicant: applicant.optional(),
     callbackUrl: httpUrl().optional(),
+    sandbox: sandbox.optional(),
     metadata: z
       .record(text().max(64), text().max(500))
       .refine((value) => Object.keys(value).length <= 20, 'at most 20 keys')
@@ -48,7 +64,7 @@ export const createVerificationSchema = z
 
 /** A new document for a rejected verification (POST /v1/verifications/:id/documents): JSON or multipart, as on creation. */
 export const resubmitDocumentsSchema = z
-  .object(documentFields)
+  .object({ ...documentFields, sandbox: sandbox.optional() })
   .strict()
   .refine(hasDocument, noDocument);
 

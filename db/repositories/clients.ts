@@ -27,8 +27,10 @@ export interface IssuedApiKey {
   key: string;
 }
 
-export async function issueApiKey(db: Db, input: { role: Role; clientId?: string | null; name: string }): Promise<IssuedApiKey> {
-  const key = `kyc_${input.role}_${randomBytes(24).toString('base64url')}`;
+/** A key: `kyc_<role>_…`, or `kyc_test_…` for a test-mode client key (the sandbox). */
+export async function issueApiKey(db: Db, input: { role: Role; clientId?: string | null; name: string; test?: boolean }): Promise<IssuedApiKey> {
+  const test = input.role === 'client' && input.test === true;
+  const key = `kyc_${test ? 'test' : input.role}_${randomBytes(24).toString('base64url')}`;
   const apiKey = await db
     .insertInto('api_keys')
     .values({
@@ -38,6 +40,7 @@ export async function issueApiKey(db: Db, input: { role: Role; clientId?: string
       name: input.name,
       key_hash: sha256Hex(key),
       key_prefix: key.slice(0, 16),
+      livemode: !test,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

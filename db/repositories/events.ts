@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from '../index';
-import type { Database, EventRow, Verification, VerificationUpdate } from '../schema';
+import type { Database, EventRow, TenantScope, Verification, VerificationUpdate } from '../schema';
 import type { EventType } from '../../domain/lifecycle';
 import { newId } from '../../lib/ids';
 import { buildEventBody, eventDataOf } from '../../webhooks/payload';
@@ -70,6 +70,8 @@ export async function recordTransition(db: Db, transition: StageTransition): Pro
             .selectFrom('webhook_endpoints as w')
             .select(['w.id', 'w.url', 'w.event_types'])
             .whereRef('w.client_id', '=', 'v.client_id')
+            // Live and test data never mix: an endpoint hears only events of its own mode.
+            .whereRef('w.livemode', '=', 'v.livemode')
             .where('w.status', '=', 'enabled')
             .orderBy('w.id'),
         ).as('endpoints'),
@@ -107,9 +109,13 @@ export function listEvents(db: Db, verificationId: string): Promise<EventRow[]> 
   return db.selectFrom('events').selectAll().where('verification_id', '=', verificationId).orderBy('sequence').execute();
 }
 
-export function getEvent(db: Db, id: string, clientId: string | null = null): Promise<EventRow | undefined> {
+export function getEvent(db: Db, id: string, scope: TenantScope = null): Promise<EventRow | undefined> {
   let query = db.selectFrom('events').selectAll().where('id', '=', id);
-  if (clientId !== null) query = query.where('client_id', '=', clientId);
+  if (scope !== null) {
+    query = query
+      .where('client_id', '=', scope.clientId)
+      .where('verification_id', 'in', db.selectFrom('verifications').select('id').where('client_id', '=', scope.clientId).where('livemode', '=', scope.livemode));
+  }
   return query.executeTakeFirst();
 }
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../index';
-import type { DocumentRow, NewVerification, Verification, VerificationUpdate } from '../schema';
+import type { DocumentRow, NewVerification, TenantScope, Verification, VerificationUpdate } from '../schema';
 import type { Decision, Stage } from '../../domain/lifecycle';
 
 export interface NewDocument {
@@ -51,21 +51,22 @@ export async function removeDocuments(db: Db, verificationId: string, attempt: n
   await db.deleteFrom('documents').where('verification_id', '=', verificationId).where('attempt', '=', attempt).execute();
 }
 
-/** A client sees only its own verifications; analysts and admins (clientId null) see all. */
-export function getVerification(db: Db, id: string, clientId: string | null = null): Promise<Verification | undefined> {
+/** A client key sees only its own verifications of its mode; analysts and admins (scope null) see all. */
+export function getVerification(db: Db, id: string, scope: TenantScope = null): Promise<Verification | undefined> {
   let query = db.selectFrom('verifications').selectAll().where('id', '=', id);
-  if (clientId !== null) query = query.where('client_id', '=', clientId);
+  if (scope !== null) query = query.where('client_id', '=', scope.clientId).where('livemode', '=', scope.livemode);
   return query.executeTakeFirst();
 }
 
-/** The unique constraint on (client_id, idempotency_key) (see the initial migration). */
-export const IDEMPOTENCY_CONSTRAINT = 'verifications_idempotency';
+/** The unique constraint on (client_id, livemode, idempotency_key) (see the sandbox migration): keys are per mode. */
+export const IDEMPOTENCY_CONSTRAINT = 'verifications_idempotency_mode';
 
-export function findByIdempotencyKey(db: Db, clientId: string, key: string): Promise<Verification | undefined> {
+export function findByIdempotencyKey(db: Db, scope: NonNullable<TenantScope>, key: string): Promise<Verification | undefined> {
   return db
     .selectFrom('verifications')
     .selectAll()
-    .where('client_id', '=', clientId)
+    .where('client_id', '=', scope.clientId)
+    .where('livemode', '=', scope.livemode)
     .where('idempotency_key', '=', key)
     .executeTakeFirst();
 }
@@ -98,7 +99,7 @@ export function getDocumentImage(db: Db, verificationId: string, side: string, a
 }
 
 export interface VerificationFilter {
-  clientId: string | null;
+  scope: TenantScope;
   status?: Stage | undefined;
   decision?: Decision | undefined;
   reference?: string | undefined;
@@ -109,7 +110,7 @@ export interface VerificationFilter {
 /** Newest first; `cursor` is the id of the last verification of the previous page. Fetches limit + 1. */
 export function listVerifications(db: Db, filter: VerificationFilter): Promise<Verification[]> {
   let query = db.selectFrom('verifications').selectAll();
-  if (filter.clientId !== null) query = query.where('client_id', '=', filter.clientId);
+  if (filter.scope !== null) query = query.where('client_id', '=', filter.scope.clientId).where('livemode', '=', filter.scope.livemode);
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.decision) query = query.where('decision', '=', filter.decision);
   if (filter.reference) query = query.where('reference', '=', filter.reference);
@@ -138,7 +139,8 @@ export function listAwaitingReview(
   db: Db,
   { cursor, limit, reason, clientId }: { cursor?: string | undefined; limit: number; reason?: string | undefined; clientId?: string | undefined },
 ): Promise<Verification[]> {
-  let query = db.selectFrom('verifications').selectAll().where('status', '=', 'awaiting_review');
+  // Sandbox cases are decided by their own test key, never by analysts.
+  let query = db.selectFrom('verifications').selectAll().where('status', '=', 'awaiting_review').where('livemode', '=', true);
   if (cursor) query = query.where('id', '>', cursor);
   if (clientId) query = query.where('client_id', '=', clientId);
   if (reason) query = query.where(sql<boolean>`reasons @> ${JSON.stringify([{ code: reason }])}::jsonb`);

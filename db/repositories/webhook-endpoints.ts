@@ -1,17 +1,18 @@
 import type { Db } from '../index';
-import type { WebhookEndpoint } from '../schema';
+import type { TenantScope, WebhookEndpoint } from '../schema';
 import { newId } from '../../lib/ids';
 
 /** Stores an endpoint, enabled; its signing secret comes encrypted (services/webhook-endpoints.ts makes it). */
 export function insertEndpoint(
   db: Db,
-  input: { clientId: string; url: string; eventTypes: string[]; description?: string | undefined; secretEnc: string },
+  input: { clientId: string; livemode: boolean; url: string; eventTypes: string[]; description?: string | undefined; secretEnc: string },
 ): Promise<WebhookEndpoint> {
   return db
     .insertInto('webhook_endpoints')
     .values({
       id: newId('endpoint'),
       client_id: input.clientId,
+      livemode: input.livemode,
       url: input.url,
       description: input.description ?? null,
       event_types: JSON.stringify(input.eventTypes),
@@ -23,15 +24,15 @@ export function insertEndpoint(
     .executeTakeFirstOrThrow();
 }
 
-export function getEndpoint(db: Db, id: string, clientId: string | null): Promise<WebhookEndpoint | undefined> {
+export function getEndpoint(db: Db, id: string, scope: TenantScope): Promise<WebhookEndpoint | undefined> {
   let query = db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id);
-  if (clientId !== null) query = query.where('client_id', '=', clientId);
+  if (scope !== null) query = query.where('client_id', '=', scope.clientId).where('livemode', '=', scope.livemode);
   return query.executeTakeFirst();
 }
 
-export function listEndpoints(db: Db, clientId: string | null, cursor: string | undefined, limit: number): Promise<WebhookEndpoint[]> {
+export function listEndpoints(db: Db, scope: TenantScope, cursor: string | undefined, limit: number): Promise<WebhookEndpoint[]> {
   let query = db.selectFrom('webhook_endpoints').selectAll();
-  if (clientId !== null) query = query.where('client_id', '=', clientId);
+  if (scope !== null) query = query.where('client_id', '=', scope.clientId).where('livemode', '=', scope.livemode);
   if (cursor) query = query.where('id', '>', cursor);
   return query.orderBy('id').limit(limit + 1).execute();
 }
@@ -43,7 +44,7 @@ export interface EndpointPatch {
   enabled?: boolean | undefined;
 }
 
-export function updateEndpoint(db: Db, id: string, clientId: string | null, patch: EndpointPatch): Promise<WebhookEndpoint | undefined> {
+export function updateEndpoint(db: Db, id: string, scope: TenantScope, patch: EndpointPatch): Promise<WebhookEndpoint | undefined> {
   let query = db
     .updateTable('webhook_endpoints')
     .set({
@@ -54,13 +55,13 @@ export function updateEndpoint(db: Db, id: string, clientId: string | null, patc
       ...(patch.enabled !== undefined && { status: patch.enabled ? ('enabled' as const) : ('disabled' as const), disabled_reason: patch.enabled ? null : 'manual' }),
     })
     .where('id', '=', id);
-  if (clientId !== null) query = query.where('client_id', '=', clientId);
+  if (scope !== null) query = query.where('client_id', '=', scope.clientId).where('livemode', '=', scope.livemode);
   return query.returningAll().executeTakeFirst();
 }
 
 /** Deletes the endpoint; its pending deliveries are given up first so nothing is signed with the wrong secret. */
-export async function deleteEndpoint(db: Db, id: string, clientId: string | null): Promise<boolean> {
-  if (!(await getEndpoint(db, id, clientId))) return false;
+export async function deleteEndpoint(db: Db, id: string, scope: TenantScope): Promise<boolean> {
+  if (!(await getEndpoint(db, id, scope))) return false;
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('deliveries')

@@ -31,7 +31,7 @@ describe('migrations', () => {
     try {
       const first = await openDatabase({ DATA_DIR: dataDir });
       expect(first.kind).toBe('pglite');
-      expect(await migrateToLatest(first.db)).toEqual(['20261127_0001_initial', '20261201_0002_review_console', '20261202_0003_resubmission', '20261203_0004_erasure']);
+      expect(await migrateToLatest(first.db)).toEqual(['20261127_0001_initial', '20261201_0002_review_console', '20261202_0003_resubmission', '20261203_0004_erasure', '20261204_0005_sandbox']);
       expect(await publicTables(first.db)).toEqual(TABLES);
       await first.db.insertInto('clients').values({ id: 'cli_persisted', name: 'kept', signing_secret_enc: 'x' }).execute();
       await first.close();

@@ -15,6 +15,7 @@ export async function insertOrphan(db: Db, clientId: string, options: { mrz?: st
     {
       id,
       client_id: clientId,
+      sandbox: 'null',
       reference: null,
       document_type: 'passport',
       issuing_country: null,

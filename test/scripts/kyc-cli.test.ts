@@ -62,6 +62,13 @@ describe('npm run kyc (admin CLI)', () => {
       await receiver.close();
     }
 
+    // A test-mode key: the sandbox, which sees none of the live verifications.
+    const test = await kyc('key:create', '--test', '--client', client.clientId);
+    expect(test).toMatchObject({ livemode: false, apiKey: expect.stringMatching(/^kyc_test_/) });
+    const live = (await system.api(client.apiKey, 'GET', '/v1/verifications')).body.data.length;
+    expect(live).toBeGreaterThan(0);
+    expect((await system.api(test.apiKey, 'GET', '/v1/verifications')).body.data).toEqual([]);
+
     const extra = await kyc('key:create', '--role', 'client', '--client', client.clientId);
     expect((await system.api(extra.apiKey, 'GET', '/v1/verifications')).status).toBe(200);
     expect(await kyc('key:revoke', extra.keyId)).toEqual({ revoked: true });

@@ -25,7 +25,7 @@ describe('npm run migrate', () => {
   it('brings an empty database to the latest schema, then has nothing left to apply', async () => {
     expect(await tables()).toEqual([]);
     const first = JSON.parse((await migrate({ DATABASE_URL: database.url })).stdout);
-    expect(first).toEqual({ database: 'postgres', applied: ['20261127_0001_initial', '20261201_0002_review_console', '20261202_0003_resubmission', '20261203_0004_erasure'] });
+    expect(first).toEqual({ database: 'postgres', applied: ['20261127_0001_initial', '20261201_0002_review_console', '20261202_0003_resubmission', '20261203_0004_erasure', '20261204_0005_sandbox'] });
     expect(await tables()).toEqual([{ table_name: 'verifications' }]);
     expect(JSON.parse((await migrate({ DATABASE_URL: database.url })).stdout)).toEqual({ database: 'postgres', applied: [] });
   });

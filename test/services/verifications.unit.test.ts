@@ -47,7 +47,7 @@ describe('cancel and review racing the end of a verification', () => {
   it('refuses to cancel a verification that completed meanwhile (409, not a server error)', async () => {
     const v = await insertOrphan(database.db, clientId, { mrz: passportMrz() });
     const temporal = temporalWhere(() => updateVerification(database.db, v.id, { status: 'completed', decision: 'rejected' }));
-    await expect(cancelVerification({ config, db: database.db, temporal }, { id: v.id, clientId })).rejects.toMatchObject({ code: 'verification_completed', message: expect.stringContaining('already completed') });
+    await expect(cancelVerification({ config, db: database.db, temporal }, { id: v.id, scope: { clientId, livemode: true } })).rejects.toMatchObject({ code: 'verification_completed', message: expect.stringContaining('already completed') });
   });
 
   it('refuses a review of a verification whose deadline passed meanwhile', async () => {
@@ -60,6 +60,6 @@ describe('cancel and review racing the end of a verification', () => {
   it('passes any other failure on (the verification still running: Temporal is down, say)', async () => {
     const v = await insertOrphan(database.db, clientId, { mrz: passportMrz() });
     const temporal = temporalWhere(async () => undefined);
-    await expect(cancelVerification({ config, db: database.db, temporal }, { id: v.id, clientId })).rejects.toThrow('Workflow Update failed');
+    await expect(cancelVerification({ config, db: database.db, temporal }, { id: v.id, scope: { clientId, livemode: true } })).rejects.toThrow('Workflow Update failed');
   });
 });

@@ -14,6 +14,7 @@ const verification = {
   reasons: [{ code: 'document_expired', retryable: false }],
   checks: [{ result: 'pass' }, { result: 'fail' }],
   attempt: 1,
+  livemode: true,
   final: true,
   resubmit_until: null,
   metadata: { plan: 'gold' },
@@ -65,6 +66,7 @@ describe('the webhook catalogue', () => {
     expect(webhookBodyProblem({ ...completed, type: 'verification.exploded' })).toMatch(/unknown event type/);
     expect(webhookBodyProblem({ ...completed, data: { ...completed.data, final: undefined } })).toMatch(/final/);
     expect(webhookBodyProblem({ ...completed, data: { ...completed.data, attempt: 0 } })).toMatch(/attempt/);
+    expect(webhookBodyProblem({ ...completed, data: { ...completed.data, livemode: undefined } })).toMatch(/livemode/);
   });
 
   it('is published in the OpenAPI document, one webhook per event type', () => {

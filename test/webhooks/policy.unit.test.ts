@@ -41,13 +41,14 @@ describe('webhook policy (pure: no database, no HTTP)', () => {
   });
 
   it('shapes event data by type: decision and reasons on completion, check counts after analysis', () => {
-    const v = { id: 'ver_1', reference: 'r', status: 'completed' as const, decision: 'rejected' as const, reasons: [{ code: 'document_expired', retryable: false }], checks: [{ result: 'pass' }, { result: 'fail' }], attempt: 1, final: true, resubmit_until: null, metadata: {} };
-    expect(eventDataOf({ ...v, status: 'submitted' }, 1, 'verification.submitted')).toEqual({ verificationId: 'ver_1', reference: 'r', sequence: 1, attempt: 1, status: 'submitted', metadata: {} });
+    const v = { id: 'ver_1', reference: 'r', status: 'completed' as const, decision: 'rejected' as const, reasons: [{ code: 'document_expired', retryable: false }], checks: [{ result: 'pass' }, { result: 'fail' }], attempt: 1, livemode: true, final: true, resubmit_until: null, metadata: {} };
+    expect(eventDataOf({ ...v, status: 'submitted' }, 1, 'verification.submitted')).toEqual({ verificationId: 'ver_1', reference: 'r', sequence: 1, attempt: 1, livemode: true, status: 'submitted', metadata: {} });
     expect(eventDataOf(v, 5, 'verification.completed')).toEqual({
       verificationId: 'ver_1',
       reference: 'r',
       sequence: 5,
       attempt: 1,
+      livemode: true,
       status: 'completed',
       decision: 'rejected',
       reasons: [{ code: 'document_expired', retryable: false }],
@@ -56,12 +57,13 @@ describe('webhook policy (pure: no database, no HTTP)', () => {
       metadata: {},
     });
     // A failure carries its reasons; the analysis its check counts; neither a decision.
-    expect(eventDataOf({ ...v, status: 'failed' }, 3, 'verification.failed')).toEqual({ verificationId: 'ver_1', reference: 'r', sequence: 3, attempt: 1, status: 'failed', reasons: v.reasons, metadata: {} });
+    expect(eventDataOf({ ...v, status: 'failed' }, 3, 'verification.failed')).toEqual({ verificationId: 'ver_1', reference: 'r', sequence: 3, attempt: 1, livemode: true, status: 'failed', reasons: v.reasons, metadata: {} });
     expect(eventDataOf({ ...v, status: 'checking_authenticity' }, 3, 'verification.authenticity_completed')).toEqual({
       verificationId: 'ver_1',
       reference: 'r',
       sequence: 3,
       attempt: 1,
+      livemode: true,
       status: 'checking_authenticity',
       checks: { total: 2, pass: 1, consider: 0, fail: 1 },
       metadata: {},
