@@ -247,7 +247,6 @@ export async function verificationWorkflow(input: VerificationWorkflowInput): Pr
     for (;;) {
       if (reopenRequest === undefined) await Promise.race([outbox.drain(), condition(() => reopenRequest !== undefined)]);
       if (reopenRequest === undefined) return;
-      // A closed window is recorded before the case goes back to an analyst.
       await reopenRound(reopenRequest);
     }
   }
@@ -278,11 +277,10 @@ export async function verificationWorkflow(input: VerificationWorkflowInput): Pr
   } catch (error) {
     // Record how it ended even though the workflow is being cancelled, then deliver what is pending.
     await CancellationScope.nonCancellable(async () => {
-      // A cancellation after the decision (the Web UI's, while webhooks still go out) changes nothing.
       if (isCancellation(error)) {
+        // A cancellation after the decision (the Web UI's, while webhooks still go out) changes nothing.
         if (!ended) await move('cancelled');
-      }
-      else {
+      } else {
         failure = error;
         state.reasons = [{ code: 'processing_failed', retryable: true }];
         await move('failed', { reasons: state.reasons });

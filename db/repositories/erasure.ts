@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../index';
 import type { Verification } from '../schema';
 import { toRecordedDelivery, type RecordedDelivery } from './events';
@@ -24,6 +25,9 @@ export async function scrubVerification(db: Db, verificationId: string): Promise
         issuing_country: null,
         request_hash: null,
         review: JSON.stringify(withoutNotes(verification.review)),
+        // Its run is gone: a rejection that still took a new document no longer does.
+        final: sql<boolean | null>`case when final is false then true else final end`,
+        resubmit_until: null,
         updated_at: new Date(),
       })
       .where('id', '=', verificationId)

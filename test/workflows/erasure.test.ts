@@ -134,6 +134,18 @@ describe('erasing a verification', () => {
   });
 });
 
+describe('erasing a rejection that still takes a new document', () => {
+  const h = useSystemWithReceiver();
+  it('makes it final, and a new document then answers 410', async () => {
+    const created = await h.system.api(h.tenant.apiKey, 'POST', '/v1/verifications', { documentType: 'passport', mrz: 'THIS IS NOT A MACHINE READABLE ZONE AT ALL <<<<<<<<' });
+    expect(await h.system.waitForStatus(h.tenant.apiKey, created.body.id, ['completed'])).toMatchObject({ final: false });
+    const erased = await h.system.api(h.tenant.apiKey, 'DELETE', `/v1/verifications/${created.body.id}`);
+    expect(erased.body).toMatchObject({ decision: 'rejected', final: true, resubmitUntil: null });
+    const again = await h.system.api(h.tenant.apiKey, 'POST', `/v1/verifications/${created.body.id}/documents`, { mrz: passportMrz() });
+    expect([again.status, again.body.error.code]).toEqual([410, 'verification_erased']);
+  });
+});
+
 describe('retention: the Temporal Schedule erases what is older than RETENTION_DAYS', () => {
   it('purges a decided verification soon after its retention ends', async () => {
     // About two seconds of retention, a purge every two seconds.
