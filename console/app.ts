@@ -42,6 +42,7 @@ interface Verification {
   links: { temporalUi?: string };
   claim?: Claim | null;
   clientId?: string;
+  erasedAt?: string | null;
 }
 
 interface ListPage<T> {
@@ -411,6 +412,48 @@ function decideForm(v: Verification, holdsIt: boolean): HTMLElement {
   return form;
 }
 
+/** A decided case sent back to review (fraud found later, a complaint): then it is decided again here. */
+function reopenForm(v: Verification): HTMLElement {
+  const error = h('p', { class: 'error', role: 'alert', id: 'reopen-error' });
+  const reason = h('input', { id: 'reopen-reason', name: 'reason', required: true, pattern: '[a-z][a-z0-9_]{1,63}', value: 'suspected_fraud' });
+  const note = h('textarea', { id: 'reopen-note', name: 'note', maxlength: '2000' });
+  const submit = h('button', { type: 'submit', id: 'reopen-submit', class: 'secondary' }, 'Reopen for review');
+  return h(
+    'form',
+    {
+      class: 'decide',
+      'aria-labelledby': 'reopen-title',
+      onsubmit: (event: Event) => {
+        event.preventDefault();
+        submit.disabled = true;
+        void (async () => {
+          try {
+            await api('POST', `/v1/verifications/${v.id}/reopen`, { reason: reason.value.trim(), ...(note.value.trim() && { note: note.value.trim() }) });
+            toast(`${v.reference ?? v.id}: reopened`);
+            await render();
+          } catch (failure) {
+            submit.disabled = false;
+            error.textContent =
+              failure instanceof ApiFailure
+                ? ({
+                    verification_not_reopenable: `It cannot be reopened: ${failure.message}`,
+                    validation_failed: 'The reason must be a snake_case code, e.g. suspected_fraud.',
+                  }[failure.code] ?? failure.message)
+                : 'The case could not be reopened; try again.';
+          }
+        })();
+      },
+    },
+    h('h2', { id: 'reopen-title' }, 'Reopen'),
+    h('label', { for: 'reopen-reason' }, 'Reason code'),
+    reason,
+    h('label', { for: 'reopen-note' }, 'Note (optional)'),
+    note,
+    error,
+    submit,
+  );
+}
+
 async function openNextCase(after: string): Promise<void> {
   const page = await api<ListPage<Verification>>('GET', '/v1/reviews?limit=20');
   const next = page.data.find((v) => v.id !== after && (!v.claim || v.claim.analyst.keyId === session!.analyst.keyId));
@@ -463,7 +506,9 @@ async function caseView(id: string): Promise<void> {
   const decided = v.review?.decision
     ? h('p', { id: 'review-outcome' }, `Reviewed: ${v.review.decision}, ${v.review.reason ?? ''}${v.review.note ? ` — “${v.review.note}”` : ''} by ${v.review.analystName ?? v.review.analystId ?? 'an operator'}`)
     : null;
-  const left = h('div', {}, documentViewer(id), v.status === 'awaiting_review' ? decideForm(v, holdsIt) : decided);
+  const erased = v.erasedAt ? h('p', { class: 'notice', id: 'erased-notice', role: 'status' }, `Erased ${when(v.erasedAt)}: only the tombstone remains.`) : null;
+  const action = v.status === 'awaiting_review' ? decideForm(v, holdsIt) : v.status === 'completed' && !v.erasedAt ? reopenForm(v) : null;
+  const left = h('div', {}, erased ?? documentViewer(id), decided, action);
   const right = h('div', {}, fieldsTable(v), checksList(v), await timeline(id));
   show(`Case ${v.reference ?? v.id}`, notice, header, reasons, h('div', { class: 'case' }, left, right));
   if (holdsIt) {

@@ -110,6 +110,7 @@ function printBanner(info: { apiUrl: string; temporalUiUrl: string | undefined; 
     '',
     'Development API keys (stored in the data folder):',
     `  client   ${info.keys.clientKey}   (client ${info.keys.clientId})`,
+    `  test     ${info.keys.testKey}   (the same client in test mode: the sandbox, no OCR, "sandbox" chooses the outcome)`,
     `  analyst  ${info.keys.analystKey}`,
     `  admin    ${info.keys.adminKey}`,
     `  client signing secret (callbackUrl webhooks): ${info.keys.signingSecret}`,

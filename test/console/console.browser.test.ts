@@ -160,7 +160,34 @@ describe('the analyst console in a browser', () => {
     await context.close();
   });
 
-  it('has no serious accessibility violations (axe-core, WCAG 2 A/AA) on the sign-in page, the queue and a case', async () => {
+  it('reopens a decided case, which is then decided again in the console', async () => {
+    const created = await system.api(tenant.apiKey, 'POST', '/v1/verifications', { documentType: 'passport', reference: 'signup-1005', mrz: passportMrz() });
+    expect(await system.waitForStatus(tenant.apiKey, created.body.id, ['completed'])).toMatchObject({ decision: 'accepted' });
+    const { context, page } = await signIn(dana);
+    await page.goto(`${system.baseUrl}/console#/case/${created.body.id}`);
+    await page.getByRole('heading', { name: 'Reopen' }).waitFor();
+    await page.getByLabel('Reason code').fill('Not A Code');
+    await page.getByRole('button', { name: 'Reopen for review' }).click();
+    // The browser's own pattern check keeps a bad code from being sent.
+    expect((await system.api(dana, 'GET', `/v1/verifications/${created.body.id}`)).body.status).toBe('completed');
+    await page.getByLabel('Reason code').fill('suspected_fraud');
+    await page.getByLabel('Note (optional)').fill('Same face under another name');
+    await page.getByRole('button', { name: 'Reopen for review' }).click();
+    await page.getByRole('heading', { name: 'Decide' }).waitFor();
+    await page.waitForFunction(() => !(document.querySelector('#decide-submit') as HTMLButtonElement | null)?.disabled);
+    await expect(page.locator('#case-status').textContent()).resolves.toBe('awaiting_review');
+    await page.locator('body').press('r');
+    await page.getByLabel('Reason').selectOption('suspected_forgery');
+    await page.getByRole('button', { name: 'Record decision' }).click();
+    const decided = await eventually(async () => {
+      const v = (await system.api(dana, 'GET', `/v1/verifications/${created.body.id}`)).body;
+      return v.status === 'completed' && v;
+    });
+    expect(decided).toMatchObject({ decision: 'rejected', review: { reopened: { reason: 'suspected_fraud', analystName: 'Dana' } } });
+    await context.close();
+  });
+
+  it('has no serious accessibility violations (axe-core, WCAG 2 A/AA) on the sign-in page, the queue, a case and a decided one', async () => {
     const created = await system.api(tenant.apiKey, 'POST', '/v1/verifications', { documentType: 'passport', reference: 'signup-1004', mrz: passportMrz(), applicant: { ...APPLICANT, lastName: 'Andersson' } });
     await system.waitForStatus(tenant.apiKey, created.body.id, ['awaiting_review']);
     // axe is injected as a script, which the console's CSP (rightly) forbids: bypassed for this check only.
@@ -185,6 +212,11 @@ describe('the analyst console in a browser', () => {
     await page.locator('#decide-submit').waitFor();
     await page.locator('#timeline').waitFor();
     found.push(...(await violations('case')));
+    // A decided case, with its reopen form.
+    await page.goto(`${system.baseUrl}/console#/case/${cases[0]}`);
+    await page.locator('#reopen-submit').waitFor();
+    await page.locator('#timeline').waitFor();
+    found.push(...(await violations('decided case')));
     expect(found).toEqual([]);
     await context.close();
   });

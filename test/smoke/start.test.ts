@@ -60,6 +60,14 @@ describe('npm start (smoke)', () => {
 
       const keys = JSON.parse(fs.readFileSync(path.join(dataDir, 'dev-keys.json'), 'utf8'));
       expect(output).toContain(keys.clientKey);
+      // The sandbox key is printed too, and works: a test-mode verification, marked so.
+      expect(output).toContain(keys.testKey);
+      const sandboxed = await fetch(`${api}/v1/verifications`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${keys.testKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ documentType: 'passport', mrz: MRZ, sandbox: 'review' }),
+      });
+      expect([sandboxed.status, ((await sandboxed.json()) as { livemode: boolean }).livemode]).toEqual([202, false]);
       const response = await fetch(`${api}/v1/verifications`, {
         method: 'POST',
         headers: { authorization: `Bearer ${keys.clientKey}`, 'content-type': 'application/json' },
