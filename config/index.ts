@@ -21,6 +21,8 @@ const optionalString = z
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
 
 const HOUR = 3_600_000;
+/** Settings given in days (REOPEN_WINDOW_DAYS, RETENTION_DAYS) are turned into time with this. */
+export const DAY_MS = 24 * HOUR;
 
 /** Every key is documented in .env.example. Parsed once at start and passed down. */
 export const configSchema = z.object({

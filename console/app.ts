@@ -348,6 +348,20 @@ async function timeline(id: string): Promise<HTMLElement> {
   );
 }
 
+/**
+ * Sends a form's request with its button disabled meanwhile; a refusal is shown under the form in
+ * words (by error code, else the API's message), anything else as `fallback`.
+ */
+async function send(submit: HTMLButtonElement, error: HTMLElement, request: () => Promise<void>, words: Record<string, (failure: ApiFailure) => string>, fallback: string): Promise<void> {
+  submit.disabled = true;
+  try {
+    await request();
+  } catch (failure) {
+    submit.disabled = false;
+    error.textContent = failure instanceof ApiFailure ? (words[failure.code]?.(failure) ?? failure.message) : fallback;
+  }
+}
+
 function decideForm(v: Verification, holdsIt: boolean): HTMLElement {
   const error = h('p', { class: 'error', role: 'alert', id: 'decide-error' });
   const accept = h('input', { type: 'radio', name: 'decision', value: 'accepted', id: 'decision-accept' });
@@ -365,23 +379,20 @@ function decideForm(v: Verification, holdsIt: boolean): HTMLElement {
         const decision = accept.checked ? 'accepted' : reject.checked ? 'rejected' : null;
         if (!decision) return void (error.textContent = 'Choose accept or reject.');
         if (!reason.value) return void (error.textContent = 'Choose a reason.');
-        submit.disabled = true;
-        void (async () => {
-          try {
+        void send(
+          submit,
+          error,
+          async () => {
             await api('POST', `/v1/verifications/${v.id}/review`, { decision, reason: reason.value, ...(note.value.trim() && { note: note.value.trim() }) });
             toast(`${v.reference ?? v.id}: ${decision}`);
             await openNextCase(v.id);
-          } catch (failure) {
-            submit.disabled = false;
-            error.textContent =
-              failure instanceof ApiFailure
-                ? {
-                    not_awaiting_review: 'This case is no longer awaiting review (decided, cancelled or timed out).',
-                    case_claimed: `Someone else holds this case now: ${failure.message}`,
-                  }[failure.code] ?? failure.message
-                : 'The decision could not be sent; try again.';
-          }
-        })();
+          },
+          {
+            not_awaiting_review: () => 'This case is no longer awaiting review (decided, cancelled or timed out).',
+            case_claimed: (failure) => `Someone else holds this case now: ${failure.message}`,
+          },
+          'The decision could not be sent; try again.',
+        );
       },
     },
     h('h2', { id: 'decide-title' }, 'Decide'),
@@ -425,23 +436,20 @@ function reopenForm(v: Verification): HTMLElement {
       'aria-labelledby': 'reopen-title',
       onsubmit: (event: Event) => {
         event.preventDefault();
-        submit.disabled = true;
-        void (async () => {
-          try {
+        void send(
+          submit,
+          error,
+          async () => {
             await api('POST', `/v1/verifications/${v.id}/reopen`, { reason: reason.value.trim(), ...(note.value.trim() && { note: note.value.trim() }) });
             toast(`${v.reference ?? v.id}: reopened`);
             await render();
-          } catch (failure) {
-            submit.disabled = false;
-            error.textContent =
-              failure instanceof ApiFailure
-                ? ({
-                    verification_not_reopenable: `It cannot be reopened: ${failure.message}`,
-                    validation_failed: 'The reason must be a snake_case code, e.g. suspected_fraud.',
-                  }[failure.code] ?? failure.message)
-                : 'The case could not be reopened; try again.';
-          }
-        })();
+          },
+          {
+            verification_not_reopenable: (failure) => `It cannot be reopened: ${failure.message}`,
+            validation_failed: () => 'The reason must be a snake_case code, e.g. suspected_fraud.',
+          },
+          'The case could not be reopened; try again.',
+        );
       },
     },
     h('h2', { id: 'reopen-title' }, 'Reopen'),

@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client as TemporalClient } from '@temporalio/client';
-import type { Config } from '../config';
+import { DAY_MS, type Config } from '../config';
 import type { Db, NewVerification, TenantScope, Verification } from '../db';
 import type { SandboxOutcome } from '../domain/sandbox';
 import { isUniqueViolation } from '../db/errors';
@@ -74,6 +74,11 @@ function newVerificationRow(id: string, scope: NonNullable<TenantScope>, request
   };
 }
 
+/** A sandbox outcome comes with a test key only. */
+function assertSandboxAllowed(livemode: boolean, sandbox: SandboxOutcome | undefined): void {
+  if (livemode && sandbox) throw new ServiceError('sandbox_needs_test_key', 'sandbox outcomes are for test keys (kyc_test_…) only', 'sandbox');
+}
+
 function intake(request: DocumentsInput, maxBytes: number): NewDocument[] {
   try {
     return intakeDocuments(request, maxBytes);
@@ -92,7 +97,7 @@ export async function createVerification(
   { config, db, temporal }: VerificationServiceDeps,
   { scope, request, idempotencyKey, fingerprint }: { scope: NonNullable<TenantScope>; request: VerificationRequest; idempotencyKey?: string | undefined; fingerprint: string },
 ): Promise<{ verification: Verification; replayed: boolean }> {
-  if (scope.livemode && request.sandbox) throw new ServiceError('sandbox_needs_test_key', 'sandbox outcomes are for test keys (kyc_test_…) only', 'sandbox');
+  assertSandboxAllowed(scope.livemode, request.sandbox);
   const client = await getClient(db, scope.clientId);
   if (!client) throw new ServiceError('client_not_found', 'The API key has no client');
   const requestHash = sha256Hex(fingerprint);
@@ -207,7 +212,7 @@ export async function resubmitDocuments(
   { id, scope, documents: input }: { id: string; scope: TenantScope; documents: DocumentsInput & { sandbox?: SandboxOutcome | undefined } },
 ): Promise<Verification> {
   const verification = await existing(db, id, scope);
-  if (verification.livemode && input.sandbox) throw new ServiceError('sandbox_needs_test_key', 'sandbox outcomes are for test keys (kyc_test_…) only', 'sandbox');
+  assertSandboxAllowed(verification.livemode, input.sandbox);
   const refused = (message: string) => new ServiceError('verification_not_resubmittable', message);
   const problem = resubmissionProblem(verification, new Date());
   if (problem) throw refused(problem);
@@ -232,7 +237,6 @@ export async function resubmitDocuments(
   return (await getVerification(db, id))!;
 }
 
-const DAY = 24 * 3600 * 1000;
 
 /**
  * Sends a decided verification back to an analyst (fraud found later, a complaint) within
@@ -246,7 +250,7 @@ export async function reopenVerification(
   const verification = await existing(db, id, null);
   const refused = (message: string) => new ServiceError('verification_not_reopenable', message);
   if (verification.status !== 'completed') throw refused(`Only a completed verification can be reopened (this one is ${verification.status})`);
-  if (verification.completed_at && verification.completed_at.getTime() + config.REOPEN_WINDOW_DAYS * DAY < Date.now()) {
+  if (verification.completed_at && verification.completed_at.getTime() + config.REOPEN_WINDOW_DAYS * DAY_MS < Date.now()) {
     throw refused(`The verification was decided more than ${config.REOPEN_WINDOW_DAYS} days ago`);
   }
   const owner = await getClient(db, verification.client_id);

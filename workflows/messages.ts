@@ -14,8 +14,8 @@ export interface VerificationStatus {
   stage: Stage;
   decision: Decision | null;
   reasons: Reason[];
-  /** The document attempt (absent in runs from before resubmission: 1). */
-  attempt?: number;
+  /** The document attempt: 1, then one more per resubmission. */
+  attempt: number;
 }
 
 export interface VerificationWorkflowInput {

@@ -89,13 +89,13 @@ export async function verificationWorkflow(input: VerificationWorkflowInput): Pr
     async ({ attempt }) => {
       resubmitted = attempt;
       // Answers once `verification.resubmitted` is recorded.
-      await condition(() => state.attempt! >= attempt);
+      await condition(() => state.attempt >= attempt);
       return state;
     },
     {
       validator: ({ attempt }) => {
         if (!awaitingDocument || resubmitted !== undefined || reopenRequest !== undefined) throw new Error('The verification does not accept a new document');
-        if (attempt !== state.attempt! + 1) throw new Error(`The next attempt is ${state.attempt! + 1}`);
+        if (attempt !== state.attempt + 1) throw new Error(`The next attempt is ${state.attempt + 1}`);
       },
     },
   );
@@ -172,7 +172,7 @@ export async function verificationWorkflow(input: VerificationWorkflowInput): Pr
   function mayResubmit({ decision, reasons }: Outcome): boolean {
     const settings = input.resubmission;
     if (!settings || decision !== 'rejected' || reasons.length === 0 || !reasons.every((r) => r.retryable)) return false;
-    return state.attempt! < settings.maxAttempts && patched(RESUBMISSION);
+    return state.attempt < settings.maxAttempts && patched(RESUBMISSION);
   }
 
   /** Waits up to the window for a new document; the attempt it is for, or undefined when none came (or the wait was cancelled). */

@@ -71,12 +71,13 @@ function withoutNotes(review: Record<string, unknown> | null): Record<string, un
 }
 
 /**
- * Decided verifications whose decision is older than `before`, not erased yet, and not waiting for
- * a new document: the retention purge's next batch, oldest first.
+ * Decided verifications whose decision is older than `before`, not erased yet, not waiting for a
+ * new document and not in `skip`: the retention purge's next batch, oldest first.
  */
-export function listExpiredVerifications(db: Db, before: Date, limit: number): Promise<Array<Pick<Verification, 'id'>>> {
-  return db
-    .selectFrom('verifications')
+export function listExpiredVerifications(db: Db, before: Date, limit: number, skip: readonly string[] = []): Promise<Array<Pick<Verification, 'id'>>> {
+  let query = db.selectFrom('verifications');
+  if (skip.length > 0) query = query.where('id', 'not in', skip);
+  return query
     .select('id')
     .where('erased_at', 'is', null)
     .where('completed_at', '<', before)
