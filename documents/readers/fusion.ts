@@ -151,8 +151,16 @@ export function bestReading(paddleReads: PaddleMrzRead[], glyphs: GlyphRead | nu
     }
     return candidates;
   };
+  // The first find and the reread of its band straight, heard together as well as each alone: where
+  // one read a name's letter unsurely and the other surely, together they read it as the sure one
+  // (names have no check digit to choose between the reads). Such a reading counts as fused.
+  const together = candidatesOf(combinedReads(paddleReads)).map((read) => ({ ...read, sources: `${read.sources}+reread` }));
   // The glyph reader has settled its own reading (calibrated on the document's prints): kept as it is.
-  let best = strongestReading([...candidatesOf(paddleReads), ...(glyphs ? [{ ...glyphs, sources: 'glyphs' }] : [])]);
+  let best = strongestReading([
+    ...candidatesOf(paddleReads),
+    ...together,
+    ...(glyphs ? [{ ...glyphs, sources: 'glyphs' }] : []),
+  ]);
   // Unless the readers together settle every check digit, the first recognition model is heard
   // alone too: a second opinion that dropped a character shifts its line, and the two together then
   // settle nothing the first alone reads whole.
@@ -162,6 +170,13 @@ export function bestReading(paddleReads: PaddleMrzRead[], glyphs: GlyphRead | nu
     if (other && (!best || other.score > best.score)) best = other;
   }
   return best?.read ?? null;
+}
+
+/** The reads of one format taken as one: each read's models are opinions of the first. */
+function combinedReads(reads: PaddleMrzRead[]): PaddleMrzRead[] {
+  const [first, ...others] = reads;
+  if (!first || !others.length || others.some((read) => read.format !== first.format)) return [];
+  return [{ ...first, opinions: [...first.opinions, ...others.flatMap((read) => [{ lines: read.lines, positions: read.positions }, ...read.opinions])] }];
 }
 
 /** The candidate reading that scores best, with its score and whether it settled every check digit. */

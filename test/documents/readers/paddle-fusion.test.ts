@@ -224,6 +224,21 @@ describe('fusion of the MRZ readers', () => {
     expect(validCheckDigits('TD3', fuse('TD3', read, null).lines)).toBeLessThan(5);
     expect(bestReading([read], null)!.lines).toEqual(genuine);
   });
+
+  it('hears the first find and the straight reread of its band together', () => {
+    // P<UTOLINDQVIST<<…: found small at the page's scale, the Q reads as a sure-looking O (the Q a
+    // distant second); on the band cut out straight it reads as Q. Names have no check digit, so
+    // either read alone is as good as the other; heard together the Q wins.
+    const q = genuine[0].indexOf('Q');
+    const withO = [genuine[0].slice(0, q) + 'O' + genuine[0].slice(q + 1), genuine[1]];
+    const first = paddleRead(withO, (l, k) => (l === 0 && k === q ? 0.8 : 0.99));
+    first.positions[0]![q]!.probabilities[MRZ_ALPHABET.indexOf('Q')] = 0.15;
+    const again = paddleRead(genuine, () => 0.85);
+    expect(fuse('TD3', first, null).lines[0]).toBe(withO[0]);
+    expect(bestReading([first, again], null)!.lines).toEqual(genuine);
+    // Reads of different formats are not heard together.
+    expect(bestReading([first, { ...again, format: 'TD2' }], null)!.lines).toEqual(withO);
+  });
 });
 
 describe('PaddleOCR on a rendered passport page', () => {
