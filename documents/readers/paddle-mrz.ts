@@ -141,7 +141,8 @@ function backInto(outer: TextBox, cut: { width: number; height: number }, box: T
 export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () => void): Promise<PaddleMrzRead | null> {
   const boxes = await ocr.detect(image, 960);
   onProgress?.();
-  const read = await findMrz(ocr, image, boxes, onProgress);
+  const lastResorts: PaddleMrzRead[] = [];
+  const read = await findMrz(ocr, image, boxes, onProgress, { lastResorts });
   if (read && !doubtful(read)) return read;
   // A page small in a photo has print too small for the detector at the whole image's scale: what
   // text it finds at full resolution (at most FULL_SIDE: a phone's 12 MP frame costs seconds more
@@ -153,7 +154,7 @@ export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () =>
   if (longest > 1200) {
     const full = await ocr.detect(image, longest);
     onProgress?.();
-    const atFull = await findMrz(ocr, image, full, onProgress);
+    const atFull = await findMrz(ocr, image, full, onProgress, { lastResorts });
     if (atFull && !(read && doubtful(atFull))) return atFull;
     evidence = [...boxes, ...full];
   }
@@ -175,12 +176,12 @@ export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () =>
     for (const quarterTurn of [false, true]) {
       const zoomed = await ocr.detect(image, side, region, { quarterTurn });
       onProgress?.();
-      const found = await findMrz(ocr, image, zoomed, onProgress, { smallPrint });
+      const found = await findMrz(ocr, image, zoomed, onProgress, { smallPrint, lastResorts });
       if (found) return found;
       if (!runsUpOrDown(zoomed)) break;
     }
   }
-  return null;
+  return lastResorts[0] ?? null;
 }
 
 /**
@@ -304,13 +305,28 @@ async function orient(ocr: PaddleOcr, image: Image, rows: TextBox[], upright: bo
   return { box: widest, line: turned };
 }
 
+interface FindOptions {
+  /** Lines whose fillers read as runs of C count as MRZ lines (the closest look at a small page). */
+  smallPrint?: boolean;
+  /** The image is known to be upright (a band cut out along the text's direction). */
+  upright?: boolean;
+  /**
+   * Where a lone line reads like an MRZ line and none next to it does, the line where MRZ spacing
+   * puts its sibling is taken when its fillers read as runs of C ("CUKRTKACHENKDCCRARIANACCCCCCC…",
+   * a page turned 20° in a photo); what the two read, unless doubtful, is collected here — a last
+   * resort, taken only when no look finds the MRZ otherwise (taken earlier, it stood in for better
+   * reads that later, closer looks make).
+   */
+  lastResorts?: PaddleMrzRead[];
+}
+
 /**
  * Finds the MRZ among the detected text rows: long rows are read from the bottom of the document
  * up (along their own angle) until two or three adjacent rows read like MRZ lines of one format
  * (with `smallPrint`, lines whose fillers read as C too, when no others do). On an image known to be
  * `upright` (a band cut out along the text's direction) the rows are read as they lie.
  */
-async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgress?: () => void, { smallPrint = false, upright = false } = {}): Promise<PaddleMrzRead | null> {
+async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgress?: () => void, { smallPrint = false, upright = false, lastResorts }: FindOptions = {}): Promise<PaddleMrzRead | null> {
   const rows = mergeRows(boxes).filter((r) => r.width >= 8 * r.height);
   if (rows.length === 0) return null;
   const widest = await orient(ocr, image, rows, upright, onProgress);
@@ -362,14 +378,24 @@ async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgres
       likeMrz = looksLikeMrzInSmallPrint;
       read = await collect(likeMrz, taken);
     }
+    let loose = false;
     if (read.length === 1) {
-      const sibling = strongest(await siblingCandidates(ocr, image, read[0]!, onProgress), likeMrz);
+      const candidates = await siblingCandidates(ocr, image, read[0]!, onProgress);
+      let sibling = strongest(candidates, likeMrz);
+      if (!sibling && lastResorts) {
+        sibling = strongest(candidates, looksLikeMrzInSmallPrint);
+        loose = sibling !== null;
+      }
       if (sibling) read.push(sibling);
     }
     if (read.length < 2) break;
     for (const { box } of read) taken.add(box);
     const lines = await readLines(ocr, image, read, across, onProgress);
     const found = lines && { ...lines, page: boxes };
+    if (loose) {
+      if (found && !doubtful(found)) lastResorts!.push(found);
+      break;
+    }
     if (found && !doubtful(found)) return found;
     first ??= found;
   }

@@ -5,7 +5,7 @@ import { buildTd3 } from '../../../documents/mrz/build';
 import { validCheckDigits } from '../../../documents/mrz/layout';
 import { bestReading, fuse } from '../../../documents/readers/fusion';
 import { readExactly, type RecognisedChar, type RecognisedLine } from '../../../documents/readers/ctc';
-import { PaddleOcr } from '../../../documents/readers/paddle';
+import { PaddleOcr, type TextBox } from '../../../documents/readers/paddle';
 import { locateMrz, type PaddleMrzRead } from '../../../documents/readers/paddle-mrz';
 import { alignTo } from '../../../documents/readers/positions';
 import { renderDocument } from '../../../corpus/render';
@@ -238,6 +238,49 @@ describe('fusion of the MRZ readers', () => {
     expect(bestReading([first, again], null)!.lines).toEqual(genuine);
     // Reads of different formats are not heard together.
     expect(bestReading([first, { ...again, format: 'TD2' }], null)!.lines).toEqual(withO);
+  });
+});
+
+describe('finding the MRZ: a lone line and its sibling read with C for its fillers', () => {
+  const genuine = buildTd3(PERSON);
+  /** What a recognition model reads on a line: each character surely, at even steps. */
+  const lineOf = (text: string): RecognisedLine => {
+    const chars = [...text].map((char, k): RecognisedChar => {
+      const probabilities = new Float32Array(GAP).fill(0.05 / (GAP - 1));
+      probabilities[MRZ_ALPHABET.indexOf(char)] = 0.95;
+      return { char, probabilities, at: (k + 0.5) / text.length };
+    });
+    return { text, chars, lattice: [], confidence: text ? 0.95 : 0 };
+  };
+  // The photo's MRZ: line 2 read right, line 1 with every filler read as C (soft chevrons in a
+  // photo) — no '<' in it, so it does not read like an MRZ line by itself.
+  const rows = [
+    { cy: 400, text: genuine[0].replaceAll('<', 'C') },
+    { cy: 432, text: genuine[1] },
+  ];
+  const box = (cy: number): TextBox => ({ cx: 500, cy, width: 880, height: 20, angle: 0, score: 0.9 });
+  /**
+   * A stand-in for PaddleOCR: the whole image's detection finds line 2 only (line 1 merged with the
+   * page's print above it), the closer looks find nothing; a box reads the line it lies on, upright.
+   */
+  const scripted = {
+    models: 1,
+    detect: async (_image: Image, _side?: number, region?: unknown) => (region ? [] : [box(432)]),
+    recognise: async (_image: Image, at: TextBox) => {
+      const row = rows.find((r) => Math.abs(r.cy - at.cy) < 3);
+      return lineOf(row && Math.cos(at.angle) > 0 ? row.text : '');
+    },
+  } as unknown as PaddleOcr;
+
+  it('takes the sibling whose fillers read as runs of C when nothing else is found, as the MRZ', async () => {
+    const image = createCanvas(1000, 800) as unknown as Image;
+    const read = await locateMrz(scripted, image);
+    expect(read?.format).toBe('TD3');
+    expect(read!.lines.map((line) => line.text)).toEqual([rows[0]!.text, genuine[1]]);
+    // The band lies over both lines; fused, line 2's check digits all agree.
+    expect(read!.band.cy).toBeGreaterThan(400);
+    expect(read!.band.cy).toBeLessThan(432);
+    expect(validCheckDigits('TD3', fuse('TD3', read, null).lines)).toBe(5);
   });
 });
 
