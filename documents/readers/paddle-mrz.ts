@@ -393,7 +393,7 @@ async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgres
     const lines = await readLines(ocr, image, read, across, onProgress);
     const found = lines && { ...lines, page: boxes };
     if (loose) {
-      if (found && !doubtful(found)) lastResorts!.push(found);
+      if (found && !doubtful(found)) lastResorts?.push(found);
       break;
     }
     if (found && !doubtful(found)) return found;
@@ -514,20 +514,29 @@ async function findThirdLine(ocr: PaddleOcr, image: Image, top: Entry, bottom: E
 /**
  * A line read shorter than its format's length was cut by its box (the detector often leaves out
  * trailing filler): the box is widened by the missing characters at the line's own pitch, mostly
- * to the right, where the filler is, and read again.
+ * to the right, where the filler is, and read again — and, when that still reads short, mostly to
+ * the left (a line whose start the detector merged with print beside it: `TTIR<<THURIDUR<OESP<<…`
+ * for `P<ISLAEVARSDOTTIR<<THURIDUR<OESP<<…`).
  */
 async function extend(ocr: PaddleOcr, image: Image, entry: Entry, length: number, onProgress?: () => void): Promise<void> {
   const { box, line } = entry;
   const missing = length - line.chars.length;
   if (missing < 2 || line.chars.length < 10) return;
   const pitch = pitchOf(entry);
-  const right = (missing + 1) * pitch;
-  const left = pitch;
-  const shift = (right - left) / 2;
-  const wider: TextBox = { ...box, width: box.width + left + right, cx: box.cx + shift * Math.cos(box.angle), cy: box.cy + shift * Math.sin(box.angle) };
-  const again = await ocr.recognise(image, wider);
-  onProgress?.();
-  if (Math.abs(again.chars.length - length) < Math.abs(missing)) Object.assign(entry, { box: wider, line: again });
+  const widened = (left: number, right: number): TextBox => {
+    const shift = (right - left) / 2;
+    return { ...box, width: box.width + left + right, cx: box.cx + shift * Math.cos(box.angle), cy: box.cy + shift * Math.sin(box.angle) };
+  };
+  for (const [left, right] of [
+    [pitch, (missing + 1) * pitch],
+    [(missing + 1) * pitch, pitch],
+  ] as const) {
+    const wider = widened(left, right);
+    const again = await ocr.recognise(image, wider);
+    onProgress?.();
+    if (Math.abs(again.chars.length - length) < Math.abs(length - entry.line.chars.length)) Object.assign(entry, { box: wider, line: again });
+    if (Math.abs(entry.line.chars.length - length) < 2) return;
+  }
 }
 
 /**

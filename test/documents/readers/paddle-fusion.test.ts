@@ -284,6 +284,42 @@ describe('finding the MRZ: a lone line and its sibling read with C for its fille
   });
 });
 
+describe('finding the MRZ: lines whose boxes miss their start', () => {
+  const genuine = buildTd3(PERSON);
+  const PITCH = 20;
+  const START = 60;
+  const rows = [
+    { cy: 400, text: genuine[0] },
+    { cy: 432, text: genuine[1] },
+  ];
+  /** The characters of a row whose centres lie within the box, read surely. */
+  const readUnder = (at: TextBox): RecognisedLine => {
+    const row = rows.find((r) => Math.abs(r.cy - at.cy) < 3);
+    const [from, to] = [at.cx - at.width / 2, at.cx + at.width / 2];
+    const text = row && Math.cos(at.angle) > 0 ? [...row.text].filter((_, k) => START + (k + 0.5) * PITCH > from && START + (k + 0.5) * PITCH < to).join('') : '';
+    const chars = [...text].map((char, k): RecognisedChar => {
+      const probabilities = new Float32Array(GAP).fill(0.05 / (GAP - 1));
+      probabilities[MRZ_ALPHABET.indexOf(char)] = 0.95;
+      return { char, probabilities, at: (k + 0.5) / text.length };
+    });
+    return { text, chars, lattice: [], confidence: text ? 0.95 : 0 };
+  };
+  // The detector found both lines from their 13th character on (their start merged with the print
+  // left of them): on the right there is nothing more to read.
+  const cut = (cy: number): TextBox => ({ cx: START + (12 * PITCH + 44 * PITCH) / 2, cy, width: 32 * PITCH, height: 20, angle: 0, score: 0.9 });
+  const scripted = {
+    models: 1,
+    detect: async (_image: Image, _side?: number, region?: unknown) => (region ? [] : [cut(400), cut(432)]),
+    recognise: async (_image: Image, at: TextBox) => readUnder(at),
+  } as unknown as PaddleOcr;
+
+  it('reads a line read short again widened to the left when widening it to the right reads no more', async () => {
+    const read = await locateMrz(scripted, createCanvas(1000, 800) as unknown as Image);
+    expect(read?.format).toBe('TD3');
+    expect(read!.lines.map((line) => line.text)).toEqual(genuine);
+  });
+});
+
 describe('PaddleOCR on a rendered passport page', () => {
   let ocr: PaddleOcr;
   beforeAll(async () => {
