@@ -61,6 +61,16 @@ function paddleRead(lines: string[], confidence: (line: number, index: number) =
   return { format: 'TD3', positions, lines: positions.map((chars, l) => ({ text: lines[l]!, chars, lattice: [], confidence: 0.97 })), opinions: [], band, margin: 0, page: [] };
 }
 
+/** What a recognition model reads on a line, each character surely, at even steps. */
+function sureLine(text: string): RecognisedLine {
+  const chars = [...text].map((char, k): RecognisedChar => {
+    const probabilities = new Float32Array(GAP).fill(0.05 / (GAP - 1));
+    probabilities[MRZ_ALPHABET.indexOf(char)] = 0.95;
+    return { char, probabilities, at: (k + 0.5) / text.length };
+  });
+  return { text, chars, lattice: [], confidence: text ? 0.95 : 0 };
+}
+
 describe('fusion of the MRZ readers', () => {
   const genuine = buildTd3(PERSON);
 
@@ -243,15 +253,6 @@ describe('fusion of the MRZ readers', () => {
 
 describe('finding the MRZ: a lone line and its sibling read with C for its fillers', () => {
   const genuine = buildTd3(PERSON);
-  /** What a recognition model reads on a line: each character surely, at even steps. */
-  const lineOf = (text: string): RecognisedLine => {
-    const chars = [...text].map((char, k): RecognisedChar => {
-      const probabilities = new Float32Array(GAP).fill(0.05 / (GAP - 1));
-      probabilities[MRZ_ALPHABET.indexOf(char)] = 0.95;
-      return { char, probabilities, at: (k + 0.5) / text.length };
-    });
-    return { text, chars, lattice: [], confidence: text ? 0.95 : 0 };
-  };
   // The photo's MRZ: line 2 read right, line 1 with every filler read as C (soft chevrons in a
   // photo) — no '<' in it, so it does not read like an MRZ line by itself.
   const rows = [
@@ -268,7 +269,7 @@ describe('finding the MRZ: a lone line and its sibling read with C for its fille
     detect: async (_image: Image, _side?: number, region?: unknown) => (region ? [] : [box(432)]),
     recognise: async (_image: Image, at: TextBox) => {
       const row = rows.find((r) => Math.abs(r.cy - at.cy) < 3);
-      return lineOf(row && Math.cos(at.angle) > 0 ? row.text : '');
+      return sureLine(row && Math.cos(at.angle) > 0 ? row.text : '');
     },
   } as unknown as PaddleOcr;
 
@@ -296,13 +297,7 @@ describe('finding the MRZ: lines whose boxes miss their start', () => {
   const readUnder = (at: TextBox): RecognisedLine => {
     const row = rows.find((r) => Math.abs(r.cy - at.cy) < 3);
     const [from, to] = [at.cx - at.width / 2, at.cx + at.width / 2];
-    const text = row && Math.cos(at.angle) > 0 ? [...row.text].filter((_, k) => START + (k + 0.5) * PITCH > from && START + (k + 0.5) * PITCH < to).join('') : '';
-    const chars = [...text].map((char, k): RecognisedChar => {
-      const probabilities = new Float32Array(GAP).fill(0.05 / (GAP - 1));
-      probabilities[MRZ_ALPHABET.indexOf(char)] = 0.95;
-      return { char, probabilities, at: (k + 0.5) / text.length };
-    });
-    return { text, chars, lattice: [], confidence: text ? 0.95 : 0 };
+    return sureLine(row && Math.cos(at.angle) > 0 ? [...row.text].filter((_, k) => START + (k + 0.5) * PITCH > from && START + (k + 0.5) * PITCH < to).join('') : '');
   };
   // The detector found both lines from their 13th character on (their start merged with the print
   // left of them): on the right there is nothing more to read.
