@@ -693,6 +693,7 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
   // The filler after the names: from the last '<' that only chevrons and letters read from them follow.
   chars[nameLine]!.fill('<', fillerTail(chars[nameLine]!, readings[nameLine]!, nameStart));
   separateNames(chars[nameLine]!, readings[nameLine]!, nameStart);
+  separateWords(chars[nameLine]!, readings[nameLine]!, nameStart);
   const field = chars[nameLine]!.slice(nameStart).join('');
   const fillerFrom = field.indexOf('<<<');
   if (fillerFrom >= 0) chars[nameLine]!.fill('<', nameStart + fillerFrom);
@@ -790,6 +791,29 @@ function separateNames(line: string[], readings: RankedReadings[number], start: 
   const separator = cheapest(unclear) ?? cheapest(sure.filter((at) => cost(at) < at.length * SURE_SEPARATOR_REACH));
   for (const k of separator ?? []) line[k] = '<';
 }
+
+/**
+ * A name of several words ("CHIEN<SHENG", "LOES<ALBERTINE") has a single '<' between them, which a
+ * soft photo reads as C, E or K (now and then as another letter): such a letter between two words
+ * of two letters or more, where the readers saw a '<' nearly as likely (a letter of a name printed
+ * clearly has '<' 3–4.6 behind it; the separators read as C on the photo sets 0.6–0.9), is that '<'.
+ */
+function separateWords(line: string[], readings: RankedReadings[number], start: number): void {
+  const field = line.slice(start).join('');
+  const fillerFrom = field.indexOf('<<<');
+  const end = start + (fillerFrom >= 0 ? fillerFrom : field.length);
+  const letter = (k: number) => k >= start && k < end && /[A-Z]/.test(line[k]!);
+  for (let k = start + 2; k < end - 2; k++) {
+    const reach = CHEVRON_LOOK_ALIKES.includes(line[k]!) ? WORD_SEPARATOR_REACH : EVEN_REACH;
+    if (chevronCostAt(readings, k) >= reach) continue;
+    if ([k - 2, k - 1, k + 1, k + 2].every(letter)) line[k] = '<';
+  }
+}
+
+/** How much less likely than the letter read a '<' may be and still be taken as the separator of two words. */
+const WORD_SEPARATOR_REACH = 1.2;
+/** The same for other letters: a '<' about as likely as the letter ("ALSKAABI", S 0.3 ahead). */
+const EVEN_REACH = 0.5;
 
 /** How much less likely than the character read a '<' is at position `k` of a line. */
 function chevronCostAt(readings: RankedReadings[number], k: number): number {

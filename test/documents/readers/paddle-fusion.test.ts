@@ -137,6 +137,22 @@ describe('fusion of the MRZ readers', () => {
     expect(fuse('TD3', paddleRead(misread), null).lines).toEqual(genuine);
   });
 
+  it("reads a letter between two given names where the readers saw a '<' nearly as likely as that '<'", () => {
+    // P<UTOLINDQVIST<<MAJA<ELISE<<<…: the chevron between MAJA and ELISE read as C, '<' close behind.
+    const at = genuine[0].indexOf('<ELISE');
+    const soft = (letter: string, p: number, chevron: number) => {
+      const read = paddleRead([genuine[0].slice(0, at) + letter + genuine[0].slice(at + 1), genuine[1]], (l, k) => (l === 0 && k === at ? p : 0.97));
+      read.positions[0]![at]!.probabilities[MRZ_ALPHABET.indexOf('<')] = chevron;
+      return fuse('TD3', read, null).lines[0];
+    };
+    expect(soft('C', 0.5, 0.35)).toBe(genuine[0]);
+    // Another letter only where the '<' is about as likely ("ALSKAABI").
+    expect(soft('S', 0.5, 0.4)).toBe(genuine[0]);
+    expect(soft('S', 0.6, 0.2)).toContain('MAJASELISE');
+    // A letter read clearly stays: a name may hold a C between two others.
+    expect(fuse('TD3', paddleRead([genuine[0].slice(0, at) + 'C' + genuine[0].slice(at + 1), genuine[1]]), null).lines[0]).toContain('MAJACELISE');
+  });
+
   it('reads a run of one letter in the name field as filler: soft chevrons read as C', () => {
     // P<UTOLINDQVIST<<MAJA<ELISE<<<…: the filler after the names read as CCCC…
     const end = genuine[0].indexOf('<<<', 5);
