@@ -659,7 +659,12 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
       chars[line]!.splice(start, 3, ...letters);
       continue;
     }
-    const options = [0, 1, 2].map((i) => (readings[line]![start + i]?.ranked ?? []).filter((r) => /[A-Z<]/.test(r.char)).slice(0, 4));
+    // A letter read clearly stays: the code is sought among the unclear positions' look-alikes (a
+    // specimen's C0U is COU, outside the list, not COL for a far fourth choice of its clear U).
+    const options = [0, 1, 2].map((i) => {
+      const letters = (readings[line]![start + i]?.ranked ?? []).filter((r) => /[A-Z<]/.test(r.char));
+      return clearlyFirst(letters) && letters[0]!.char === chars[line]![start + i] ? letters.slice(0, 1) : letters.slice(0, 4);
+    });
     let best: { code: string; cost: number } | null = null;
     for (const a of options[0]!) {
       for (const b of options[1]!) {

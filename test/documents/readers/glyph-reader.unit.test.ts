@@ -159,6 +159,18 @@ describe('resolving ambiguous glyphs with the check digits', () => {
     expect(codeOf(applyStructure('TD1', readingsOf(french, { '0:3': 'Y' }), french, { keepClearCodes: true }))).not.toBe('SI<');
   });
 
+  it("keeps a clear letter of a code outside the list: a specimen's COU, its O unclear, is not COL for the U's far fourth choice", () => {
+    const card = ['IRGBRZU12345673<<<<<<<<<<<<<<<', '6608198F0808088COU<<<<<<<<<<<6', 'SAMPLE<<SUSANNA<<<<<<<<<<<<<<<'];
+    const readings = readingsOf(card, { '1:16': '0' });
+    // The U read clearly, an L a distant second.
+    readings[1]![17]!.ranked = [{ char: 'U', distance: 1 }, { char: 'L', distance: 8 }, ...readings[1]![17]!.ranked.slice(1).filter((r) => r.char !== 'L')];
+    const nationality = (lines: string[]) => lines[1]!.slice(15, 18);
+    expect(nationality(applyStructure('TD1', readings, card, { keepClearCodes: true }))).toBe('COU');
+    // An unclear letter is still sought among its look-alikes for a listed code (C0L read C0U, L close).
+    readings[1]![17]!.ranked = [{ char: 'U', distance: 1 }, { char: 'L', distance: 1.2 }, ...readings[1]![17]!.ranked.slice(2)];
+    expect(nationality(applyStructure('TD1', readings, card, { keepClearCodes: true }))).toBe('COL');
+  });
+
   it('reads a clear code outside the list one look-alike letter from the other, listed, code as that code (OAT above QAT)', () => {
     const qatari = buildTd3({ ...PERSON, issuingState: 'QAT', nationality: 'QAT' });
     const read = [qatari[0]!.replace('P<QAT', 'P<OAT'), qatari[1]!];
