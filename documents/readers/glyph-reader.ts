@@ -660,7 +660,7 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
       continue;
     }
     // A letter read clearly stays: the code is sought among the unclear positions' look-alikes (a
-    // specimen's C0U is COU, outside the list, not COL for a far fourth choice of its clear U).
+    // specimen's COU, outside the list, its O unclear, is not COL for a far fourth choice of its clear U).
     const options = [0, 1, 2].map((i) => {
       const letters = (readings[line]![start + i]?.ranked ?? []).filter((r) => /[A-Z<]/.test(r.char));
       return clearlyFirst(letters) && letters[0]!.char === chars[line]![start + i] ? letters.slice(0, 1) : letters.slice(0, 4);
@@ -809,6 +809,7 @@ function separateWords(line: string[], readings: RankedReadings[number], start: 
   const end = start + (fillerFrom >= 0 ? fillerFrom : field.length);
   const letter = (k: number) => k >= start && k < end && /[A-Z]/.test(line[k]!);
   for (let k = start + 2; k < end - 2; k++) {
+    if (!letter(k)) continue;
     const reach = CHEVRON_LOOK_ALIKES.includes(line[k]!) ? WORD_SEPARATOR_REACH : EVEN_REACH;
     if (chevronCostAt(readings, k) >= reach) continue;
     if ([k - 2, k - 1, k + 1, k + 2].every(letter)) line[k] = '<';
