@@ -662,8 +662,8 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
     // A letter read clearly stays: the code is sought among the unclear positions' look-alikes (a
     // specimen's COU, outside the list, its O unclear, is not COL for a far fourth choice of its clear U).
     const options = [0, 1, 2].map((i) => {
-      const letters = (readings[line]![start + i]?.ranked ?? []).filter((r) => /[A-Z<]/.test(r.char));
-      return clearlyFirst(letters) && letters[0]!.char === chars[line]![start + i] ? letters.slice(0, 1) : letters.slice(0, 4);
+      const ranked = (readings[line]![start + i]?.ranked ?? []).filter((r) => /[A-Z<]/.test(r.char));
+      return clearlyFirst(ranked) && ranked[0]!.char === chars[line]![start + i] ? ranked.slice(0, 1) : ranked.slice(0, 4);
     });
     let best: { code: string; cost: number } | null = null;
     for (const a of options[0]!) {
@@ -775,9 +775,7 @@ const TRAILING_CHEVRONS = 2;
  * readings at all (a well-printed C next to a '<' has no chevron in it: "DE<CASTRO").
  */
 function separateNames(line: string[], readings: RankedReadings[number], start: number): void {
-  const field = line.slice(start).join('');
-  const fillerFrom = field.indexOf('<<<');
-  const names = fillerFrom >= 0 ? field.slice(0, fillerFrom) : field;
+  const names = namesOf(line, start);
   if (names.includes('<<')) return;
   const cost = (at: number[]) => at.reduce((sum, k) => sum + chevronCostAt(readings, k), 0);
   // Unclear characters first; letters read clearly only when no unclear one will do.
@@ -797,6 +795,13 @@ function separateNames(line: string[], readings: RankedReadings[number], start: 
   for (const k of separator ?? []) line[k] = '<';
 }
 
+/** The names of a name field starting at `start`: what comes before its first run of filler ('<<<'). */
+function namesOf(line: string[], start: number): string {
+  const field = line.slice(start).join('');
+  const fillerFrom = field.indexOf('<<<');
+  return fillerFrom >= 0 ? field.slice(0, fillerFrom) : field;
+}
+
 /**
  * A name of several words ("CHIEN<SHENG", "LOES<ALBERTINE") has a single '<' between them, which a
  * soft photo reads as C, E or K (now and then as another letter): such a letter between two words
@@ -804,9 +809,7 @@ function separateNames(line: string[], readings: RankedReadings[number], start: 
  * clearly has '<' 3–4.6 behind it; the separators read as C on the photo sets 0.6–0.9), is that '<'.
  */
 function separateWords(line: string[], readings: RankedReadings[number], start: number): void {
-  const field = line.slice(start).join('');
-  const fillerFrom = field.indexOf('<<<');
-  const end = start + (fillerFrom >= 0 ? fillerFrom : field.length);
+  const end = start + namesOf(line, start).length;
   const letter = (k: number) => k >= start && k < end && /[A-Z]/.test(line[k]!);
   for (let k = start + 2; k < end - 2; k++) {
     if (!letter(k)) continue;
