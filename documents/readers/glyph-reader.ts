@@ -677,6 +677,12 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
     }
     if (best) chars[line]!.splice(start, 3, ...best.code);
   }
+  // Codes outside the list are letters, or digits throughout (an old card's numeric "132"): a code
+  // of letters with a digit among them (a specimen's COU read C0U) holds that digit's look-alike letter.
+  for (const [line, start] of STATE_POSITIONS[format]) {
+    const read = code(line, start);
+    if (/[A-Z]/.test(read) && /\d/.test(read)) chars[line]!.splice(start, 3, ...lettered(line, start));
+  }
   const [nameLine, nameStart] = NAME_FIELD[format];
   // No name has a letter three times in a row, nor three soft C/E/K in a row: such a run is filler
   // whose chevrons read as letters ("VZORCCCCCCCC", "OESPCEECC") — or, with a name after it, the

@@ -171,6 +171,16 @@ describe('resolving ambiguous glyphs with the check digits', () => {
     expect(nationality(applyStructure('TD1', readings, card, { keepClearCodes: true }))).toBe('COL');
   });
 
+  it('reads a digit among the letters of a code as its look-alike letter (C0U is COU), a code of digits throughout as printed', () => {
+    const card = ['IRGBRZU12345673<<<<<<<<<<<<<<<', '6608198F0808088C0U<<<<<<<<<<<6', 'SAMPLE<<SUSANNA<<<<<<<<<<<<<<<'];
+    const nationality = (lines: string[]) => lines[1]!.slice(15, 18);
+    // The 0 read clearly, as it is in a soft photo of the specimen.
+    expect(nationality(applyStructure('TD1', readingsOf(card), card, { keepClearCodes: true }))).toBe('COU');
+    // An old Romanian card prints its nationality as digits; those stay.
+    const numeric = [card[0]!, card[1]!.replace('C0U', '132'), card[2]!];
+    expect(nationality(applyStructure('TD1', readingsOf(numeric), numeric, { keepClearCodes: true }))).toBe('132');
+  });
+
   it('reads a clear code outside the list one look-alike letter from the other, listed, code as that code (OAT above QAT)', () => {
     const qatari = buildTd3({ ...PERSON, issuingState: 'QAT', nationality: 'QAT' });
     const read = [qatari[0]!.replace('P<QAT', 'P<OAT'), qatari[1]!];
