@@ -687,8 +687,9 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
   // No name has a letter three times in a row, nor three soft C/E/K in a row: such a run is filler
   // whose chevrons read as letters ("VZORCCCCCCCC", "OESPCEECC") — or, with a name after it, the
   // surname separator and the name's first letter ("LINCCCHIEN": '<<' where a chevron is likelier).
+  const names = chevronsReadAsC(chars[nameLine]!, readings[nameLine]!, nameStart);
   const nameField = chars[nameLine]!.slice(nameStart).join('');
-  for (const [from, to] of chevronRuns(nameField, readings[nameLine]!, nameStart)) {
+  for (const [from, to] of chevronRuns(nameField, names, nameStart)) {
     const after = nameField.slice(to - nameStart);
     // A name follows when the next word has two letters a chevron is not read as ("CHIEN"; not "CECRCCC").
     const word = /^[A-Z]*/.exec(after)![0];
@@ -697,14 +698,14 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
       continue;
     }
     let pair = from;
-    const cost = (k: number) => chevronCostAt(readings[nameLine]!, k) + chevronCostAt(readings[nameLine]!, k + 1);
+    const cost = (k: number) => chevronCostAt(names, k) + chevronCostAt(names, k + 1);
     for (let k = from + 1; k + 1 < to; k++) if (cost(k) < cost(pair)) pair = k;
     chars[nameLine]!.fill('<', pair, pair + 2);
   }
   // The filler after the names: from the last '<' that only chevrons and letters read from them follow.
-  chars[nameLine]!.fill('<', fillerTail(chars[nameLine]!, readings[nameLine]!, nameStart));
-  separateNames(chars[nameLine]!, readings[nameLine]!, nameStart);
-  separateWords(chars[nameLine]!, readings[nameLine]!, nameStart);
+  chars[nameLine]!.fill('<', fillerTail(chars[nameLine]!, names, nameStart));
+  separateNames(chars[nameLine]!, names, nameStart);
+  separateWords(chars[nameLine]!, names, nameStart);
   const field = chars[nameLine]!.slice(nameStart).join('');
   const fillerFrom = field.indexOf('<<<');
   if (fillerFrom >= 0) chars[nameLine]!.fill('<', nameStart + fillerFrom);
@@ -829,6 +830,31 @@ function separateWords(line: string[], readings: RankedReadings[number], start: 
 const WORD_SEPARATOR_REACH = 1.2;
 /** The same for other letters: a '<' about as likely as the letter ("ALSKAABI", S 0.3 ahead). */
 const EVEN_REACH = 0.5;
+
+/**
+ * A soft photo's readers may read every chevron as a C, '<' hardly nearer than behind any letter
+ * (3.5–4.5 where a letter sits at 4.6): the filler reads "CCCCECCCC", and the surname separator "CC"
+ * ("KOWALSXACCANNA", its '<'s 3.6 and 4.4 behind). Where runs of C, E, K and '<' four long or more
+ * (filler, not a name's "ECKE") hold CHEVRONS_AS_C Cs or more, every C of the name field is taken as
+ * a soft chevron, '<' at most READ_AS_C_COST behind it: within the reach of runs of soft chevrons and
+ * of a separator read as two letters, not of a lone separator between words (a name's own C stays:
+ * "MICHAEL"). The readings themselves are left as read.
+ */
+function chevronsReadAsC(line: string[], readings: RankedReadings[number], start: number): RankedReadings[number] {
+  const filler = line.slice(start).join('').match(/[CEK<]{4,}/g) ?? [];
+  if (filler.join('').split('C').length - 1 < CHEVRONS_AS_C) return readings;
+  return readings.map((reading, k) => {
+    if (!reading || k < start || line[k] !== 'C' || chevronCostAt(readings, k) <= READ_AS_C_COST) return reading;
+    const ranked = reading.ranked.filter((r) => r.char !== '<');
+    ranked.push({ char: '<', distance: ranked[0]!.distance + READ_AS_C_COST });
+    return { ...reading, ranked: ranked.sort((a, b) => a.distance - b.distance) };
+  });
+}
+
+/** How many Cs in a name field's filler-like runs show its readers read chevrons as C. */
+const CHEVRONS_AS_C = 4;
+/** How far behind a C its '<' is taken to be where the readers read chevrons as C. */
+const READ_AS_C_COST = 3;
 
 /** How much less likely than the character read a '<' is at position `k` of a line. */
 function chevronCostAt(readings: RankedReadings[number], k: number): number {

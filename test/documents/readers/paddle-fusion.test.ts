@@ -130,6 +130,24 @@ describe('fusion of the MRZ readers', () => {
     expect(fuse('TD3', paddleRead(single, () => 0.9), null).lines).toEqual(single);
   });
 
+  it("takes a separator read as CC for '<<' with hardly a trace of the chevron where the line reads its filler as C too", () => {
+    // P<UTOLINDQVISTCCMAJA<ELISECCCC…: a soft photo's readers see every chevron as C, '<' about as
+    // far behind as behind any letter (3.5 and 4.4 at the separator, 4.4 in the filler).
+    const sep = genuine[0].indexOf('<<', 5);
+    const end = genuine[0].indexOf('<<<', 5);
+    const separator = genuine[0].slice(0, sep) + 'CC' + genuine[0].slice(sep + 2, end);
+    const read = (filler: string) => {
+      const paddle = paddleRead([separator + filler, genuine[1]], (l, k) => (l === 0 && (k === sep || k === sep + 1 || (k >= end && filler[k - end] === 'C')) ? 0.95 : 0.97));
+      paddle.positions[0]![sep]!.probabilities[MRZ_ALPHABET.indexOf('<')] = 0.02;
+      for (let k = sep + 1; k < 44; k++) if (k === sep + 1 || (k >= end && filler[k - end] === 'C')) paddle.positions[0]![k]!.probabilities[MRZ_ALPHABET.indexOf('<')] = 0.002;
+      return fuse('TD3', paddle, null).lines[0];
+    };
+    expect(read('C'.repeat(44 - end))).toBe(genuine[0]);
+    // Where the filler reads as chevrons, the readers tell the two apart: the CC, as unlike a '<' as
+    // any letter, stays.
+    expect(read('<'.repeat(44 - end))).toContain('LINDQVISTCCMAJA');
+  });
+
   it("reads what follows the given names' '<<' as filler: a lone letter there is a misread chevron", () => {
     // P<UTOLINDQVIST<<MAJA<ELISE<<<…: a chevron after ELISE<< read as S.
     const end = genuine[0].indexOf('<<', genuine[0].indexOf('<<', 5) + 2);
