@@ -842,7 +842,7 @@ const EVEN_REACH = 0.5;
  */
 function chevronsReadAsC(line: string[], readings: RankedReadings[number], start: number): RankedReadings[number] {
   const filler = line.slice(start).join('').match(/[CEK<]{4,}/g) ?? [];
-  if (filler.join('').split('C').length - 1 < CHEVRONS_AS_C) return readings;
+  if ([...filler.join('')].filter((char) => char === 'C').length < CHEVRONS_AS_C) return readings;
   return readings.map((reading, k) => {
     if (!reading || k < start || line[k] !== 'C' || chevronCostAt(readings, k) <= READ_AS_C_COST) return reading;
     const ranked = reading.ranked.filter((r) => r.char !== '<');
