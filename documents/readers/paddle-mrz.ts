@@ -390,7 +390,7 @@ async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgres
     }
     if (read.length < 2) break;
     for (const { box } of read) taken.add(box);
-    const lines = await readLines(ocr, image, read, across, onProgress);
+    const lines = await readLines(ocr, image, read, across, rows, onProgress);
     const found = lines && { ...lines, page: boxes };
     if (loose) {
       if (found && !doubtful(found)) lastResorts?.push(found);
@@ -407,7 +407,7 @@ async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgres
  * lines' full extent and to its format's length, a card's missing third line looked for, and read
  * again by the other models. Null when the rows make no MRZ format.
  */
-async function readLines(ocr: PaddleOcr, image: Image, read: Entry[], across: (box: TextBox) => number, onProgress?: () => void): Promise<Omit<PaddleMrzRead, 'page'> | null> {
+async function readLines(ocr: PaddleOcr, image: Image, read: Entry[], across: (box: TextBox) => number, rows: TextBox[], onProgress?: () => void): Promise<Omit<PaddleMrzRead, 'page'> | null> {
   read.sort((a, b) => across(a.box) - across(b.box));
   await span(ocr, image, read, onProgress);
   let longest = Math.max(...read.map((r) => r.line.text.length));
@@ -423,7 +423,7 @@ async function readLines(ocr: PaddleOcr, image: Image, read: Entry[], across: (b
   }
   if (read.length === 2 && longest <= 34) {
     // Two lines of a card's length: its third line was merged with other text or left out.
-    const third = await findThirdLine(ocr, image, read[0]!, read[1]!, onProgress);
+    const third = await findThirdLine(ocr, image, read[0]!, read[1]!, rows, onProgress);
     if (third) read.push(third);
     read.sort((a, b) => across(a.box) - across(b.box));
   }
@@ -497,18 +497,28 @@ function siblingCandidates(ocr: PaddleOcr, image: Image, { box }: Entry, onProgr
 }
 
 /**
- * The missing line of a TD1 (three lines of 30) where MRZ spacing puts it: between the two lines
- * found (when they are two spacings apart), above the top one or below the bottom one.
+ * The missing line of a TD1 (three lines of 30) where MRZ spacing puts it — or a detected row near
+ * there: between the two lines found (when they are two spacings apart), above the top one or
+ * below the bottom one (there the names: letters only will do).
  */
-async function findThirdLine(ocr: PaddleOcr, image: Image, top: Entry, bottom: Entry, onProgress?: () => void): Promise<Entry | null> {
+async function findThirdLine(ocr: PaddleOcr, image: Image, top: Entry, bottom: Entry, rows: TextBox[], onProgress?: () => void): Promise<Entry | null> {
   const { box } = top;
-  const gap = -(bottom.box.cx - box.cx) * Math.sin(box.angle) + (bottom.box.cy - box.cy) * Math.cos(box.angle);
+  const acrossTop = (b: TextBox) => -(b.cx - box.cx) * Math.sin(box.angle) + (b.cy - box.cy) * Math.cos(box.angle);
+  const gap = acrossTop(bottom.box);
   // MRZ lines lie about 1.6 character pitches apart (box heights say little: the detector grows
   // them): two lines found over 2.4 pitches apart have the missing one between them.
   const between = Math.abs(gap) > 2.4 * pitchOf(top);
   // Between two MRZ lines any line of a card's length is the middle one, however poorly read.
-  const fits = (line: RecognisedLine) => (between || looksLikeMrz(line)) && line.text.length >= 24 && line.text.length <= 34;
-  return strongest(await readShifted(ocr, image, box, between ? [gap / 2] : [-gap, 2 * gap], onProgress), fits);
+  const cardLength = (line: RecognisedLine) => line.text.length >= 24 && line.text.length <= 34;
+  if (between) return strongest(await readShifted(ocr, image, box, [gap / 2], onProgress), cardLength);
+  // Above or below, a line that reads like an MRZ line; below, also one of letters only: the card's
+  // names, whose separators a soft photo reads as C ("BELSERCCJULIETTECHENRIKECSOPHI": no '<').
+  // Where the detector found a row there, the line is read where it lies rather than where the
+  // spacing of the two found puts it.
+  const at = (offset: number) => rows.map(acrossTop).find((across) => Math.abs(across - offset) < 0.35 * Math.abs(gap)) ?? offset;
+  const above = strongest(await readShifted(ocr, image, box, [at(-gap)], onProgress), (line) => cardLength(line) && looksLikeMrz(line));
+  const below = strongest(await readShifted(ocr, image, box, [at(2 * gap)], onProgress), (line) => cardLength(line) && (looksLikeMrz(line) || /^[A-Z<]+$/.test(line.text)));
+  return strongest([above, below].filter((entry): entry is Entry => entry !== null), () => true);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createCanvas, loadImage, type Image } from '@napi-rs/canvas';
 import { type GlyphRead } from '../../../documents/readers/glyph-reader';
 import { MRZ_ALPHABET } from '../../../documents/mrz/layout';
-import { buildTd3 } from '../../../documents/mrz/build';
+import { buildTd1, buildTd3 } from '../../../documents/mrz/build';
 import { validCheckDigits } from '../../../documents/mrz/layout';
 import { bestReading, fuse } from '../../../documents/readers/fusion';
 import { readExactly, type RecognisedChar, type RecognisedLine } from '../../../documents/readers/ctc';
@@ -326,6 +326,57 @@ describe('finding the MRZ: a lone line and its sibling read with C for its fille
     expect(read!.band.cy).toBeGreaterThan(400);
     expect(read!.band.cy).toBeLessThan(432);
     expect(validCheckDigits('TD3', fuse('TD3', read, null).lines)).toBe(5);
+  });
+});
+
+describe("finding a card's MRZ: its names line read with C for every chevron", () => {
+  const card = buildTd1({ ...PERSON, documentNumber: 'ZR81F03X2' });
+  // The photo's card: lines 1 and 2 found and read right; the names line, its '<' all read as C,
+  // holds letters only (no '<', no digits) and was not found by the detector.
+  const rows = [
+    { cy: 400, text: card[0] },
+    { cy: 424, text: card[1] },
+    { cy: 448, text: card[2].replaceAll('<', 'C') },
+  ];
+  const box = (cy: number): TextBox => ({ cx: 500, cy, width: 600, height: 18, angle: 0, score: 0.9 });
+  const scripted = (names: string) =>
+    ({
+      models: 1,
+      detect: async (_image: Image, _side?: number, region?: unknown) => (region ? [] : [box(400), box(424)]),
+      recognise: async (_image: Image, at: TextBox) => {
+        const row = rows.find((r) => Math.abs(r.cy - at.cy) < 3);
+        return sureLine(row && Math.cos(at.angle) > 0 ? (row.cy === 448 ? names : row.text) : '');
+      },
+    }) as unknown as PaddleOcr;
+
+  it('takes a line of letters only below the first two lines as the third, a TD1', async () => {
+    const read = await locateMrz(scripted(rows[2]!.text), createCanvas(1000, 800) as unknown as Image);
+    expect(read?.format).toBe('TD1');
+    expect(read!.lines.map((line) => line.text)).toEqual([card[0], card[1], rows[2]!.text]);
+    // Read as a card, its check digits all agree and the names' separator and filler are found.
+    const fused = fuse('TD1', read, null).lines;
+    expect(validCheckDigits('TD1', fused)).toBe(4);
+    expect(fused[2]).toMatch(/^LINDQVIST<<MAJA.ELISE<{9}$/);
+    // Print of another kind there (a digit among the letters) is no names line.
+    const other = await locateMrz(scripted('SPECIMENCNOTCVALIDCFORC2TRAVEL'), createCanvas(1000, 800) as unknown as Image);
+    expect(other?.format).not.toBe('TD1');
+  });
+
+  it('reads the third line where the detector found a row near where the spacing puts it', async () => {
+    // The names row lies 8 px lower than the first two lines' spacing says (a tilted, bent card);
+    // read at the guess the box holds nothing, at the row found it holds the names.
+    const lower = rows[2]!.text;
+    const bent = {
+      models: 1,
+      detect: async (_image: Image, _side?: number, region?: unknown) => (region ? [] : [box(400), box(424), box(456)]),
+      recognise: async (_image: Image, at: TextBox) => {
+        const row = [...rows.slice(0, 2), { cy: 456, text: lower }].find((r) => Math.abs(r.cy - at.cy) < 3);
+        return sureLine(row && Math.cos(at.angle) > 0 ? row.text : '');
+      },
+    } as unknown as PaddleOcr;
+    const read = await locateMrz(bent, createCanvas(1000, 800) as unknown as Image);
+    expect(read?.format).toBe('TD1');
+    expect(read!.lines.map((line) => line.text)).toEqual([card[0], card[1], lower]);
   });
 });
 
