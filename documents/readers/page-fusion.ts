@@ -51,6 +51,9 @@ function pagePhrases(page: VizLine[]): string[] {
   return [...phrases];
 }
 
+/** A page phrase a letter shorter than an MRZ word is read as that word cut at an edge from this length on. */
+const EDGE_CUT_LENGTH = 5;
+
 /** Positions (in the unit) where the page's phrase differs from the MRZ's letters. */
 const differing = (unit: string, phrase: string) => [...unit].flatMap((c, i) => (c !== phrase[i] ? [i] : []));
 
@@ -85,15 +88,28 @@ function correctNames(format: MrzFormatName, chars: string[][], readings: Ranked
     if (unit.text.length < 3) continue;
     const last = unit.at + unit.text.length === names.length;
     for (const phrase of phrases) {
-      const padded = last && phrase.length === unit.text.length - 1 ? `${phrase}<` : phrase;
-      if (padded.length !== unit.text.length) continue;
-      const diffs = differing(unit.text, padded);
-      if (diffs.length > Math.max(1, Math.floor(unit.text.length / 4))) continue;
-      // The page's phrase must be a reading of the MRZ's print: every letter it differs in within
-      // reach. A phrase printed as the MRZ reads confirms its letters (another phrase proposing
-      // something else there is then one of two page readings, and not taken).
-      if (diffs.some((i) => reachOf(readings, line, start + unit.at + i, padded[i]!) > PAGE_REACH)) continue;
-      for (let i = 0; i < padded.length; i++) propose(start + unit.at + i, padded[i]!);
+      // The phrase over the whole unit; or, a letter short, over all of it but its first or last
+      // letter: the page's reader loses a letter at the edge of a word now and then ("PECIMEN"), or
+      // the MRZ read a chevron after the last name as a letter ("IRMAS"). A word cut so agrees with
+      // the MRZ next to the cut: a page letter the MRZ spells as two ("ÞURIDUR" read "MURIDUR", the
+      // MRZ's "THURIDUR") differs right there.
+      const placings: Array<{ text: string; from: number; cut?: number }> = [];
+      if (phrase.length === unit.text.length) placings.push({ text: phrase, from: 0 });
+      if (phrase.length === unit.text.length - 1) {
+        if (last) placings.push({ text: `${phrase}<`, from: 0 });
+        if (phrase.length >= EDGE_CUT_LENGTH) placings.push({ text: phrase, from: 0, cut: phrase.length - 1 }, { text: phrase, from: 1, cut: 0 });
+      }
+      for (const { text, from, cut } of placings) {
+        const covered = unit.text.slice(from, from + text.length);
+        const diffs = differing(covered, text);
+        if (cut !== undefined && diffs.includes(cut)) continue;
+        if (diffs.length > Math.max(1, Math.floor(unit.text.length / 4))) continue;
+        // The page's phrase must be a reading of the MRZ's print: every letter it differs in within
+        // reach. A phrase printed as the MRZ reads confirms its letters (another phrase proposing
+        // something else there is then one of two page readings, and not taken).
+        if (diffs.some((i) => reachOf(readings, line, start + unit.at + from + i, text[i]!) > PAGE_REACH)) continue;
+        for (let i = 0; i < text.length; i++) propose(start + unit.at + from + i, text[i]!);
+      }
     }
   }
   let changed = false;

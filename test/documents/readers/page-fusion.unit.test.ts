@@ -55,6 +55,27 @@ describe('correctFromPage: the printed page as a reader of the MRZ names and num
     expect(correctFromPage('TD3', read, readingsOf(read, { [`0:${surname}`]: ['G', 1] }), [{ text: 'GAIMU', confidence: 0.5 } as VizLine]).lines).toEqual(read);
   });
 
+  it("takes a letter from a page word its reader cut at the edge (PECIMEN for SPECIMEN)", () => {
+    const specimen = buildTd3({ ...PERSON, lastName: 'SPECIMEN', firstName: 'SAMPLE' });
+    // The MRZ's M read as R, M close behind; the page reads the surname without its first letter.
+    const read = misread(specimen, { [`0:${surname + 5}`]: 'R' });
+    expect(read[0]).toContain('SPECIREN<<SAMPLE');
+    const { lines, corrected } = correctFromPage('TD3', read, readingsOf(read, { [`0:${surname + 5}`]: ['M', 0.3] }), page('PECIMEN'));
+    expect(lines).toEqual(specimen);
+    expect(corrected).toEqual(['names']);
+    // The readers saw no M there: the page's M is no evidence.
+    expect(correctFromPage('TD3', read, readingsOf(read), page('PECIMEN')).lines).toEqual(read);
+    // A page letter the MRZ spells as two differs right at the cut: ÞURIDUR read MURIDUR is no
+    // evidence for an M in the MRZ's THURIDUR, however close the readers saw one.
+    const icelandic = buildTd3({ ...PERSON, lastName: 'AEVARSDOTTIR', firstName: 'THURIDUR' });
+    const at = icelandic[0]!.indexOf('THURIDUR') + 1;
+    expect(correctFromPage('TD3', icelandic, readingsOf(icelandic, { [`0:${at}`]: ['M', 0.5] }), page('MURIDUR')).lines).toEqual(icelandic);
+    // Four letters are too few to place a cut word by.
+    const short = buildTd3({ ...PERSON, lastName: 'ROMAN', firstName: 'SAMPLE' });
+    const shortRead = misread(short, { [`0:${surname + 2}`]: 'R' });
+    expect(correctFromPage('TD3', shortRead, readingsOf(shortRead, { [`0:${surname + 2}`]: ['M', 0.3] }), page('OMAN')).lines).toEqual(shortRead);
+  });
+
   it('takes nothing from a page word that differs where the readers saw no such letter (the page misread)', () => {
     // The page reads the J of MEULENDIJK as L: its I for the J, within reach, is no evidence either.
     const name = buildTd3({ ...PERSON, lastName: 'MEULENDIJK' });
