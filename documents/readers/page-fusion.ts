@@ -60,7 +60,8 @@ const differing = (unit: string, phrase: string) => [...unit].flatMap((c, i) => 
 /**
  * The names: each word of the MRZ's names, and each of its two parts (surname, given names) whole,
  * is compared with the page's phrases of its length (the last one also with filler after it: a
- * chevron read as a letter, "IRMAS" for "IRMA<"). A phrase that differs in a quarter of the letters
+ * chevron read as a letter, "IRMAS" for "IRMA<"), and with those a letter shorter as the word cut
+ * at either edge ("PECIMEN"). A phrase that differs in a quarter of the letters
  * at most, each within the MRZ readers' reach, proposes its letters; where phrases propose
  * different letters (or one confirms the MRZ's), none is taken.
  */
