@@ -841,7 +841,7 @@ const EVEN_REACH = 0.5;
  * "MICHAEL"). The readings themselves are left as read.
  */
 function chevronsReadAsC(line: string[], readings: RankedReadings[number], start: number): RankedReadings[number] {
-  const filler = line.slice(start).join('').match(/[CEK<]{4,}/g) ?? [];
+  const filler = line.slice(start).join('').match(FILLER_READ_AS_LETTERS) ?? [];
   if ([...filler.join('')].filter((char) => char === 'C').length < CHEVRONS_AS_C) return readings;
   return readings.map((reading, k) => {
     if (!reading || k < start || line[k] !== 'C' || chevronCostAt(readings, k) <= READ_AS_C_COST) return reading;
@@ -872,6 +872,8 @@ const SEPARATOR_REACH = 1.5;
 const SURE_SEPARATOR_REACH = 3.75;
 /** What a soft chevron is read as. */
 const CHEVRON_LOOK_ALIKES = 'CEK';
+/** Runs of chevrons and the letters they are read as, four long or more: filler, not a name's "ECKE". */
+const FILLER_READ_AS_LETTERS = new RegExp(`[${CHEVRON_LOOK_ALIKES}<]{4,}`, 'g');
 
 /** Minimum glyph size considered (pixels) and the scale small images are brought up to. */
 function workingScale(image: Image): number {

@@ -339,13 +339,14 @@ describe("finding a card's MRZ: its names line read with C for every chevron", (
     { cy: 448, text: card[2].replaceAll('<', 'C') },
   ];
   const box = (cy: number): TextBox => ({ cx: 500, cy, width: 600, height: 18, angle: 0, score: 0.9 });
-  const scripted = (names: string) =>
+  /** A stand-in for PaddleOCR: the names row reads `names` at `namesAt`; the detector finds the rows at `found`. */
+  const scripted = (names: string, namesAt = 448, found = [400, 424]) =>
     ({
       models: 1,
-      detect: async (_image: Image, _side?: number, region?: unknown) => (region ? [] : [box(400), box(424)]),
+      detect: async (_image: Image, _side?: number, region?: unknown) => (region ? [] : found.map(box)),
       recognise: async (_image: Image, at: TextBox) => {
-        const row = rows.find((r) => Math.abs(r.cy - at.cy) < 3);
-        return sureLine(row && Math.cos(at.angle) > 0 ? (row.cy === 448 ? names : row.text) : '');
+        const row = [...rows.slice(0, 2), { cy: namesAt, text: names }].find((r) => Math.abs(r.cy - at.cy) < 3);
+        return sureLine(row && Math.cos(at.angle) > 0 ? row.text : '');
       },
     }) as unknown as PaddleOcr;
 
@@ -366,15 +367,7 @@ describe("finding a card's MRZ: its names line read with C for every chevron", (
     // The names row lies 8 px lower than the first two lines' spacing says (a tilted, bent card);
     // read at the guess the box holds nothing, at the row found it holds the names.
     const lower = rows[2]!.text;
-    const bent = {
-      models: 1,
-      detect: async (_image: Image, _side?: number, region?: unknown) => (region ? [] : [box(400), box(424), box(456)]),
-      recognise: async (_image: Image, at: TextBox) => {
-        const row = [...rows.slice(0, 2), { cy: 456, text: lower }].find((r) => Math.abs(r.cy - at.cy) < 3);
-        return sureLine(row && Math.cos(at.angle) > 0 ? row.text : '');
-      },
-    } as unknown as PaddleOcr;
-    const read = await locateMrz(bent, createCanvas(1000, 800) as unknown as Image);
+    const read = await locateMrz(scripted(lower, 456, [400, 424, 456]), createCanvas(1000, 800) as unknown as Image);
     expect(read?.format).toBe('TD1');
     expect(read!.lines.map((line) => line.text)).toEqual([card[0], card[1], lower]);
   });
