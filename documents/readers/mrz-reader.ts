@@ -1,9 +1,9 @@
 import os from 'node:os';
 import { loadImage, type Image } from '@napi-rs/canvas';
 import { measureQuality, type ImageQuality } from '../image-quality';
-import { checkDigitCount, validCheckDigits } from '../mrz/layout';
+import { checkDigitCount, NAME_FIELD, validCheckDigits } from '../mrz/layout';
 import { bestReading, fuse } from './fusion';
-import { readMrzGlyphs, type GlyphRead } from './glyph-reader';
+import { clearlyFirst, readMrzGlyphs, type GlyphRead } from './glyph-reader';
 import { cutOut, PaddleOcr } from './paddle';
 import { correctFromPage } from './page-fusion';
 import { readVisualZone, type VizLine } from './viz-reader';
@@ -28,10 +28,18 @@ const SURE_GLYPHS = 0.9;
 /** Share of clearly read positions above which a reading is final even if check digits disagree. */
 const DECISIVE_CONFIDENCE = 0.85;
 
-/** PaddleOCR's read alone is sure: every check digit agrees and nearly every character is clear. */
-function settledAlone(read: PaddleMrzRead): boolean {
+/**
+ * PaddleOCR's read alone is sure: every check digit agrees, nearly every character is clear — and
+ * every character of the names is, which no check digit guards: a soft photo's name separator read
+ * as a C with '<' a close second ("LOESCALBERTINE") under agreeing check digits is read again on its
+ * band cut out straight, where it reads '<' (photo seeds 1–11: three more documents fully read,
+ * four fields gained and two lost — a Qatari "AL<KAABI" whose band reads its K as '<').
+ */
+export function settledAlone(read: PaddleMrzRead): boolean {
   const fused = fuse(read.format, read, null);
-  return fused.complete && fused.confidence >= DECISIVE_CONFIDENCE && validCheckDigits(fused.format, fused.lines) === checkDigitCount(fused.format);
+  if (!fused.complete || fused.confidence < DECISIVE_CONFIDENCE || validCheckDigits(fused.format, fused.lines) !== checkDigitCount(fused.format)) return false;
+  const [line, start, end] = NAME_FIELD[fused.format];
+  return fused.readings[line]!.slice(start, end).every((reading) => reading !== null && clearlyFirst(reading.ranked));
 }
 
 /**

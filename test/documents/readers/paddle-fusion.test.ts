@@ -4,6 +4,7 @@ import { MRZ_ALPHABET } from '../../../documents/mrz/layout';
 import { buildTd1, buildTd3 } from '../../../documents/mrz/build';
 import { validCheckDigits } from '../../../documents/mrz/layout';
 import { bestReading, fuse } from '../../../documents/readers/fusion';
+import { settledAlone } from '../../../documents/readers/mrz-reader';
 import { readExactly, type RecognisedChar, type RecognisedLine } from '../../../documents/readers/ctc';
 import { PaddleOcr, type TextBox } from '../../../documents/readers/paddle';
 import { locateMrz, type PaddleMrzRead } from '../../../documents/readers/paddle-mrz';
@@ -292,6 +293,21 @@ describe('fusion of the MRZ readers', () => {
     expect(bestReading([first, again], null)!.lines).toEqual(genuine);
     // Reads of different formats are not heard together.
     expect(bestReading([first, { ...again, format: 'TD2' }], null)!.lines).toEqual(withO);
+  });
+
+  it('counts a read as settled alone only when its names are read clearly too: no check digit guards them', () => {
+    expect(settledAlone(paddleRead(genuine))).toBe(true);
+    // P<UTOLINDQVIST<<MAJA<ELISE…: the given names' separator read as C, '<' a close second; every
+    // check digit agrees and nearly every character is clear, yet the band is to be read again.
+    const at = genuine[0].indexOf('<', genuine[0].indexOf('<<', 5) + 2);
+    const misread = [genuine[0].slice(0, at) + 'C' + genuine[0].slice(at + 1), genuine[1]];
+    const soft = paddleRead(misread, (l, k) => (l === 0 && k === at ? 0.55 : 0.97));
+    soft.positions[0]![at]!.probabilities[MRZ_ALPHABET.indexOf('<')] = 0.4;
+    expect(validCheckDigits('TD3', fuse('TD3', soft, null).lines)).toBe(5);
+    expect(settledAlone(soft)).toBe(false);
+    // A date's digit as unclear leaves the read settled: the check digits guard it.
+    const digit = paddleRead(genuine, (l, k) => (l === 1 && k === 15 ? 0.55 : 0.97));
+    expect(settledAlone(digit)).toBe(true);
   });
 });
 
