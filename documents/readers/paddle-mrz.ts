@@ -383,7 +383,7 @@ async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgres
       const candidates = await siblingCandidates(ocr, image, read[0]!, onProgress);
       let sibling = strongest(candidates, likeMrz);
       if (!sibling && lastResorts) {
-        sibling = strongest(candidates, looksLikeMrzInSmallPrint);
+        sibling = strongest(candidates, looksLikeMrzAsLastResort);
         loose = sibling !== null;
       }
       if (sibling) read.push(sibling);
@@ -482,6 +482,15 @@ async function readShifted(ocr: PaddleOcr, image: Image, box: TextBox, offsets: 
   }
   return entries;
 }
+
+/**
+ * A lone line's sibling, taken only as a last resort (no look finds the MRZ otherwise): a long line
+ * with one pair of chevrons read as C will do — seed 10's `r001`, a passport a quarter of the frame
+ * wide beside two sheets of paper, its filler over a tinted background read as C and E
+ * ("PEBSRRUSTERRANNENERECALCECEEREECECESCECCCCCE"). Its check digits and grammar still decide
+ * whether it is kept (`doubtful`).
+ */
+const looksLikeMrzAsLastResort = (line: RecognisedLine) => looksLikeMrzInSmallPrint(line) || (line.text.length >= 20 && line.text.includes('CC'));
 
 /** The strongest reading among `entries` that `fits`. */
 const strongest = (entries: Entry[], fits: (line: RecognisedLine) => boolean) =>

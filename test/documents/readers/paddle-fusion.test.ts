@@ -313,35 +313,47 @@ describe('fusion of the MRZ readers', () => {
 
 describe('finding the MRZ: a lone line and its sibling read with C for its fillers', () => {
   const genuine = buildTd3(PERSON);
-  // The photo's MRZ: line 2 read right, line 1 with every filler read as C (soft chevrons in a
-  // photo) — no '<' in it, so it does not read like an MRZ line by itself.
-  const rows = [
-    { cy: 400, text: genuine[0].replaceAll('<', 'C') },
-    { cy: 432, text: genuine[1] },
-  ];
   const box = (cy: number): TextBox => ({ cx: 500, cy, width: 880, height: 20, angle: 0, score: 0.9 });
   /**
-   * A stand-in for PaddleOCR: the whole image's detection finds line 2 only (line 1 merged with the
-   * page's print above it), the closer looks find nothing; a box reads the line it lies on, upright.
+   * A stand-in for PaddleOCR on a photo's MRZ: line 2 read right, line 1 as given (its fillers read
+   * as letters, so it does not read like an MRZ line by itself). The whole image's detection finds
+   * line 2 only (line 1 merged with the page's print above it), the closer looks find nothing; a box
+   * reads the line it lies on, upright.
    */
-  const scripted = {
-    models: 1,
-    detect: async (_image: Image, _side?: number, region?: unknown) => (region ? [] : [box(432)]),
-    recognise: async (_image: Image, at: TextBox) => {
-      const row = rows.find((r) => Math.abs(r.cy - at.cy) < 3);
-      return sureLine(row && Math.cos(at.angle) > 0 ? row.text : '');
-    },
-  } as unknown as PaddleOcr;
+  const scripted = (lineOne: string) => {
+    const rows = [
+      { cy: 400, text: lineOne },
+      { cy: 432, text: genuine[1] },
+    ];
+    return {
+      models: 1,
+      detect: async (_image: Image, _side?: number, region?: unknown) => (region ? [] : [box(432)]),
+      recognise: async (_image: Image, at: TextBox) => {
+        const row = rows.find((r) => Math.abs(r.cy - at.cy) < 3);
+        return sureLine(row && Math.cos(at.angle) > 0 ? row.text : '');
+      },
+    } as unknown as PaddleOcr;
+  };
+  const image = createCanvas(1000, 800) as unknown as Image;
 
   it('takes the sibling whose fillers read as runs of C when nothing else is found, as the MRZ', async () => {
-    const image = createCanvas(1000, 800) as unknown as Image;
-    const read = await locateMrz(scripted, image);
+    const lineOne = genuine[0].replaceAll('<', 'C');
+    const read = await locateMrz(scripted(lineOne), image);
     expect(read?.format).toBe('TD3');
-    expect(read!.lines.map((line) => line.text)).toEqual([rows[0]!.text, genuine[1]]);
+    expect(read!.lines.map((line) => line.text)).toEqual([lineOne, genuine[1]]);
     // The band lies over both lines; fused, line 2's check digits all agree.
     expect(read!.band.cy).toBeGreaterThan(400);
     expect(read!.band.cy).toBeLessThan(432);
     expect(validCheckDigits('TD3', fuse('TD3', read, null).lines)).toBe(5);
+  });
+
+  it('takes as a last resort a sibling with a single pair of chevrons read as C, the rest as E', async () => {
+    const lineOne = genuine[0].replace('<<', 'CC').replaceAll('<', 'E');
+    const read = await locateMrz(scripted(lineOne), image);
+    expect(read!.lines.map((line) => line.text)).toEqual([lineOne, genuine[1]]);
+    expect(validCheckDigits('TD3', fuse('TD3', read, null).lines)).toBe(5);
+    // Without even that pair, the line above is no MRZ line.
+    expect(await locateMrz(scripted(genuine[0].replaceAll('<', 'E')), image)).toBeNull();
   });
 });
 
