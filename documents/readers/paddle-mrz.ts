@@ -312,10 +312,10 @@ interface FindOptions {
   upright?: boolean;
   /**
    * Where a lone line reads like an MRZ line and none next to it does, the line where MRZ spacing
-   * puts its sibling is taken when its fillers read as runs of C ("CUKRTKACHENKDCCRARIANACCCCCCC…",
-   * a page turned 20° in a photo); what the two read, unless doubtful, is collected here — a last
-   * resort, taken only when no look finds the MRZ otherwise (taken earlier, it stood in for better
-   * reads that later, closer looks make).
+   * puts its sibling is taken when its fillers read as C (`looksLikeMrzAsLastResort`:
+   * "CUKRTKACHENKDCCRARIANACCCCCCC…", a page turned 20° in a photo); what the two read, unless
+   * doubtful, is collected here — a last resort, taken only when no look finds the MRZ otherwise
+   * (taken earlier, it stood in for better reads that later, closer looks make).
    */
   lastResorts?: PaddleMrzRead[];
 }
