@@ -485,12 +485,12 @@ async function readShifted(ocr: PaddleOcr, image: Image, box: TextBox, offsets: 
 
 /**
  * A lone line's sibling, taken only as a last resort (no look finds the MRZ otherwise): a long line
- * with one pair of chevrons read as C will do — seed 10's `r001`, a passport a quarter of the frame
- * wide beside two sheets of paper, its filler over a tinted background read as C and E
- * ("PEBSRRUSTERRANNENERECALCECEEREECECESCECCCCCE"). Its check digits and grammar still decide
- * whether it is kept (`doubtful`).
+ * with one pair of chevrons read as C will do, where the closest look asks for two runs — seed 10's
+ * `r001`, a passport a quarter of the frame wide beside two sheets of paper, its filler over a
+ * tinted background read as C and E ("PEBSRRUSTERRANNENERECALCECEEREECECESCECCCCCE"). Its check
+ * digits and grammar still decide whether it is kept (`doubtful`).
  */
-const looksLikeMrzAsLastResort = (line: RecognisedLine) => looksLikeMrzInSmallPrint(line) || (line.text.length >= 20 && line.text.includes('CC'));
+const looksLikeMrzAsLastResort = (line: RecognisedLine) => looksLikeMrz(line) || (line.text.length >= 20 && line.text.includes('CC'));
 
 /** The strongest reading among `entries` that `fits`. */
 const strongest = (entries: Entry[], fits: (line: RecognisedLine) => boolean) =>
@@ -512,7 +512,7 @@ function siblingCandidates(ocr: PaddleOcr, image: Image, { box }: Entry, onProgr
  */
 async function findThirdLine(ocr: PaddleOcr, image: Image, top: Entry, bottom: Entry, rows: TextBox[], onProgress?: () => void): Promise<Entry | null> {
   const { box } = top;
-  const acrossTop = (b: TextBox) => -(b.cx - box.cx) * Math.sin(box.angle) + (b.cy - box.cy) * Math.cos(box.angle);
+  const acrossTop = (b: TextBox) => alongRow(box, b).across;
   const gap = acrossTop(bottom.box);
   // MRZ lines lie about 1.6 character pitches apart (box heights say little: the detector grows
   // them): two lines found over 2.4 pitches apart have the missing one between them.

@@ -311,29 +311,39 @@ describe('fusion of the MRZ readers', () => {
   });
 });
 
+/**
+ * A stand-in for PaddleOCR: the whole image's detection finds the boxes `found`, closer looks find
+ * nothing; a box reads what `read` says is under it.
+ */
+const scriptedOcr = (found: TextBox[], read: (at: TextBox) => RecognisedLine) =>
+  ({
+    models: 1,
+    detect: async (_image: Image, _side?: number, region?: unknown) => (region ? [] : found),
+    recognise: async (_image: Image, at: TextBox) => read(at),
+  }) as unknown as PaddleOcr;
+
+/** The text row (its middle within 3 px) a box lies on, upright; undefined when none. */
+const rowUnder = (rows: Array<{ cy: number; text: string }>, at: TextBox) => (Math.cos(at.angle) > 0 ? rows.find((r) => Math.abs(r.cy - at.cy) < 3) : undefined);
+
+/** Each box reads the whole row it lies on, surely. */
+const readsRows = (rows: Array<{ cy: number; text: string }>) => (at: TextBox) => sureLine(rowUnder(rows, at)?.text ?? '');
+
 describe('finding the MRZ: a lone line and its sibling read with C for its fillers', () => {
   const genuine = buildTd3(PERSON);
   const box = (cy: number): TextBox => ({ cx: 500, cy, width: 880, height: 20, angle: 0, score: 0.9 });
   /**
-   * A stand-in for PaddleOCR on a photo's MRZ: line 2 read right, line 1 as given (its fillers read
-   * as letters, so it does not read like an MRZ line by itself). The whole image's detection finds
-   * line 2 only (line 1 merged with the page's print above it), the closer looks find nothing; a box
-   * reads the line it lies on, upright.
+   * A photo's MRZ: line 2 read right, line 1 as given (its fillers read as letters, so it does not
+   * read like an MRZ line by itself). The whole image's detection finds line 2 only (line 1 merged
+   * with the page's print above it).
    */
-  const scripted = (lineOne: string) => {
-    const rows = [
-      { cy: 400, text: lineOne },
-      { cy: 432, text: genuine[1] },
-    ];
-    return {
-      models: 1,
-      detect: async (_image: Image, _side?: number, region?: unknown) => (region ? [] : [box(432)]),
-      recognise: async (_image: Image, at: TextBox) => {
-        const row = rows.find((r) => Math.abs(r.cy - at.cy) < 3);
-        return sureLine(row && Math.cos(at.angle) > 0 ? row.text : '');
-      },
-    } as unknown as PaddleOcr;
-  };
+  const scripted = (lineOne: string) =>
+    scriptedOcr(
+      [box(432)],
+      readsRows([
+        { cy: 400, text: lineOne },
+        { cy: 432, text: genuine[1] },
+      ]),
+    );
   const image = createCanvas(1000, 800) as unknown as Image;
 
   it('takes the sibling whose fillers read as runs of C when nothing else is found, as the MRZ', async () => {
@@ -367,16 +377,8 @@ describe("finding a card's MRZ: its names line read with C for every chevron", (
     { cy: 448, text: card[2].replaceAll('<', 'C') },
   ];
   const box = (cy: number): TextBox => ({ cx: 500, cy, width: 600, height: 18, angle: 0, score: 0.9 });
-  /** A stand-in for PaddleOCR: the names row reads `names` at `namesAt`; the detector finds the rows at `found`. */
-  const scripted = (names: string, namesAt = 448, found = [400, 424]) =>
-    ({
-      models: 1,
-      detect: async (_image: Image, _side?: number, region?: unknown) => (region ? [] : found.map(box)),
-      recognise: async (_image: Image, at: TextBox) => {
-        const row = [...rows.slice(0, 2), { cy: namesAt, text: names }].find((r) => Math.abs(r.cy - at.cy) < 3);
-        return sureLine(row && Math.cos(at.angle) > 0 ? row.text : '');
-      },
-    }) as unknown as PaddleOcr;
+  /** The names row reads `names` at `namesAt`; the detector finds the rows at `found`. */
+  const scripted = (names: string, namesAt = 448, found = [400, 424]) => scriptedOcr(found.map(box), readsRows([...rows.slice(0, 2), { cy: namesAt, text: names }]));
 
   it('takes a line of letters only below the first two lines as the third, a TD1', async () => {
     const read = await locateMrz(scripted(rows[2]!.text), createCanvas(1000, 800) as unknown as Image);
@@ -411,18 +413,13 @@ describe('finding the MRZ: lines whose boxes miss their start', () => {
   ];
   /** The characters of a row whose centres lie within the box, read surely. */
   const readUnder = (at: TextBox): RecognisedLine => {
-    const row = rows.find((r) => Math.abs(r.cy - at.cy) < 3);
     const [from, to] = [at.cx - at.width / 2, at.cx + at.width / 2];
-    return sureLine(row && Math.cos(at.angle) > 0 ? [...row.text].filter((_, k) => START + (k + 0.5) * PITCH > from && START + (k + 0.5) * PITCH < to).join('') : '');
+    return sureLine([...(rowUnder(rows, at)?.text ?? '')].filter((_, k) => START + (k + 0.5) * PITCH > from && START + (k + 0.5) * PITCH < to).join(''));
   };
   // The detector found both lines from their 13th character on (their start merged with the print
   // left of them): on the right there is nothing more to read.
   const cut = (cy: number): TextBox => ({ cx: START + (12 * PITCH + 44 * PITCH) / 2, cy, width: 32 * PITCH, height: 20, angle: 0, score: 0.9 });
-  const scripted = {
-    models: 1,
-    detect: async (_image: Image, _side?: number, region?: unknown) => (region ? [] : [cut(400), cut(432)]),
-    recognise: async (_image: Image, at: TextBox) => readUnder(at),
-  } as unknown as PaddleOcr;
+  const scripted = scriptedOcr([cut(400), cut(432)], readUnder);
 
   it('reads a line read short again widened to the left when widening it to the right reads no more', async () => {
     const read = await locateMrz(scripted, createCanvas(1000, 800) as unknown as Image);
