@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { seededRandom } from '../lib/random';
 import type { ManifestDocument } from './generate';
+import { samplePhotoParams } from './photo-geometry';
 import { photograph } from './photo-scene';
 
 /** Flat images of a page become photos; real photos are photos already. */
@@ -13,6 +14,8 @@ export interface PhotoSetOptions {
   variants: number;
   /** Copy the source set's own photos through unchanged (their files and entries). */
   keepPhotos?: boolean;
+  /** The camera's frame, landscape (a portrait page turns it); 1600 × 1200 unless given. */
+  frame?: { width: number; height: number };
 }
 
 /** FNV-1a: each photo's randomness follows from the seed and its id alone, not from the order of the set. */
@@ -53,7 +56,7 @@ export async function writePhotoSet(from: string, out: string, options: PhotoSet
       const entry = photoEntry(doc, n);
       const random = seededRandom(hash(`${options.seed}:${entry.id}`));
       for (const [i, image] of doc.images.entries()) {
-        const photo = await photograph(fs.readFileSync(path.join(from, image)), random);
+        const photo = await photograph(fs.readFileSync(path.join(from, image)), random, samplePhotoParams(random, options.frame));
         fs.writeFileSync(path.join(out, entry.images[i]!), photo.jpeg);
       }
       written.push(entry);

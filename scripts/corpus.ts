@@ -10,12 +10,13 @@ import { seededRandom } from '../lib/random';
  * and ID cards, genuine and forged) and writes DIR/manifest.json. Synthetic data only.
  * `--mrz-font FILE` prints the MRZ in another font (e.g. an OCR-B .otf) to test the reader on a
  * font it has no templates for.
- * `--from SET --photos --out DIR [--seed 1] [--variants 1] [--keep-photos]`: camera-like photos of
- * the scans and renders of another set (e.g. ../shared/real-documents), with the same truth.
+ * `--from SET --photos --out DIR [--seed 1] [--variants 1] [--keep-photos] [--frame 1600x1200]`:
+ * camera-like photos of the scans and renders of another set (e.g. ../shared/real-documents), with
+ * the same truth; `--frame 4032x3024` takes the same photos at a phone camera's full size.
  */
 const USAGE = [
   'usage: npm run corpus -- --out DIR [--n 200] [--seed 1] [--mrz-font FILE]',
-  '       npm run corpus -- --from SET --photos --out DIR [--seed 1] [--variants 1] [--keep-photos]',
+  '       npm run corpus -- --from SET --photos --out DIR [--seed 1] [--variants 1] [--keep-photos] [--frame 1600x1200]',
 ].join('\n');
 const { values } = parseArgs({
   options: {
@@ -27,13 +28,16 @@ const { values } = parseArgs({
     photos: { type: 'boolean', default: false },
     variants: { type: 'string', default: '1' },
     'keep-photos': { type: 'boolean', default: false },
+    frame: { type: 'string', default: '1600x1200' },
   },
 });
-if (!values.out || Boolean(values.from) !== values.photos) {
+const frame = /^(\d{3,5})x(\d{3,5})$/.exec(values.frame);
+if (!values.out || Boolean(values.from) !== values.photos || !frame) {
   console.error(USAGE);
   process.exit(2);
 }
 const out = path.resolve(values.out);
+const photoFrame = { width: Number(frame[1]), height: Number(frame[2]) };
 
 function synthetic(): void {
   const n = Number(values.n);
@@ -57,7 +61,7 @@ function synthetic(): void {
 async function photos(from: string): Promise<void> {
   const variants = Number(values.variants);
   if (!Number.isInteger(variants) || variants < 1) throw new Error('--variants must be a whole number ≥ 1');
-  const documents = await writePhotoSet(path.resolve(from), out, { seed: Number(values.seed), variants, keepPhotos: values['keep-photos'] });
+  const documents = await writePhotoSet(path.resolve(from), out, { seed: Number(values.seed), variants, keepPhotos: values['keep-photos'], frame: photoFrame });
   const counts: Record<string, number> = {};
   for (const doc of documents) counts[doc.kind ?? 'render'] = (counts[doc.kind ?? 'render'] ?? 0) + 1;
   console.log(`wrote ${documents.length} documents to ${out}`);

@@ -69,6 +69,17 @@ describe('photograph', () => {
     expect(sha(a.jpeg)).not.toBe(sha(c.jpeg));
   });
 
+  it('takes the same photo at a larger frame: the same draws, the blur scaled with the pixels', async () => {
+    const phone = { width: 4032, height: 3024 };
+    const small = samplePhotoParams(seededRandom(4));
+    const large = samplePhotoParams(seededRandom(4), phone);
+    expect({ ...large, frame: small.frame, blur: small.blur }).toEqual(small);
+    expect(large.blur / small.blur).toBeCloseTo(4032 / 1600, 6);
+    const photo = await photograph(PASSPORT, seededRandom(5), flat({ frame: phone, fill: 0.5 }));
+    const decoded = await loadImage(photo.jpeg);
+    expect([decoded.width, decoded.height]).toEqual([4032, 3024]);
+  });
+
   it('samples the camera within the documented ranges', () => {
     const random = seededRandom(3);
     const samples = Array.from({ length: 400 }, () => samplePhotoParams(random));
