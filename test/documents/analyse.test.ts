@@ -1,8 +1,7 @@
 import { extractDocument } from '../../documents/analyse';
 import { withPngText } from '../../documents/image-metadata';
 import { buildTd1 } from '../../documents/mrz/build';
-import { loadImage } from '@napi-rs/canvas';
-import { MAX_WORKING_SIDE, MrzReader, workingImage } from '../../documents/readers/mrz-reader';
+import { MrzReader } from '../../documents/readers/mrz-reader';
 import { samplePhotoParams } from '../../corpus/photo-geometry';
 import { photograph } from '../../corpus/photo-scene';
 import { renderDocument } from '../../corpus/render';
@@ -37,12 +36,11 @@ describe('extractDocument', () => {
     expect(extraction!.image?.editingSoftware).toMatch(/gimp/i);
   });
 
-  it("reads a phone camera's full-size photo at the readers' working size and reports the photo's own size", async () => {
+  it("reads a phone camera's full-size photo and reports its size", async () => {
     const passport = renderDocument({ kind: 'passport', person: PERSON });
     const frame = { width: 4032, height: 3024 };
     const params = { ...samplePhotoParams(seededRandom(2), frame), quarterTurn: 0 as const, rotation: 4, tilt: { x: 5, y: -5 }, fill: 0.45, position: { x: 0.3, y: 0.6 } };
     const { jpeg } = await photograph(passport, seededRandom(2), params);
-    expect(workingImage(await loadImage(jpeg))).toMatchObject({ width: MAX_WORKING_SIDE, height: 1800 });
     const extraction = await extractDocument(reader, { images: [jpeg] });
     expect(extraction).toMatchObject({ source: 'ocr', format: 'TD3', fields: { documentNumber: PERSON.documentNumber, lastName: PERSON.lastName, birthDate: PERSON.birthDate } });
     expect(extraction!.image).toMatchObject({ width: 4032, height: 3024 });
