@@ -26,7 +26,7 @@ export interface PhotoParams {
 const between = (random: () => number, low: number, high: number) => low + random() * (high - low);
 
 /** The frame photos are made at unless asked otherwise: a 2-megapixel camera, or a resized upload. */
-export const DEFAULT_FRAME = { width: 1600, height: 1200 };
+const DEFAULT_FRAME = { width: 1600, height: 1200 };
 
 /**
  * A photo's randomness, drawn in the same order whatever the frame: a larger `frame` takes the same
@@ -34,7 +34,7 @@ export const DEFAULT_FRAME = { width: 1600, height: 1200 };
  */
 export function samplePhotoParams(random: () => number, frame = DEFAULT_FRAME): PhotoParams {
   const turn = random();
-  const pixels = Math.max(frame.width, frame.height) / Math.max(DEFAULT_FRAME.width, DEFAULT_FRAME.height);
+  const scale = Math.max(frame.width, frame.height) / Math.max(DEFAULT_FRAME.width, DEFAULT_FRAME.height);
   return {
     frame,
     quarterTurn: turn < 0.125 ? 90 : turn < 0.25 ? 270 : 0,
@@ -43,7 +43,7 @@ export function samplePhotoParams(random: () => number, frame = DEFAULT_FRAME): 
     fill: between(random, 0.25, 1),
     position: { x: random(), y: random() },
     jitter: Array.from({ length: 4 }, () => ({ x: between(random, -0.012, 0.012), y: between(random, -0.012, 0.012) })),
-    blur: between(random, 0.5, 1.5) * pixels,
+    blur: between(random, 0.5, 1.5) * scale,
     noise: between(random, 2, 7),
     quality: Math.round(between(random, 50, 80)),
     mismatchedFrame: random() < 0.15,

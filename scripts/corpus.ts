@@ -28,16 +28,17 @@ const { values } = parseArgs({
     photos: { type: 'boolean', default: false },
     variants: { type: 'string', default: '1' },
     'keep-photos': { type: 'boolean', default: false },
-    frame: { type: 'string', default: '1600x1200' },
+    frame: { type: 'string' },
   },
 });
-const frame = /^(\d{3,5})x(\d{3,5})$/.exec(values.frame);
-if (!values.out || Boolean(values.from) !== values.photos || !frame) {
+// The photos' default frame is samplePhotoParams' own.
+const frame = values.frame === undefined ? undefined : /^(\d{3,5})x(\d{3,5})$/.exec(values.frame);
+if (!values.out || Boolean(values.from) !== values.photos || frame === null) {
   console.error(USAGE);
   process.exit(2);
 }
 const out = path.resolve(values.out);
-const photoFrame = { width: Number(frame[1]), height: Number(frame[2]) };
+const photoFrame = frame && { width: Number(frame[1]), height: Number(frame[2]) };
 
 function synthetic(): void {
   const n = Number(values.n);

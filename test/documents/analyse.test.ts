@@ -39,7 +39,7 @@ describe('extractDocument', () => {
   it("reads a phone camera's full-size photo and reports its size", async () => {
     const passport = renderDocument({ kind: 'passport', person: PERSON });
     const frame = { width: 4032, height: 3024 };
-    const params = { ...samplePhotoParams(seededRandom(2), frame), quarterTurn: 0 as const, rotation: 4, tilt: { x: 5, y: -5 }, fill: 0.45, position: { x: 0.3, y: 0.6 } };
+    const params = { ...samplePhotoParams(seededRandom(2), frame), quarterTurn: 0 as const, mismatchedFrame: false, rotation: 4, tilt: { x: 5, y: -5 }, fill: 0.45, position: { x: 0.3, y: 0.6 } };
     const { jpeg } = await photograph(passport, seededRandom(2), params);
     const extraction = await extractDocument(reader, { images: [jpeg] });
     expect(extraction).toMatchObject({ source: 'ocr', format: 'TD3', fields: { documentNumber: PERSON.documentNumber, lastName: PERSON.lastName, birthDate: PERSON.birthDate } });
