@@ -326,9 +326,44 @@ interface FindOptions {
  * (with `smallPrint`, lines whose fillers read as C too, when no others do). On an image known to be
  * `upright` (a band cut out along the text's direction) the rows are read as they lie.
  */
-async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgress?: () => void, { smallPrint = false, upright = false, lastResorts }: FindOptions = {}): Promise<PaddleMrzRead | null> {
+async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgress?: () => void, options: FindOptions = {}): Promise<PaddleMrzRead | null> {
   const rows = mergeRows(boxes).filter((r) => r.width >= 8 * r.height);
-  if (rows.length === 0) return null;
+  let first: PaddleMrzRead | null = null;
+  for (const [i, group] of directions(rows).entries()) {
+    if (i >= MAX_DIRECTIONS || (i > 0 && group.length < 2)) break;
+    const found = await findAlong(ocr, image, group, boxes, onProgress, options);
+    if (found && !doubtful(found)) return found;
+    first ??= found;
+  }
+  return first;
+}
+
+/** Rows within this angle (radians, up to a half turn) of a direction's widest row run that way. */
+const SAME_DIRECTION = 0.2;
+
+/** How many directions of text are searched for the MRZ, the most text first. */
+const MAX_DIRECTIONS = 3;
+
+/**
+ * The rows grouped by the direction they run in (up to a half turn), the most text first. A page's
+ * lines run one way, but a photo holds more: a stamp printed up the page ("SPECIMEN"), a sheet of
+ * paper beside it at another angle. Which way a direction reads (or upside down) is decided on its own
+ * widest row, and its rows are ordered across that direction only.
+ */
+function directions(rows: TextBox[]): TextBox[][] {
+  const groups: TextBox[][] = [];
+  for (const row of [...rows].sort((a, b) => b.width - a.width)) {
+    const turn = (other: TextBox) => Math.abs(row.angle - other.angle) % Math.PI;
+    const group = groups.find(([widest]) => Math.min(turn(widest!), Math.PI - turn(widest!)) < SAME_DIRECTION);
+    if (group) group.push(row);
+    else groups.push([row]);
+  }
+  const text = (group: TextBox[]) => group.reduce((sum, row) => sum + row.width, 0);
+  return groups.sort((a, b) => text(b) - text(a));
+}
+
+/** `findMrz` among rows that run one way. */
+async function findAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes: TextBox[], onProgress: (() => void) | undefined, { smallPrint = false, upright = false, lastResorts }: FindOptions): Promise<PaddleMrzRead | null> {
   const widest = await orient(ocr, image, rows, upright, onProgress);
   // The dominant angle orders the rows top to bottom even when the photo is turned.
   const { angle } = widest.box;

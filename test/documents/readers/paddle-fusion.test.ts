@@ -367,6 +367,25 @@ describe('finding the MRZ: a lone line and its sibling read with C for its fille
   });
 });
 
+describe('finding the MRZ: text that runs another way', () => {
+  const genuine = buildTd3(PERSON);
+  const rows = [
+    { cy: 400, text: genuine[0] },
+    { cy: 432, text: genuine[1] },
+  ];
+  const line = (cy: number): TextBox => ({ cx: 500, cy, width: 880, height: 20, angle: 0, score: 0.9 });
+  // "SPECIMEN" printed up the page, the widest row found: it reads well only turned a half turn
+  // (from the bottom up), which says nothing of which way the MRZ runs.
+  const stamp: TextBox = { cx: 960, cy: 400, width: 900, height: 20, angle: Math.PI / 2, score: 0.9 };
+  const read = (at: TextBox) => (Math.abs(Math.sin(at.angle)) > 0.9 ? sureLine(Math.sin(at.angle) < 0 ? 'SPECIMENSPECIMEN' : '') : readsRows(rows)(at));
+
+  it('decides which way the MRZ reads on its own rows, not on a stamp printed up the page', async () => {
+    const found = await locateMrz(scriptedOcr([stamp, line(400), line(432)], read), createCanvas(1000, 800) as unknown as Image);
+    expect(found?.format).toBe('TD3');
+    expect(found!.lines.map((l) => l.text)).toEqual(genuine);
+  });
+});
+
 describe("finding a card's MRZ: its names line read with C for every chevron", () => {
   const card = buildTd1({ ...PERSON, documentNumber: 'ZR81F03X2' });
   // The photo's card: lines 1 and 2 found and read right; the names line, its '<' all read as C,
