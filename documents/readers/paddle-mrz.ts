@@ -173,12 +173,24 @@ export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () =>
   // across — turned a quarter turn: the detector finds small print of a page turned sideways only
   // when it lies level.
   for (const { region, side, smallPrint } of looks) {
-    for (const quarterTurn of [false, true]) {
-      const zoomed = await ocr.detect(image, side, region, { quarterTurn });
+    for (const turn of [0, Math.PI / 2]) {
+      const zoomed = await ocr.detect(image, side, region, { turn });
       onProgress?.();
       const found = await findMrz(ocr, image, zoomed, onProgress, { smallPrint, lastResorts });
       if (found) return found;
       if (!runsUpOrDown(zoomed)) break;
+    }
+  }
+  // Still nothing, and no last resort: the closest look turned an eighth of a turn either way.
+  // Small print running at a slant (a photo turned 25–65°) the detector merges into blobs whether
+  // the look lies level or turned a quarter turn; turned so, one way or the other it lies near level.
+  const closest = looks.find((look) => look.smallPrint);
+  if (!lastResorts.length && closest) {
+    for (const turn of [Math.PI / 4, -Math.PI / 4]) {
+      const zoomed = await ocr.detect(image, closest.side, closest.region, { turn });
+      onProgress?.();
+      const found = await findMrz(ocr, image, zoomed, onProgress, { smallPrint: true, lastResorts });
+      if (found) return found;
     }
   }
   return lastResorts[0] ?? null;

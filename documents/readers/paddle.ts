@@ -103,24 +103,28 @@ export class PaddleOcr {
   /**
    * Text boxes of the whole image, the image brought to at most `maxSide` pixels (multiples of 32);
    * or of one region of it, enlarged up to three times to bring small print to the detector's
-   * working size. With `quarterTurn` the image is turned a quarter turn before detection: the
-   * detector finds small print running up or down the image poorly, and the same print level well.
-   * Boxes are in the image's pixels either way.
+   * working size. With `turn` (radians) the image is turned before detection: the detector finds
+   * small print running up, down or across the image at a slant poorly, and the same print level
+   * well. Boxes are in the image's pixels either way.
    */
-  async detect(image: Image, maxSide = 960, region?: Region, { quarterTurn = false } = {}): Promise<TextBox[]> {
+  async detect(image: Image, maxSide = 960, region?: Region, { turn = 0 } = {}): Promise<TextBox[]> {
     const { x: left, y: top, width: regionWidth, height: regionHeight } = region ?? { x: 0, y: 0, width: image.width, height: image.height };
     const longest = Math.max(regionWidth, regionHeight);
     // Small scans are enlarged: the detector misses text only a few pixels high.
     const scale = region ? Math.min(maxSide / longest, MAX_ZOOM) : Math.min(maxSide / longest, Math.max(1, 960 / longest));
     const scaledWidth = Math.max(32, Math.round((regionWidth * scale) / 32) * 32);
     const scaledHeight = Math.max(32, Math.round((regionHeight * scale) / 32) * 32);
-    const [width, height] = quarterTurn ? [scaledHeight, scaledWidth] : [scaledWidth, scaledHeight];
+    // The turned region's bounding box (a quarter turn swaps its sides).
+    const [cos, sin] = [Math.cos(turn), Math.sin(turn)];
+    const width = turn ? Math.max(32, Math.round((scaledWidth * Math.abs(cos) + scaledHeight * Math.abs(sin)) / 32) * 32) : scaledWidth;
+    const height = turn ? Math.max(32, Math.round((scaledWidth * Math.abs(sin) + scaledHeight * Math.abs(cos)) / 32) * 32) : scaledHeight;
     const canvas = createCanvas(width, height);
     const g = canvas.getContext('2d');
-    if (quarterTurn) {
-      // The region's (x, y) lands at (width - y, x): its right edge at the bottom.
-      g.translate(width, 0);
-      g.rotate(Math.PI / 2);
+    if (turn) {
+      // The region turned about its middle, which lands in the canvas's.
+      g.translate(width / 2, height / 2);
+      g.rotate(turn);
+      g.translate(-scaledWidth / 2, -scaledHeight / 2);
     }
     g.drawImage(image, left, top, regionWidth, regionHeight, 0, 0, scaledWidth, scaledHeight);
     const rgba = g.getImageData(0, 0, width, height).data;
@@ -139,8 +143,9 @@ export class PaddleOcr {
       if (box.score < 0.5 || box.height < 3) continue;
       // DB shrinks text regions when trained; PaddleOCR grows them back by area × 1.5 / perimeter.
       const grow = (box.width * box.height * 1.5) / (2 * (box.width + box.height));
-      // Back in the region's scaled pixels (turned back a quarter turn when the canvas was turned).
-      const [x, y, angle] = quarterTurn ? [box.cy, width - box.cx, box.angle - Math.PI / 2] : [box.cx, box.cy, box.angle];
+      // Back in the region's scaled pixels (turned back when the canvas was turned).
+      const [u, v] = [box.cx - width / 2, box.cy - height / 2];
+      const [x, y, angle] = turn ? [scaledWidth / 2 + u * cos + v * sin, scaledHeight / 2 - u * sin + v * cos, box.angle - turn] : [box.cx, box.cy, box.angle];
       boxes.push({
         cx: left + x * sx,
         cy: top + y * sy,

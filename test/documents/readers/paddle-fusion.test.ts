@@ -386,6 +386,37 @@ describe('finding the MRZ: text that runs another way', () => {
   });
 });
 
+describe('finding the MRZ: small print at a slant', () => {
+  const genuine = buildTd3(PERSON);
+  const rows = [
+    { cy: 400, text: genuine[0] },
+    { cy: 432, text: genuine[1] },
+  ];
+  // A small page turned 45°: its lines run down to the right. The detector finds them only on the
+  // image turned back level (-45°); any other way it merges them into a blob.
+  const slanted = (cy: number): TextBox => ({ cx: 500, cy, width: 880, height: 20, angle: Math.PI / 4, score: 0.9 });
+  const blob: TextBox = { cx: 500, cy: 416, width: 90, height: 70, angle: 0.8, score: 0.9 };
+  const detected: TextBox[][] = [];
+  const ocr = {
+    models: 1,
+    detect: async (_image: Image, _side?: number, _region?: unknown, { turn = 0 } = {}) => {
+      const found = Math.abs(turn + Math.PI / 4) < 1e-9 ? [slanted(400), slanted(432)] : [blob];
+      detected.push(found);
+      return found;
+    },
+    recognise: async (_image: Image, at: TextBox) => readsRows(rows)(at),
+  } as unknown as PaddleOcr;
+
+  it('looks at the page turned an eighth of a turn when neither level nor turned a quarter turn finds it', async () => {
+    const found = await locateMrz(ocr, createCanvas(1600, 1200) as unknown as Image);
+    expect(found?.format).toBe('TD3');
+    expect(found!.lines.map((l) => l.text)).toEqual(genuine);
+    // Only after every level and quarter-turned look found nothing.
+    expect(detected.at(-1)).toHaveLength(2);
+    expect(detected.slice(0, -1).every((boxes) => boxes.length === 1)).toBe(true);
+  });
+});
+
 describe("finding a card's MRZ: its names line read with C for every chevron", () => {
   const card = buildTd1({ ...PERSON, documentNumber: 'ZR81F03X2' });
   // The photo's card: lines 1 and 2 found and read right; the names line, its '<' all read as C,
@@ -480,7 +511,7 @@ describe('PaddleOCR on a rendered passport page', () => {
     g.rotate(Math.PI / 2);
     g.drawImage(page, 0, 0);
     const image = sideways as unknown as Image;
-    const boxes = await ocr.detect(image, 960, { x: 0, y: 0, width: image.width, height: image.height }, { quarterTurn: true });
+    const boxes = await ocr.detect(image, 960, { x: 0, y: 0, width: image.width, height: image.height }, { turn: Math.PI / 2 });
     const long = boxes.filter((b) => b.width >= 8 * b.height);
     expect(long.length).toBeGreaterThanOrEqual(2);
     // Boxes lie along the lines (down the image) and read the MRZ where they are, one way or the other.
@@ -490,6 +521,32 @@ describe('PaddleOCR on a rendered passport page', () => {
     expect(texts.some((text) => text.includes('LINDQVIST<<MAJA<ELISE'))).toBe(true);
     expect(texts.some((text) => text.startsWith(`${PERSON.documentNumber}8`))).toBe(true);
   }, 60_000);
+
+  it('detects a page turned an eighth of a turn with the image turned back level, boxes back in its pixels', async () => {
+    const page = await loadImage(renderDocument({ kind: 'passport', person: PERSON }));
+    // The page turned 45° clockwise about the middle of a canvas that holds it whole.
+    const side = Math.ceil((page.width + page.height) / Math.SQRT2);
+    const slanted = createCanvas(side, side);
+    const g = slanted.getContext('2d');
+    g.fillStyle = '#ffffff';
+    g.fillRect(0, 0, side, side);
+    g.translate(side / 2, side / 2);
+    g.rotate(Math.PI / 4);
+    g.drawImage(page, -page.width / 2, -page.height / 2);
+    const image = slanted as unknown as Image;
+    const boxes = await ocr.detect(image, 1280, { x: 0, y: 0, width: side, height: side }, { turn: -Math.PI / 4 });
+    const long = boxes.filter((b) => b.width >= 8 * b.height);
+    expect(long.length).toBeGreaterThanOrEqual(2);
+    // Boxes lie along the page's lines (down and to the right) and read its MRZ where they are.
+    for (const box of long) expect(Math.abs(box.angle - Math.PI / 4)).toBeLessThan(0.1);
+    const texts = [];
+    for (const box of long) texts.push((await ocr.recognise(image, box)).text);
+    expect(texts.some((text) => text.includes('LINDQVIST<<MAJA<ELISE'))).toBe(true);
+    // Its number line whole, with the birth date where the MRZ prints it (a slanted Q may read as 0).
+    const birth = PERSON.birthDate.slice(2).replaceAll('-', '');
+    expect(texts.some((text) => text.length === 44 && text.slice(13, 19) === birth)).toBe(true);
+  }, 60_000);
+
   it('passes over print that reads like MRZ lines (a visa\'s dates and legend under its MRZ) for the lines that read as one', async () => {
     const page = await loadImage(renderDocument({ kind: 'passport', person: PERSON }));
     const photo = createCanvas(1600, 1200);
