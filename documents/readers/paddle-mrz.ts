@@ -336,7 +336,9 @@ interface FindOptions {
  * Finds the MRZ among the detected text rows: long rows are read from the bottom of the document
  * up (along their own angle) until two or three adjacent rows read like MRZ lines of one format
  * (with `smallPrint`, lines whose fillers read as C too, when no others do). On an image known to be
- * `upright` (a band cut out along the text's direction) the rows are read as they lie.
+ * `upright` (a band cut out along the text's direction) the rows are read as they lie. Rows running
+ * different ways are searched apart, one direction after another (`directions`); a sure find in one
+ * ends the search, a doubtful one is kept unless another direction finds a surer one.
  */
 async function findMrz(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgress?: () => void, options: FindOptions = {}): Promise<PaddleMrzRead | null> {
   const rows = mergeRows(boxes).filter((r) => r.width >= 8 * r.height);
