@@ -58,10 +58,19 @@ export function widenRow(row: TextBox, box: TextBox): void {
   row.height = Math.max(row.height, box.height);
 }
 
+/**
+ * How far apart two boxes' directions lie, up to a half turn: a box's angle says which way its line
+ * runs only up to one (the detector gives a line running down the image +π/2 or −π/2 alike).
+ */
+const apart = (a: number, b: number) => {
+  const turn = Math.abs(a - b) % Math.PI;
+  return Math.min(turn, Math.PI - turn);
+};
+
 function sameRow(row: TextBox, box: TextBox): boolean {
   // A short box's angle says little (a few characters): only long boxes must agree on it.
   const long = box.width >= 6 * box.height;
-  if ((long && Math.abs(row.angle - box.angle) > 0.06) || box.height > 2 * row.height || row.height > 2 * box.height) return false;
+  if ((long && apart(row.angle, box.angle) > 0.06) || box.height > 2 * row.height || row.height > 2 * box.height) return false;
   const { along, across } = alongRow(row, box);
   // On the row's axis, and not too far beyond its end: the detector leaves filler runs out, so the
   // pieces of one MRZ line can lie a dozen characters apart.
@@ -362,15 +371,20 @@ const MAX_DIRECTIONS = 3;
  * The rows grouped by the direction they run in (up to a half turn), the most text first. A page's
  * lines run one way, but a photo holds more: a stamp printed up the page ("SPECIMEN"), a sheet of
  * paper beside it at another angle. Which way a direction reads (or upside down) is decided on its own
- * widest row, and its rows are ordered across that direction only.
+ * widest row, and its rows are ordered across that direction only; each row's angle is taken on the
+ * widest's side of the half turn (in place).
  */
 function directions(rows: TextBox[]): TextBox[][] {
   const groups: TextBox[][] = [];
   for (const row of [...rows].sort((a, b) => b.width - a.width)) {
-    const turn = (other: TextBox) => Math.abs(row.angle - other.angle) % Math.PI;
-    const group = groups.find(([widest]) => Math.min(turn(widest!), Math.PI - turn(widest!)) < SAME_DIRECTION);
-    if (group) group.push(row);
-    else groups.push([row]);
+    const group = groups.find(([widest]) => apart(row.angle, widest!.angle) < SAME_DIRECTION);
+    if (!group) {
+      groups.push([row]);
+      continue;
+    }
+    // Its angle taken within a quarter turn of the widest's, so that the rows turn together.
+    row.angle -= Math.PI * Math.round((row.angle - group[0]!.angle) / Math.PI);
+    group.push(row);
   }
   const text = (group: TextBox[]) => group.reduce((sum, row) => sum + row.width, 0);
   return groups.sort((a, b) => text(b) - text(a));

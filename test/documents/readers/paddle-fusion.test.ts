@@ -386,6 +386,28 @@ describe('finding the MRZ: text that runs another way', () => {
   });
 });
 
+describe('finding the MRZ: a page turned a quarter turn, its rows given either way up', () => {
+  const genuine = buildTd3(PERSON);
+  // The page turned clockwise: its lines run down the image, its top on the right. The detector
+  // gives a box running straight down the image the angle +π/2 or −π/2 alike. (The MRZ lines lie
+  // farther apart than where a lone line's sibling is looked for, so only the rows found count.)
+  const lines = [
+    { cx: 450, text: genuine[0] },
+    { cx: 400, text: genuine[1] },
+    { cx: 900, text: 'PASSPORTPASSEPORTUTOPIA' },
+  ];
+  const column = (cx: number, angle: number, width = 880): TextBox => ({ cx, cy: 500, width, height: 20, angle, score: 0.9 });
+  /** A box reads the line it lies on when it runs down the image (the way the page reads), else nothing. */
+  const read = (at: TextBox) => sureLine(Math.sin(at.angle) > 0.9 ? (lines.find((l) => Math.abs(l.cx - at.cx) < 3)?.text ?? '') : '');
+  const ocr = scriptedOcr([column(900, -Math.PI / 2, 900), column(450, Math.PI / 2), column(400, -Math.PI / 2)], read);
+
+  it('turns the rows together, whichever way up the detector gave each', async () => {
+    const found = await locateMrz(ocr, createCanvas(1000, 1000) as unknown as Image);
+    expect(found?.format).toBe('TD3');
+    expect(found!.lines.map((l) => l.text)).toEqual(genuine);
+  });
+});
+
 describe('finding the MRZ: small print at a slant', () => {
   const genuine = buildTd3(PERSON);
   const rows = [
