@@ -1,5 +1,5 @@
 import type { Image } from '@napi-rs/canvas';
-import { ALLOWED, MRZ_LINE_LENGTHS, positionKinds, validCheckDigits, type MrzFormatName } from '../mrz/layout';
+import { ALLOWED, checkedFields, MRZ_LINE_LENGTHS, positionKinds, validCheckDigits, type MrzFormatName } from '../mrz/layout';
 import type { RecognisedChar, RecognisedLine } from './ctc';
 import { fuse } from './fusion';
 import { place } from './positions';
@@ -213,13 +213,16 @@ export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () =>
 const GRAMMAR_SHARE = 0.6;
 
 /**
- * A find none of whose check digits agree, however its readings are fused, or that breaks the MRZ's
+ * A find none of whose check digits agree over what it read, however its readings are fused, or that breaks the MRZ's
  * grammar (letters where dates are): print on the page taken for MRZ lines (a visa's
  * "555123ABC1224JUN2004…" has the digits and length of one), or an MRZ read too small to be trusted.
  */
 function doubtful(read: PaddleMrzRead): boolean {
   const fused = fuse(read.format, read, null);
-  if (validCheckDigits(fused.format, fused.lines) === 0) return true;
+  // A check digit read as filler agrees with a field read as filler (an empty optional field): where
+  // only such agree, nothing was read (two lines of a page's print placed as MRZ lines, all filler).
+  const empty = checkedFields(fused.format).filter(({ line, start, end, check }) => /^<+$/.test(fused.lines[line]!.slice(start, end)) && fused.lines[line]![check] === '<');
+  if (validCheckDigits(fused.format, fused.lines) - empty.length === 0) return true;
   const kinds = positionKinds(read.format);
   let constrained = 0;
   let fitting = 0;

@@ -408,6 +408,33 @@ describe('finding the MRZ: a page turned a quarter turn, its rows given either w
   });
 });
 
+describe('finding the MRZ: page print that places as filler only', () => {
+  const genuine = buildTd3(PERSON);
+  // Two lines of a page's print under the MRZ, long and with digits (a Latvian page's "01.11.2007
+  // BEGLU LIETU DEPARTAMENTS" and the labels above it): found at the page's scale, where the
+  // detector broke the MRZ lines into pieces. At full resolution the MRZ lines are found whole.
+  const print = [
+    { cy: 700, text: '0111Z007BEGLULIETUDEPARTAMENTS' },
+    { cy: 730, text: '11DERIGNAOATDOPIRYDATEDEPIATION12PARAKATSHODERSSIGUTURESIGUTREDUTHAN' },
+  ];
+  const mrz = [
+    { cy: 400, text: genuine[0] },
+    { cy: 432, text: genuine[1] },
+  ];
+  const row = (cy: number): TextBox => ({ cx: 600, cy, width: 1000, height: 24, angle: 0, score: 0.9 });
+  const ocr = {
+    models: 1,
+    detect: async (_image: Image, side = 960, region?: unknown) => (region ? [] : side > 960 ? [...mrz, ...print] : print).map(({ cy }) => row(cy)),
+    recognise: async (_image: Image, at: TextBox) => readsRows([...print, ...mrz])(at),
+  } as unknown as PaddleOcr;
+
+  it('counts check digits that agree only over filler as none: the search goes on', async () => {
+    const found = await locateMrz(ocr, createCanvas(1346, 1504) as unknown as Image);
+    expect(found?.format).toBe('TD3');
+    expect(found!.lines.map((l) => l.text)).toEqual(genuine);
+  });
+});
+
 describe('finding the MRZ: small print at a slant', () => {
   const genuine = buildTd3(PERSON);
   const rows = [
