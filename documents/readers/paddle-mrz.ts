@@ -213,9 +213,10 @@ export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () =>
 const GRAMMAR_SHARE = 0.6;
 
 /**
- * A find none of whose check digits agree over what it read, however its readings are fused, or that breaks the MRZ's
- * grammar (letters where dates are): print on the page taken for MRZ lines (a visa's
- * "555123ABC1224JUN2004…" has the digits and length of one), or an MRZ read too small to be trusted.
+ * A find none of whose check digits agree over what it read, however its readings are fused, or
+ * that breaks the MRZ's grammar (letters where dates are): print on the page taken for MRZ lines (a
+ * visa's "555123ABC1224JUN2004…" has the digits and length of one), or an MRZ read too small to be
+ * trusted.
  */
 function doubtful(read: PaddleMrzRead): boolean {
   const fused = fuse(read.format, read, null);
