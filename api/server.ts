@@ -12,7 +12,12 @@ async function main(): Promise<void> {
   const database = await openMigratedDatabase(config, logger);
   const temporal = await connectTemporalClient(temporalAddressOf(config), config.TEMPORAL_NAMESPACE);
   const app = createApp({ config, db: database.db, temporal, logger, secrets: loadSecretBox(config) });
-  const server = app.listen(config.PORT, config.HOST, () => logger.info({ host: config.HOST, port: config.PORT }, 'API listening'));
+  // Express 5 calls back on a failed listen too, with the error.
+  const server = app.listen(config.PORT, config.HOST, (error?: NodeJS.ErrnoException) => {
+    if (!error) return logger.info({ host: config.HOST, port: config.PORT }, 'API listening');
+    logger.fatal({ reason: error.code === 'EADDRINUSE' ? `Port ${config.PORT} is in use: set PORT to another port.` : error.message }, 'API could not listen');
+    process.exit(1);
+  });
   answerMalformedRequests(server);
   onShutdown(logger, async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -82,7 +82,10 @@ async function main(): Promise<void> {
     stops.push(() => temporal.connection.close());
     const app = createApp({ config, db: database.db, temporal, logger, secrets, temporalUiUrl });
     const server: Server = await new Promise((resolve, reject) => {
-      const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+      // Express 5 calls back on a failed listen too (with the error, which the 'error' listener below reports).
+      const s = app.listen(config.PORT, config.HOST, (error?: Error) => {
+        if (!error) resolve(s);
+      });
       s.once('error', (error: NodeJS.ErrnoException) =>
         reject(error.code === 'EADDRINUSE' ? new StartError(`Port ${config.PORT} is in use: set PORT to another port.`) : error),
       );
