@@ -311,14 +311,17 @@ describe('fusion of the MRZ readers', () => {
   });
 });
 
+/** What a scripted detection finds, given how it looks (the side, the region, the turn). */
+type ScriptedDetect = (side: number, region: unknown, options: { turn?: number }) => TextBox[];
+
 /**
  * A stand-in for PaddleOCR: the whole image's detection finds the boxes `found`, closer looks find
- * nothing; a box reads what `read` says is under it.
+ * nothing (or `found` says what each look finds); a box reads what `read` says is under it.
  */
-const scriptedOcr = (found: TextBox[], read: (at: TextBox) => RecognisedLine) =>
+const scriptedOcr = (found: TextBox[] | ScriptedDetect, read: (at: TextBox) => RecognisedLine) =>
   ({
     models: 1,
-    detect: async (_image: Image, _side?: number, region?: unknown) => (region ? [] : found),
+    detect: async (_image: Image, side = 960, region?: unknown, options = {}) => (typeof found === 'function' ? found(side, region, options) : region ? [] : found),
     recognise: async (_image: Image, at: TextBox) => read(at),
   }) as unknown as PaddleOcr;
 
@@ -422,11 +425,7 @@ describe('finding the MRZ: page print that places as filler only', () => {
     { cy: 432, text: genuine[1] },
   ];
   const row = (cy: number): TextBox => ({ cx: 600, cy, width: 1000, height: 24, angle: 0, score: 0.9 });
-  const ocr = {
-    models: 1,
-    detect: async (_image: Image, side = 960, region?: unknown) => (region ? [] : side > 960 ? [...mrz, ...print] : print).map(({ cy }) => row(cy)),
-    recognise: async (_image: Image, at: TextBox) => readsRows([...print, ...mrz])(at),
-  } as unknown as PaddleOcr;
+  const ocr = scriptedOcr((side, region) => (region ? [] : side > 960 ? [...mrz, ...print] : print).map(({ cy }) => row(cy)), readsRows([...print, ...mrz]));
 
   it('counts check digits that agree only over filler as none: the search goes on', async () => {
     const found = await locateMrz(ocr, createCanvas(1346, 1504) as unknown as Image);
@@ -446,15 +445,11 @@ describe('finding the MRZ: small print at a slant', () => {
   const slanted = (cy: number): TextBox => ({ cx: 500, cy, width: 880, height: 20, angle: Math.PI / 4, score: 0.9 });
   const blob: TextBox = { cx: 500, cy: 416, width: 90, height: 70, angle: 0.8, score: 0.9 };
   const detected: TextBox[][] = [];
-  const ocr = {
-    models: 1,
-    detect: async (_image: Image, _side?: number, _region?: unknown, { turn = 0 } = {}) => {
-      const found = Math.abs(turn + Math.PI / 4) < 1e-9 ? [slanted(400), slanted(432)] : [blob];
-      detected.push(found);
-      return found;
-    },
-    recognise: async (_image: Image, at: TextBox) => readsRows(rows)(at),
-  } as unknown as PaddleOcr;
+  const ocr = scriptedOcr((_side, _region, { turn = 0 }) => {
+    const found = Math.abs(turn + Math.PI / 4) < 1e-9 ? [slanted(400), slanted(432)] : [blob];
+    detected.push(found);
+    return found;
+  }, readsRows(rows));
 
   it('looks at the page turned an eighth of a turn when neither level nor turned a quarter turn finds it', async () => {
     const found = await locateMrz(ocr, createCanvas(1600, 1200) as unknown as Image);
