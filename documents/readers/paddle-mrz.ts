@@ -190,6 +190,17 @@ export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () =>
       if (!runsUpOrDown(zoomed)) break;
     }
   }
+  // Still nothing, and no last resort: the whole frame searched with PP-OCRv6's detector, level and
+  // turned a quarter turn. Where PP-OCRv4's looked in the wrong place — the sheets of paper beside a
+  // card a fifth of the frame wide had the most text, or the card's few words it found put the look
+  // beside its MRZ — PP-OCRv6's finds the card's MRZ lines themselves.
+  if (!lastResorts.length && ocr.hasFinder) {
+    for (const turn of [0, Math.PI / 2]) {
+      const found = await findMrz(ocr, image, await ocr.detect(image, FINDER_SIDE, undefined, { turn, finder: true }), onProgress, { smallPrint: true, lastResorts });
+      onProgress?.();
+      if (found) return found;
+    }
+  }
   // Still nothing, and no last resort: the closest look turned an eighth of a turn either way.
   // Small print running at a slant (a photo turned 25–65°) the detector merges into blobs whether
   // the look lies level or turned a quarter turn; turned so, one way or the other it lies near level.
@@ -250,6 +261,13 @@ const FULL_SIDE = 2048;
 
 /** The page with the most text is detected again, cut tight, at this size at most (enlarged at most three times). */
 const CLOSEST_SIDE = 1600;
+
+/**
+ * The whole image is searched with PP-OCRv6's detector at this size: on the photos no other look
+ * found (seeds 6–13), 1280 px found as many pages as 1600 px, read them better (96 wrong fields
+ * against 105, of 127) and in about half the time.
+ */
+const FINDER_SIDE = 1280;
 
 /** How many places of a photo are looked at closer, the most text first. */
 const MAX_REGIONS = 3;

