@@ -17,26 +17,27 @@ function processesMentioning(needle: string): string[] {
   return out.split('\n').filter((line) => line.includes(needle) && !line.includes('ps -eo'));
 }
 
-async function waitForHealth(url: string, child: ChildProcess, output: () => string, timeoutMs = 120_000): Promise<void> {
+/**
+ * The API's address from npm start's banner (PORT=0: the port is the system's choice, made after the
+ * Temporal dev server has taken its own ports, so none chosen beforehand can be taken meanwhile).
+ */
+async function waitForApi(child: ChildProcess, output: () => string, timeoutMs = 120_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output()}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
+    const api = /API: +(http:\/\/\S+) /.exec(output())?.[1];
+    if (api) return api;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`npm start did not become healthy:\n${output()}`);
+  throw new Error(`npm start printed no API address:\n${output()}`);
 }
 
 describe('npm start (smoke)', () => {
   it('serves the API and Temporal UI on embedded defaults, delivers a signed webhook, and stops cleanly on SIGINT', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kycflow-smoke-'));
-    const [port, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
+    const [temporalPort, uiPort] = [await freePort(), await freePort()];
     const receiver = await startReceiver();
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), TEMPORAL_DEV_PORT: String(temporalPort), TEMPORAL_DEV_UI_PORT: String(uiPort), DATA_DIR: dataDir };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', TEMPORAL_DEV_PORT: String(temporalPort), TEMPORAL_DEV_UI_PORT: String(uiPort), DATA_DIR: dataDir };
     for (const key of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'ENCRYPTION_KEY', 'WEBHOOK_ALLOW_PRIVATE_HOSTS', 'NODE_OPTIONS']) delete env[key];
     // Its own process group, so SIGINT reaches every process as Ctrl-C in a terminal would.
     const child = spawn('npm', ['start'], { cwd: PROJECT_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -48,8 +49,8 @@ describe('npm start (smoke)', () => {
     );
 
     try {
-      const api = `http://127.0.0.1:${port}`;
-      await waitForHealth(`${api}/healthz`, child, () => output);
+      const api = await waitForApi(child, () => output);
+      expect((await fetch(`${api}/healthz`)).status).toBe(200);
       expect(output).toContain(`Temporal UI:  http://localhost:${uiPort}`);
       expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
       expect((await fetch(`${api}/readyz`)).status).toBe(200);
