@@ -168,7 +168,7 @@ export class PaddleOcr {
       if (box.score < 0.5 || box.height < 3) continue;
       // DB shrinks text regions when trained; PaddleOCR grows them back by area × 1.5 / perimeter.
       // PP-OCRv6's regions are wider already: grown as much, two MRZ lines 16 px apart came out 22–27
-      // px high each and were taken for one row, so its are grown by a third of that.
+      // px high each and were taken for one row, so its boxes are grown by a third of that.
       const grow = (box.width * box.height * (detector === this.finder ? 0.5 : 1.5)) / (2 * (box.width + box.height));
       // Back in the region's scaled pixels (turned back when the canvas was turned).
       const [u, v] = [box.cx - width / 2, box.cy - height / 2];

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MrzReader } from '../../../documents/readers/mrz-reader';
-import { recognitionModels } from '../../../documents/readers/paddle';
+import { finderModel, recognitionModels } from '../../../documents/readers/paddle';
 
 describe('recognition models', () => {
   it('reads with PP-OCRv6, installed by npm install from the pinned PyPI wheel, and PP-OCRv4 for second opinions', async () => {
@@ -16,15 +16,19 @@ describe('recognition models', () => {
     try {
       const ocr = await reader.prepare();
       expect(ocr.models).toBe(2);
+      // PP-OCRv6's detector comes from the same wheel: the finder for pages no other look found.
+      expect(path.basename(finderModel() ?? '')).toBe('PP-OCRv6_det_small.onnx');
+      expect(ocr.hasFinder).toBe(true);
     } finally {
       await reader.close();
     }
   });
 
-  it('falls back to PP-OCRv4 alone when the PP-OCRv6 model is not installed', () => {
+  it('falls back to PP-OCRv4 alone when the PP-OCRv6 models are not installed', () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'kycflow-models-'));
     try {
       expect(recognitionModels(empty).map((m) => path.basename(m.model))).toEqual(['ch_PP-OCRv4_rec_infer.onnx']);
+      expect(finderModel(empty)).toBeNull();
     } finally {
       fs.rmSync(empty, { recursive: true });
     }
