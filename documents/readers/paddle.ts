@@ -62,6 +62,9 @@ function projectRoot(): string {
   }
 }
 
+/** Where `npm run models:install` puts PP-OCRv6's models (OCR_MODELS_DIR, default .tools/models/). */
+const installedModels = () => process.env.OCR_MODELS_DIR || path.join(projectRoot(), '.tools', 'models');
+
 /**
  * The recognition models that read, the first reading everything: PP-OCRv6's small model when
  * `npm run models:install` (npm's postinstall) has put it in OCR_MODELS_DIR (default
@@ -85,8 +88,6 @@ export function finderModel(dir = installedModels()): string | null {
   const model = path.join(dir, 'PP-OCRv6_det_small.onnx');
   return fs.existsSync(model) ? model : null;
 }
-
-const installedModels = () => process.env.OCR_MODELS_DIR || path.join(projectRoot(), '.tools', 'models');
 
 export class PaddleOcr {
   private constructor(

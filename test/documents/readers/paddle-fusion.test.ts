@@ -311,6 +311,16 @@ describe('fusion of the MRZ readers', () => {
   });
 });
 
+/** A passport's MRZ as the scripted photos print it: its two lines, 32 px apart. */
+const PASSPORT_MRZ = buildTd3(PERSON);
+const MRZ_ROWS = [
+  { cy: 400, text: PASSPORT_MRZ[0] },
+  { cy: 432, text: PASSPORT_MRZ[1] },
+];
+
+/** A detected MRZ line's box: 880 px wide, centred at x = 500. */
+const lineBox = (cy: number, angle = 0): TextBox => ({ cx: 500, cy, width: 880, height: 20, angle, score: 0.9 });
+
 /** What a scripted detection finds, given how it looks (the side, the region, the turn). */
 type ScriptedDetect = (side: number, region: unknown, options: { turn?: number; finder?: boolean }) => TextBox[];
 
@@ -333,8 +343,7 @@ const rowUnder = (rows: Array<{ cy: number; text: string }>, at: TextBox) => (Ma
 const readsRows = (rows: Array<{ cy: number; text: string }>) => (at: TextBox) => sureLine(rowUnder(rows, at)?.text ?? '');
 
 describe('finding the MRZ: a lone line and its sibling read with C for its fillers', () => {
-  const genuine = buildTd3(PERSON);
-  const box = (cy: number): TextBox => ({ cx: 500, cy, width: 880, height: 20, angle: 0, score: 0.9 });
+  const genuine = PASSPORT_MRZ;
   /**
    * A photo's MRZ: line 2 read right, line 1 as given (its fillers read as letters, so it does not
    * read like an MRZ line by itself). The whole image's detection finds line 2 only (line 1 merged
@@ -342,7 +351,7 @@ describe('finding the MRZ: a lone line and its sibling read with C for its fille
    */
   const scripted = (lineOne: string) =>
     scriptedOcr(
-      [box(432)],
+      [lineBox(432)],
       readsRows([
         { cy: 400, text: lineOne },
         { cy: 432, text: genuine[1] },
@@ -372,26 +381,22 @@ describe('finding the MRZ: a lone line and its sibling read with C for its fille
 });
 
 describe('finding the MRZ: text that runs another way', () => {
-  const genuine = buildTd3(PERSON);
-  const rows = [
-    { cy: 400, text: genuine[0] },
-    { cy: 432, text: genuine[1] },
-  ];
-  const line = (cy: number): TextBox => ({ cx: 500, cy, width: 880, height: 20, angle: 0, score: 0.9 });
+  const genuine = PASSPORT_MRZ;
+  const rows = MRZ_ROWS;
   // "SPECIMEN" printed up the page, the widest row found: it reads well only turned a half turn
   // (from the bottom up), which says nothing of which way the MRZ runs.
   const stamp: TextBox = { cx: 960, cy: 400, width: 900, height: 20, angle: Math.PI / 2, score: 0.9 };
   const read = (at: TextBox) => (Math.abs(Math.sin(at.angle)) > 0.9 ? sureLine(Math.sin(at.angle) < 0 ? 'SPECIMENSPECIMEN' : '') : readsRows(rows)(at));
 
   it('decides which way the MRZ reads on its own rows, not on a stamp printed up the page', async () => {
-    const found = await locateMrz(scriptedOcr([stamp, line(400), line(432)], read), createCanvas(1000, 800) as unknown as Image);
+    const found = await locateMrz(scriptedOcr([stamp, lineBox(400), lineBox(432)], read), createCanvas(1000, 800) as unknown as Image);
     expect(found?.format).toBe('TD3');
     expect(found!.lines.map((l) => l.text)).toEqual(genuine);
   });
 });
 
 describe('finding the MRZ: a page turned a quarter turn, its rows given either way up', () => {
-  const genuine = buildTd3(PERSON);
+  const genuine = PASSPORT_MRZ;
   // The page turned clockwise: its lines run down the image, its top on the right. The detector
   // gives a box running straight down the image the angle +π/2 or −π/2 alike. (The MRZ lines lie
   // farther apart than where a lone line's sibling is looked for, so only the rows found count.)
@@ -413,7 +418,7 @@ describe('finding the MRZ: a page turned a quarter turn, its rows given either w
 });
 
 describe('finding the MRZ: page print that places as filler only', () => {
-  const genuine = buildTd3(PERSON);
+  const genuine = PASSPORT_MRZ;
   // Two lines of a page's print under the MRZ, long and with digits (a Latvian page's "01.11.2007
   // BEGLU LIETU DEPARTAMENTS" and the labels above it): found at the page's scale, where the
   // detector broke the MRZ lines into pieces. At full resolution the MRZ lines are found whole.
@@ -421,10 +426,7 @@ describe('finding the MRZ: page print that places as filler only', () => {
     { cy: 700, text: '0111Z007BEGLULIETUDEPARTAMENTS' },
     { cy: 730, text: '11DERIGNAOATDOPIRYDATEDEPIATION12PARAKATSHODERSSIGUTURESIGUTREDUTHAN' },
   ];
-  const mrz = [
-    { cy: 400, text: genuine[0] },
-    { cy: 432, text: genuine[1] },
-  ];
+  const mrz = MRZ_ROWS;
   const row = (cy: number): TextBox => ({ cx: 600, cy, width: 1000, height: 24, angle: 0, score: 0.9 });
   const ocr = scriptedOcr((side, region) => (region ? [] : side > 960 ? [...mrz, ...print] : print).map(({ cy }) => row(cy)), readsRows([...print, ...mrz]));
 
@@ -436,14 +438,11 @@ describe('finding the MRZ: page print that places as filler only', () => {
 });
 
 describe('finding the MRZ: small print at a slant', () => {
-  const genuine = buildTd3(PERSON);
-  const rows = [
-    { cy: 400, text: genuine[0] },
-    { cy: 432, text: genuine[1] },
-  ];
+  const genuine = PASSPORT_MRZ;
+  const rows = MRZ_ROWS;
   // A small page turned 45°: its lines run down to the right. The detector finds them only on the
   // image turned back level (-45°); any other way it merges them into a blob.
-  const slanted = (cy: number): TextBox => ({ cx: 500, cy, width: 880, height: 20, angle: Math.PI / 4, score: 0.9 });
+  const slanted = (cy: number) => lineBox(cy, Math.PI / 4);
   const blob: TextBox = { cx: 500, cy: 416, width: 90, height: 70, angle: 0.8, score: 0.9 };
   const detected: TextBox[][] = [];
   const ocr = scriptedOcr((_side, _region, { turn = 0 }) => {
@@ -463,21 +462,17 @@ describe('finding the MRZ: small print at a slant', () => {
 });
 
 describe('finding the MRZ: a page only the finder finds', () => {
-  const genuine = buildTd3(PERSON);
-  const rows = [
-    { cy: 400, text: genuine[0] },
-    { cy: 432, text: genuine[1] },
-  ];
+  const genuine = PASSPORT_MRZ;
+  const rows = MRZ_ROWS;
   // A small card beside a sheet of paper: PP-OCRv4's detector finds the sheet's print (a blob), at
   // every scale and turn; PP-OCRv6's, the finder, finds the card's MRZ lines.
-  const line = (cy: number): TextBox => ({ cx: 500, cy, width: 880, height: 20, angle: 0, score: 0.9 });
   const blob: TextBox = { cx: 1200, cy: 800, width: 300, height: 200, angle: 0.3, score: 0.9 };
   const scripted = (finder: boolean) => {
     const asked: Array<{ finder: boolean; turn: number }> = [];
     const ocr = scriptedOcr(
       (_side, _region, { turn = 0, finder: byFinder = false }) => {
         asked.push({ finder: byFinder, turn });
-        return byFinder ? [line(400), line(432)] : [blob];
+        return byFinder ? [lineBox(400), lineBox(432)] : [blob];
       },
       readsRows(rows),
       { finder },
@@ -540,13 +535,10 @@ describe("finding a card's MRZ: its names line read with C for every chevron", (
 });
 
 describe('finding the MRZ: lines whose boxes miss their start', () => {
-  const genuine = buildTd3(PERSON);
+  const genuine = PASSPORT_MRZ;
   const PITCH = 20;
   const START = 60;
-  const rows = [
-    { cy: 400, text: genuine[0] },
-    { cy: 432, text: genuine[1] },
-  ];
+  const rows = MRZ_ROWS;
   /** The characters of a row whose centres lie within the box, read surely. */
   const readUnder = (at: TextBox): RecognisedLine => {
     const [from, to] = [at.cx - at.width / 2, at.cx + at.width / 2];
