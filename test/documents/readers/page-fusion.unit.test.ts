@@ -82,6 +82,13 @@ describe('correctFromPage: the printed page as a reader of the MRZ names and num
     const j = 5 + 'MEULENDI'.length;
     const readings = readingsOf(name, { [`0:${j}`]: ['I', 2] });
     expect(correctFromPage('TD3', name, readings, page('MEULENDLIK')).lines).toEqual(name);
+    // The page reads IJ as II, and the MRZ readers' I for the J lies 3.5 behind: as far behind as
+    // the page's misreads lie on the photo seeds, beyond any right letter's 0.2–3.0.
+    const far = readingsOf(name, { [`0:${j}`]: ['I', 3.5] });
+    expect(correctFromPage('TD3', name, far, page('MEULENDIIK')).lines).toEqual(name);
+    // Within reach, the same page letter is taken.
+    const near = misread(name, { [`0:${j}`]: 'I' });
+    expect(correctFromPage('TD3', near, readingsOf(near, { [`0:${j}`]: ['J', 1] }), page('MEULENDIJK')).lines).toEqual(name);
   });
 
   it('ignores page words that differ in more than a quarter of the letters', () => {
