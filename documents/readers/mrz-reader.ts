@@ -60,11 +60,17 @@ export class MrzReader {
     return this.paddle;
   }
 
-  async read(bytes: Buffer, onProgress?: () => void): Promise<OcrResult> {
+  /**
+   * Reads one image. A `quick` read looks only at the whole frame (`locateMrz`'s first passes) and
+   * gives up where those find no MRZ, without the closer looks or the glyph reader's search of the
+   * whole page: for a document sent as several images, most of which (a card's front) hold none.
+   */
+  async read(bytes: Buffer, onProgress?: () => void, { quick = false }: { quick?: boolean } = {}): Promise<OcrResult> {
     const image = await loadImage(bytes);
     const quality = measureQuality(image);
     const ocr = await this.prepare();
-    const found = await locateMrz(ocr, image, onProgress);
+    const found = await locateMrz(ocr, image, onProgress, { quick });
+    if (!found && quick) return { lines: null, confidence: 0, guessed: false, settled: false, quality, visualZone: [] };
     const paddle = found ? [found] : [];
     let glyphs = await this.readGlyphs(image, found);
     onProgress?.();

@@ -147,7 +147,7 @@ function backInto(outer: TextBox, cut: { width: number; height: number }, box: T
 }
 
 /** Finds and reads the MRZ on the image: at the page's scale first, then closer where a photo has text. */
-export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () => void): Promise<PaddleMrzRead | null> {
+export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () => void, { quick = false }: { quick?: boolean } = {}): Promise<PaddleMrzRead | null> {
   const boxes = await ocr.detect(image, 960);
   onProgress?.();
   const lastResorts: PaddleMrzRead[] = [];
@@ -168,6 +168,9 @@ export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () =>
     evidence = [...boxes, ...full];
   }
   if (read) return read;
+  // A quick look ends here: the whole frame at two scales (what finds the MRZ of a scan, and of most
+  // photos). The closer looks below cost seconds, and a card's front has no MRZ to find.
+  if (quick) return null;
   // Looked at closer in turn: the places with the most text, grown by a wide margin (lines the
   // detector missed at the edge of the page come inside); right after the first, the first again,
   // cut tight and enlarged 3× — a page a quarter of the frame wide prints its MRZ a few pixels high,

@@ -1,7 +1,7 @@
 import { extractDocument } from '../../documents/analyse';
 import { withPngText } from '../../documents/image-metadata';
 import { buildTd1 } from '../../documents/mrz/build';
-import { MrzReader } from '../../documents/readers/mrz-reader';
+import { MrzReader, type OcrResult } from '../../documents/readers/mrz-reader';
 import { samplePhotoParams } from '../../corpus/photo-geometry';
 import { photograph } from '../../corpus/photo-scene';
 import { renderDocument } from '../../corpus/render';
@@ -20,6 +20,51 @@ describe('extractDocument', () => {
     const extraction = await extractDocument(reader, { images: [side('front'), side('back')] });
     expect(extraction).toMatchObject({ source: 'ocr', format: 'TD1', fields: { documentNumber: 'ZR81F03X2', lastName: 'LINDQVIST', birthDate: '1988-03-14' } });
     expect(Object.values(extraction!.fieldValidity).every(Boolean)).toBe(true);
+  });
+
+  it("looks at a card's sides quickly first: the front, which has no MRZ, is not searched closer", async () => {
+    const [front, back] = [side('front'), side('back')];
+    const reads: Array<{ image: string; quick: boolean }> = [];
+    const recording: Pick<MrzReader, 'read'> = {
+      read: (bytes, onProgress, options) => {
+        reads.push({ image: bytes === front ? 'front' : 'back', quick: options?.quick ?? false });
+        return reader.read(bytes, onProgress, options);
+      },
+    };
+    const extraction = await extractDocument(recording, { images: [front, back] });
+    expect(extraction?.fields).toMatchObject({ documentNumber: 'ZR81F03X2', lastName: 'LINDQVIST' });
+    expect(reads).toEqual([
+      { image: 'front', quick: true },
+      { image: 'back', quick: true },
+    ]);
+  });
+
+  it('searches thoroughly, in order, the images where a quick look found no MRZ', async () => {
+    // A reader that finds the MRZ on the second image only when searching it thoroughly (a small
+    // card in a photo), and on the first never.
+    const [first, second] = [Buffer.from('first'), Buffer.from('second')];
+    const lines = buildTd1(card);
+    const reads: Array<{ image: string; quick: boolean }> = [];
+    const scripted: Pick<MrzReader, 'read'> = {
+      read: async (bytes, _onProgress, options): Promise<OcrResult> => {
+        const quick = options?.quick ?? false;
+        reads.push({ image: bytes === first ? 'first' : 'second', quick });
+        const found = bytes === second && !quick;
+        return { lines: found ? lines : null, confidence: found ? 1 : 0, guessed: false, settled: found, quality: { sharpness: 100, width: 1600, height: 1200 }, visualZone: [] };
+      },
+    };
+    const extraction = await extractDocument(scripted, { images: [first, second] });
+    expect(extraction?.fields.documentNumber).toBe('ZR81F03X2');
+    expect(reads).toEqual([
+      { image: 'first', quick: true },
+      { image: 'second', quick: true },
+      { image: 'first', quick: false },
+      { image: 'second', quick: false },
+    ]);
+    // One image alone is searched thoroughly straight away.
+    reads.length = 0;
+    await extractDocument(scripted, { images: [second] });
+    expect(reads).toEqual([{ image: 'second', quick: false }]);
   });
 
   it('keeps a forged check digit on the back as printed', async () => {

@@ -496,6 +496,16 @@ describe('finding the MRZ: a page only the finder finds', () => {
     expect(await locateMrz(ocr, createCanvas(1600, 1200) as unknown as Image)).toBeNull();
     expect(asked.some((a) => a.finder)).toBe(false);
   });
+
+  it('takes a quick look at the whole frame only: no closer look, no finder', async () => {
+    const { ocr, asked } = scripted(true);
+    expect(await locateMrz(ocr, createCanvas(1600, 1200) as unknown as Image, undefined, { quick: true })).toBeNull();
+    // The whole frame at 960 px and at its own size, level, by the first detector.
+    expect(asked).toEqual([
+      { finder: false, turn: 0 },
+      { finder: false, turn: 0 },
+    ]);
+  });
 });
 
 describe("finding a card's MRZ: its names line read with C for every chevron", () => {
