@@ -146,7 +146,10 @@ function backInto(outer: TextBox, cut: { width: number; height: number }, box: T
   return { ...box, cx: outer.cx + u * cos - v * sin, cy: outer.cy + u * sin + v * cos, width: box.width / scale, height: box.height / scale, angle: outer.angle + box.angle };
 }
 
-/** Finds and reads the MRZ on the image: at the page's scale first, then closer where a photo has text. */
+/**
+ * Finds and reads the MRZ on the image: at the page's scale first, then closer where a photo has
+ * text. A `quick` search stops after the whole frame (at 960 px and at its own size).
+ */
 export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () => void, { quick = false }: { quick?: boolean } = {}): Promise<PaddleMrzRead | null> {
   const boxes = await ocr.detect(image, 960);
   onProgress?.();
