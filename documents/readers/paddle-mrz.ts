@@ -187,9 +187,11 @@ export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () =>
   // Each look is taken level, then — when what text it found runs up or down the image rather than
   // across — turned a quarter turn: the detector finds small print of a page turned sideways only
   // when it lies level.
+  const looked: TextBox[] = [...evidence];
   for (const { region, side, smallPrint } of looks) {
     for (const turn of [0, Math.PI / 2]) {
       const zoomed = await ocr.detect(image, side, region, { turn });
+      looked.push(...zoomed);
       onProgress?.();
       const found = await findMrz(ocr, image, zoomed, onProgress, { smallPrint, lastResorts });
       if (found) return found;
@@ -210,8 +212,10 @@ export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () =>
   // Still nothing, and no last resort: the closest look turned an eighth of a turn either way.
   // Small print running at a slant (a photo turned 25–65°) the detector merges into blobs whether
   // the look lies level or turned a quarter turn; turned so, one way or the other it lies near level.
+  // Only where some text found runs at a slant: the two turned looks cost about three seconds, and on
+  // pages lying within 20° of level or of a quarter turn (the photo seeds) they find nothing more.
   const closest = looks.find((look) => look.smallPrint);
-  if (!lastResorts.length && closest) {
+  if (!lastResorts.length && closest && runsAtSlant(looked)) {
     for (const turn of [Math.PI / 4, -Math.PI / 4]) {
       const zoomed = await ocr.detect(image, closest.side, closest.region, { turn });
       onProgress?.();
@@ -254,6 +258,18 @@ function doubtful(read: PaddleMrzRead): boolean {
   );
   return fitting < GRAMMAR_SHARE * constrained;
 }
+
+/** Some text box found (a word or a line, longer than high) runs 25–65° off level. */
+function runsAtSlant(boxes: TextBox[]): boolean {
+  return boxes.some((b) => {
+    if (b.width < 3 * b.height) return false;
+    const off = Math.abs(b.angle) % (Math.PI / 2);
+    return Math.min(off, Math.PI / 2 - off) >= SLANT;
+  });
+}
+
+/** How far off level (or a quarter turn) text runs for a page to be looked at turned an eighth of a turn. */
+const SLANT = (25 * Math.PI) / 180;
 
 /** The text boxes found (those longer than high: words, lines) run up or down the image at least as often as across. */
 function runsUpOrDown(boxes: TextBox[]): boolean {

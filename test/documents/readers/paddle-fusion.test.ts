@@ -444,20 +444,32 @@ describe('finding the MRZ: small print at a slant', () => {
   // image turned back level (-45°); any other way it merges them into a blob.
   const slanted = (cy: number) => lineBox(cy, Math.PI / 4);
   const blob: TextBox = { cx: 500, cy: 416, width: 90, height: 70, angle: 0.8, score: 0.9 };
-  const detected: TextBox[][] = [];
-  const ocr = scriptedOcr((_side, _region, { turn = 0 }) => {
-    const found = Math.abs(turn + Math.PI / 4) < 1e-9 ? [slanted(400), slanted(432)] : [blob];
-    detected.push(found);
-    return found;
-  }, readsRows(rows));
+  // The page's heading, large enough to be found as a word: it runs at the page's slant, or level.
+  const heading = (angle: number): TextBox => ({ cx: 500, cy: 300, width: 120, height: 24, angle, score: 0.9 });
+  const scripted = (headingAngle: number) => {
+    const detected: Array<{ turn: number; boxes: TextBox[] }> = [];
+    const ocr = scriptedOcr((_side, _region, { turn = 0 }) => {
+      const boxes = Math.abs(turn + Math.PI / 4) < 1e-9 ? [slanted(400), slanted(432)] : [blob, heading(headingAngle)];
+      detected.push({ turn, boxes });
+      return boxes;
+    }, readsRows(rows));
+    return { ocr, detected };
+  };
 
   it('looks at the page turned an eighth of a turn when neither level nor turned a quarter turn finds it', async () => {
+    const { ocr, detected } = scripted(Math.PI / 4);
     const found = await locateMrz(ocr, createCanvas(1600, 1200) as unknown as Image);
     expect(found?.format).toBe('TD3');
     expect(found!.lines.map((l) => l.text)).toEqual(genuine);
     // Only after every level and quarter-turned look found nothing.
-    expect(detected.at(-1)).toHaveLength(2);
-    expect(detected.slice(0, -1).every((boxes) => boxes.length === 1)).toBe(true);
+    expect(detected.at(-1)!.boxes).toHaveLength(2);
+    expect(detected.slice(0, -1).every(({ boxes }) => boxes.length === 2 && boxes[0] === blob)).toBe(true);
+  });
+
+  it('does not where no text found runs at a slant (a page lying level that the looks missed)', async () => {
+    const { ocr, detected } = scripted(0.1);
+    expect(await locateMrz(ocr, createCanvas(1600, 1200) as unknown as Image)).toBeNull();
+    expect(detected.some(({ turn }) => Math.abs(Math.abs(turn) - Math.PI / 4) < 1e-9)).toBe(false);
   });
 });
 
