@@ -37,46 +37,50 @@ export async function extractDocument(reader: Pick<MrzReader, 'read'>, input: Do
   // Several images are first each looked at quickly (the whole frame only), and only those where no
   // MRZ was found that way are then searched thoroughly: a card's front, which has none, would
   // otherwise cost every look there is (seconds) before its back is read.
-  let best: { extraction: Extraction; agreeing: number; settled: boolean } | null = null;
-  const passes = input.images.length > 1 ? [true, false] : [false];
+  type Read = { extraction: Extraction; agreeing: number; settled: boolean; allAgree: boolean };
   // Images read to the end already: an MRZ was found, or the file is no image at all.
   const done = new Set<Buffer>();
-  for (const quick of passes) {
+  const readImage = async (bytes: Buffer, quick: boolean): Promise<Read | null> => {
+    let result;
+    try {
+      result = await reader.read(bytes, onProgress, { quick });
+    } catch {
+      // A file that only looks like an image (right magic bytes, corrupt data) cannot be read.
+      done.add(bytes);
+      return null;
+    }
+    const format = result.lines ? formatOf(result.lines) : null;
+    if (!result.lines || !format) return null;
+    done.add(bytes);
+    let extraction: Extraction;
+    try {
+      extraction = extractFromMrz(result.lines.join('\n'), 'ocr', now);
+    } catch (error) {
+      if (!(error instanceof UnreadableDocumentError)) throw error;
+      return null;
+    }
+    const agreeing = validCheckDigits(format, result.lines);
+    return {
+      agreeing,
+      settled: result.settled,
+      allAgree: agreeing === checkDigitCount(format),
+      extraction: {
+        ...extraction,
+        confidence: Number((extraction.confidence * Math.max(0.5, result.confidence)).toFixed(3)),
+        checkDigitsGuessed: result.guessed,
+        image: { ...result.quality, editingSoftware: edited },
+        ...visualZoneOf(result.visualZone, extraction, now),
+      },
+    };
+  };
+  let best: Read | null = null;
+  for (const quick of input.images.length > 1 ? [true, false] : [false]) {
     for (const bytes of input.images) {
       if (done.has(bytes)) continue;
-      let result;
-      try {
-        result = await reader.read(bytes, onProgress, { quick });
-      } catch {
-        // A file that only looks like an image (right magic bytes, corrupt data) cannot be read.
-        done.add(bytes);
-        continue;
-      }
-      const format = result.lines ? formatOf(result.lines) : null;
-      if (!result.lines || !format) continue;
-      done.add(bytes);
-      let extraction: Extraction;
-      try {
-        extraction = extractFromMrz(result.lines.join('\n'), 'ocr', now);
-      } catch (error) {
-        if (!(error instanceof UnreadableDocumentError)) throw error;
-        continue;
-      }
-      const agreeing = validCheckDigits(format, result.lines);
-      if (!best || agreeing > best.agreeing || (agreeing === best.agreeing && result.settled && !best.settled)) {
-        best = {
-          agreeing,
-          settled: result.settled,
-          extraction: {
-            ...extraction,
-            confidence: Number((extraction.confidence * Math.max(0.5, result.confidence)).toFixed(3)),
-            checkDigitsGuessed: result.guessed,
-            image: { ...result.quality, editingSoftware: edited },
-            ...visualZoneOf(result.visualZone, extraction, now),
-          },
-        };
-      }
-      if (agreeing === checkDigitCount(format)) return best.extraction;
+      const read = await readImage(bytes, quick);
+      if (!read) continue;
+      if (!best || read.agreeing > best.agreeing || (read.agreeing === best.agreeing && read.settled && !best.settled)) best = read;
+      if (read.allAgree) return best.extraction;
     }
   }
   return best?.extraction ?? null;

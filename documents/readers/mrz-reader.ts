@@ -23,6 +23,9 @@ export interface OcrResult {
   visualZone: VizLine[];
 }
 
+/** The result of an image where no MRZ was read. */
+const nothingRead = (quality: ImageQuality): OcrResult => ({ lines: null, confidence: 0, guessed: false, settled: false, quality, visualZone: [] });
+
 /** The glyph reader is sure of a band when it laid out every position and read this share clearly. */
 const SURE_GLYPHS = 0.9;
 /** Share of clearly read positions above which a reading is final even if check digits disagree. */
@@ -70,7 +73,7 @@ export class MrzReader {
     const quality = measureQuality(image);
     const ocr = await this.prepare();
     const found = await locateMrz(ocr, image, onProgress, { quick });
-    if (!found && quick) return { lines: null, confidence: 0, guessed: false, settled: false, quality, visualZone: [] };
+    if (!found && quick) return nothingRead(quality);
     const paddle = found ? [found] : [];
     let glyphs = await this.readGlyphs(image, found);
     onProgress?.();
@@ -87,7 +90,7 @@ export class MrzReader {
       }
     }
     const fused = bestReading(paddle, glyphs);
-    if (!fused) return { lines: null, confidence: 0, guessed: false, settled: false, quality, visualZone: [] };
+    if (!fused) return nothingRead(quality);
     const visualZone = found ? await readVisualZone(ocr, image, found, onProgress) : [];
     // The glyph reader's own ranking is in template distances: the page is weighed against its odds.
     const readings = fused.sources === 'glyphs' && glyphs ? fuse(fused.format, null, glyphs).readings : fused.readings;

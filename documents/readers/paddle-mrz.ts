@@ -187,11 +187,11 @@ export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () =>
   // Each look is taken level, then — when what text it found runs up or down the image rather than
   // across — turned a quarter turn: the detector finds small print of a page turned sideways only
   // when it lies level.
-  const looked: TextBox[] = [...evidence];
+  let slanted = runsAtSlant(evidence);
   for (const { region, side, smallPrint } of looks) {
     for (const turn of [0, Math.PI / 2]) {
       const zoomed = await ocr.detect(image, side, region, { turn });
-      looked.push(...zoomed);
+      slanted ||= runsAtSlant(zoomed);
       onProgress?.();
       const found = await findMrz(ocr, image, zoomed, onProgress, { smallPrint, lastResorts });
       if (found) return found;
@@ -215,7 +215,7 @@ export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () =>
   // Only where some text found runs at a slant: the two turned looks cost about three seconds, and on
   // pages lying within 20° of level or of a quarter turn (the photo seeds) they find nothing more.
   const closest = looks.find((look) => look.smallPrint);
-  if (!lastResorts.length && closest && runsAtSlant(looked)) {
+  if (!lastResorts.length && closest && slanted) {
     for (const turn of [Math.PI / 4, -Math.PI / 4]) {
       const zoomed = await ocr.detect(image, closest.side, closest.region, { turn });
       onProgress?.();
@@ -261,11 +261,7 @@ function doubtful(read: PaddleMrzRead): boolean {
 
 /** Some text box found (a word or a line, longer than high) runs 25–65° off level. */
 function runsAtSlant(boxes: TextBox[]): boolean {
-  return boxes.some((b) => {
-    if (b.width < 3 * b.height) return false;
-    const off = Math.abs(b.angle) % (Math.PI / 2);
-    return Math.min(off, Math.PI / 2 - off) >= SLANT;
-  });
+  return boxes.some((b) => b.width >= 3 * b.height && Math.min(apart(b.angle, 0), apart(b.angle, Math.PI / 2)) >= SLANT);
 }
 
 /** How far off level (or a quarter turn) text runs for a page to be looked at turned an eighth of a turn. */
