@@ -378,6 +378,30 @@ describe('finding the MRZ: a lone line and its sibling read with C for its fille
     // Without even that pair, the line above is no MRZ line.
     expect(await locateMrz(scripted(genuine[0].replaceAll('<', 'E')), image)).toBeNull();
   });
+
+  it('with a last resort in hand takes only the closest look, not the wider ones at 1280 px', async () => {
+    const lineOne = genuine[0].replace('<<', 'CC').replaceAll('<', 'E');
+    const looks: Array<{ side: number; region: boolean }> = [];
+    const ocr = scriptedOcr(
+      (side, region) => {
+        looks.push({ side, region: region !== undefined });
+        return region ? [] : [lineBox(432)];
+      },
+      readsRows([
+        { cy: 400, text: lineOne },
+        { cy: 432, text: genuine[1] },
+      ]),
+    );
+    const read = await locateMrz(ocr, createCanvas(1600, 1200) as unknown as Image);
+    expect(read!.lines.map((line) => line.text)).toEqual([lineOne, genuine[1]]);
+    // The whole frame at 960 px and at its own size, then the closest look (1600 px, cut tight) only.
+    expect(looks.slice(0, 3)).toEqual([
+      { side: 960, region: false },
+      { side: 1600, region: false },
+      { side: 1600, region: true },
+    ]);
+    expect(looks.some((look) => look.region && look.side === 1280)).toBe(false);
+  });
 });
 
 describe('finding the MRZ: text that runs another way', () => {
