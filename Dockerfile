@@ -14,6 +14,8 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
+# OCR-B, from which the worker's cell reader learns MRZ print a few pixels high (without it, absent).
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends fonts-ocr-b && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules

@@ -39,6 +39,11 @@ const OFF_GRAMMAR: Record<CharClass, number> = { D: 1e-4, C: 1e-4, S: 0.01, A: 0
  * PaddleOCR's probabilities were learnt on real images.
  */
 const READER_WEIGHTS = [1, 0.5];
+/**
+ * How much the cell reader's odds count: twice PaddleOCR's. It reads only small print, where
+ * PaddleOCR's recognisers misread most (decisions.md, "Photos, part 14").
+ */
+const CELL_WEIGHT = 2;
 
 /** The glyph reader's share of clear positions above which its layout guides the alignment. */
 const ALIGNMENT_CONFIDENCE = 0.9;
@@ -79,20 +84,26 @@ function fromGlyphs(read: GlyphRead, line: number, index: number): Distribution 
 
 /**
  * Fuses what the given readers saw of one MRZ format into one reading. PaddleOCR's recognition
- * models (one, or more giving second opinions) share PaddleOCR's weight; where their first choices
+ * models (one, or more giving second opinions) share PaddleOCR's weight; the cell reader (small print
+ * only) has its own; where their first choices
  * differ, neither is clear (below). Their characters are placed by the MRZ's pitch or aligned to
  * `reference` lines.
  */
 export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs: GlyphRead | null, reference?: string[]): FusedRead {
   const kinds = positionKinds(format);
   const models = paddle ? modelPositions(paddle, reference) : [];
+  const cells = paddle?.cells?.map((line) => line.chars);
   let clear = 0;
   let total = 0;
   let complete = true;
   const readings: RankedReadings = kinds.map((lineKinds, l) =>
     lineKinds.map((kind, k) => {
       total++;
-      const found = [...models.map((positions) => ({ p: fromPaddle(positions, l, k), weight: READER_WEIGHTS[0]! / models.length })), { p: glyphs && fromGlyphs(glyphs, l, k), weight: READER_WEIGHTS[1]! }];
+      const found = [
+        ...models.map((positions) => ({ p: fromPaddle(positions, l, k), weight: READER_WEIGHTS[0]! / models.length })),
+        { p: glyphs && fromGlyphs(glyphs, l, k), weight: READER_WEIGHTS[1]! },
+        { p: cells && fromPaddle(cells, l, k), weight: CELL_WEIGHT },
+      ];
       const sources = found.flatMap(({ p }) => (p ? [p] : []));
       const weights = found.flatMap(({ p, weight }) => (p ? [weight] : []));
       if (!sources.length) {
@@ -129,7 +140,7 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
     confidence: total ? Number((clear / total).toFixed(3)) : 0,
     complete,
     guessed,
-    sources: [paddle && 'paddle', glyphs && 'glyphs'].filter(Boolean).join('+'),
+    sources: [paddle && 'paddle', glyphs && 'glyphs', cells && 'cells'].filter(Boolean).join('+'),
   };
 }
 
@@ -176,7 +187,8 @@ export function bestReading(paddleReads: PaddleMrzRead[], glyphs: GlyphRead | nu
 function combinedReads(reads: PaddleMrzRead[]): PaddleMrzRead[] {
   const [first, ...others] = reads;
   if (!first || !others.length || others.some((read) => read.format !== first.format)) return [];
-  return [{ ...first, opinions: [...first.opinions, ...others.flatMap((read) => [{ lines: read.lines, positions: read.positions }, ...read.opinions])] }];
+  const cells = reads.find((read) => read.cells)?.cells;
+  return [{ ...first, cells, opinions: [...first.opinions, ...others.flatMap((read) => [{ lines: read.lines, positions: read.positions }, ...read.opinions])] }];
 }
 
 /** The candidate reading that scores best, with its score and whether it settled every check digit. */

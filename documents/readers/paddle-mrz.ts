@@ -13,6 +13,8 @@ export interface PaddleMrzRead {
   lines: RecognisedLine[];
   /** The same lines as the other recognition models read them, as read and placed (per model; none when one model reads). */
   opinions: Array<Pick<PaddleMrzRead, 'positions' | 'lines'>>;
+  /** The cell reader's lines on the band (small print only; a character per position): readers/cell-reader.ts. */
+  cells?: RecognisedLine[];
   /** Where the MRZ lies in the image: one box over all its lines, along their direction. */
   band: TextBox;
   /** The band's margin on every side of the lines (a line's height), in the image's pixels. */

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { Client } from 'pg';
+import { cellModel } from '../../documents/readers/cell-reader';
 import { startDevServer, type DevServer } from '../../temporal/dev-server';
 import { PROJECT_ROOT, TEST_DATABASE_URL, workflowBundlePath } from './env';
 
@@ -26,6 +27,10 @@ export default async function globalSetup(): Promise<void> {
   const server = await startDevServer({ projectRoot: PROJECT_ROOT, cliPath: process.env.TEMPORAL_CLI_PATH, namespace: 'default' });
   globalThis.kycflowTestTemporal = server;
   process.env.KYCFLOW_TEST_TEMPORAL_ADDRESS = server.address;
+
+  // The cell reader's model, learnt here outside jest's sandbox (seconds, not a minute) and kept in
+  // the machine's temporary directory, where the workers the tests start read it.
+  await cellModel();
 
   const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
   fs.mkdirSync(PROJECT_ROOT + '/.tools', { recursive: true });

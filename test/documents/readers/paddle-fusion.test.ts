@@ -102,6 +102,22 @@ describe('fusion of the MRZ readers', () => {
     expect(read.guessed).toBe(false);
   });
 
+  it("hears the cell reader on small print: its sure reading outweighs PaddleOCR's doubtful one", () => {
+    // A photo's 8 px print: PaddleOCR reads the surname's Q as an O, the Q a distant second (a name
+    // has no check digit to settle it); the cell reader reads the Q surely.
+    const q = genuine[0].indexOf('Q');
+    const misread = [genuine[0].slice(0, q) + 'O' + genuine[0].slice(q + 1), genuine[1]];
+    const paddle = paddleRead(misread, (l, k) => (l === 0 && k === q ? 0.7 : 0.97));
+    paddle.positions[0]![q]!.probabilities[MRZ_ALPHABET.indexOf('Q')] = 0.2;
+    expect(fuse('TD3', paddle, null).lines).toEqual(misread);
+    const cells = paddleRead(genuine, () => 0.9).lines;
+    const heard = fuse('TD3', { ...paddle, cells }, null);
+    expect(heard.lines).toEqual(genuine);
+    expect(heard.sources).toBe('paddle+cells');
+    // The first find and its band's reread heard together keep the cell reader's reading.
+    expect(bestReading([paddle, { ...paddle, cells }], null)!.lines).toEqual(genuine);
+  });
+
   it("takes the chevron read as a C for the surname separator when the name field has none", () => {
     // P<UTOLINDQVIST<<MAJA<ELISE<<<…: the separator's second '<' read as C, '<' a close second.
     const at = genuine[0].indexOf('<<', 5) + 1;
