@@ -608,7 +608,7 @@ function geometryOf(r: Raster, place: LinePlace, length: number): Geometry {
   return { x0: place.left, pitch, cy, ...levels(r, place.left, place.right, cy, pitch) };
 }
 
-/** How far the first character's centre may lie from the print's left edge, in pitches. */
+/** Where the first character's cell may start, in pitches from the print's left edge (PaddleOCR's band). */
 const START_REACH: [number, number] = [-0.5, 2];
 const NEAR = Math.round(0.88 * STEPS);
 const FAR = Math.round(1.12 * STEPS);
@@ -725,8 +725,10 @@ export interface CellLine extends RecognisedLine {
 
 /**
  * Heights tried for a line's centre, in pitches below its ink's centre; the cheapest reading is kept.
- * On the bands of seeds 6–9 (57 lines under 12 px) the ink's centre alone misread 741 characters,
- * a tenth of a pitch below it 261, these three together 260 (other sets of two or three 234–251).
+ * On the bands of seeds 6–9 (57 lines under 12 px, 2,282 characters) the ink's centre alone
+ * misread 741, 0.12 pitch below it alone 261, these three 267; with the final training these three
+ * misread 260, other sets of two or three heights 243–251. The ink's centre reads high, for a reason
+ * not found.
  */
 const HEIGHTS = [-0.12, 0, 0.12];
 

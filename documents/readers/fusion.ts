@@ -40,10 +40,12 @@ const OFF_GRAMMAR: Record<CharClass, number> = { D: 1e-4, C: 1e-4, S: 0.01, A: 0
  */
 const READER_WEIGHTS = [1, 0.5];
 /**
- * How much the cell reader's odds count: twice PaddleOCR's. It reads only small print, where
- * PaddleOCR's recognisers misread most (decisions.md, "Photos, part 14").
+ * How much the cell reader's odds count: twice PaddleOCR's, and as much in the letter fields (codes
+ * and names: class A), which no check digit guards against its shape errors (a scan's `SAKURA` read
+ * `XAKUFA`, a state code `FRA` read `FIN`). It reads only small print, where PaddleOCR's recognisers
+ * misread most. decisions.md, "Photos, part 14".
  */
-const CELL_WEIGHT = 2;
+const CELL_WEIGHTS: Record<CharClass, number> = { A: 1, N: 2, D: 2, C: 2, S: 2 };
 
 /** The glyph reader's share of clear positions above which its layout guides the alignment. */
 const ALIGNMENT_CONFIDENCE = 0.9;
@@ -102,7 +104,7 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
       const found = [
         ...models.map((positions) => ({ p: fromPaddle(positions, l, k), weight: READER_WEIGHTS[0]! / models.length })),
         { p: glyphs && fromGlyphs(glyphs, l, k), weight: READER_WEIGHTS[1]! },
-        { p: cells && fromPaddle(cells, l, k), weight: CELL_WEIGHT },
+        { p: cells && fromPaddle(cells, l, k), weight: CELL_WEIGHTS[kind] },
       ];
       const sources = found.flatMap(({ p }) => (p ? [p] : []));
       const weights = found.flatMap(({ p, weight }) => (p ? [weight] : []));
