@@ -23,6 +23,8 @@ import { luma } from './raster';
 const CLASSES = `${MRZ_ALPHABET} `;
 const K = CLASSES.length;
 const BLANK = K - 1;
+/** The filler '<', never a line's first character. */
+const FILLER = MRZ_ALPHABET.indexOf('<');
 /** A cell's samples across and down: over 1.2 pitches and 2 pitches (a character and its margins). */
 const CW = 12;
 const CH = 20;
@@ -30,7 +32,7 @@ const D = CW * CH;
 /** Sample spacing in pitches, across and down. */
 const SX = 1.2 / CW;
 const SY = 2 / CH;
-/** Lines rendered to learn from, and their seed (the model is the same on every machine). */
+/** Lines rendered to learn from, and their seed (each learning on a machine gives the same model). */
 const TRAINING_LINES = 300;
 const TRAINING_SEED = 1;
 /** Share of the within-class covariance replaced by its mean variance (the estimate's shrinkage). */
@@ -718,11 +720,6 @@ function probabilitiesOf(distances: Float64Array): Float32Array {
   return p;
 }
 
-/** A line as the cell reader read it, and how far its cells lay from their classes (mean squared distance). */
-export interface CellLine extends RecognisedLine {
-  fit: number;
-}
-
 /**
  * Heights tried for a line's centre, in pitches below its ink's centre; the cheapest reading is kept.
  * On the bands of seeds 6–9 (57 lines under 12 px, 2,282 characters) the ink's centre alone
@@ -736,7 +733,7 @@ const HEIGHTS = [-0.12, 0, 0.12];
  * Reads the MRZ lines of a band cut out straight (`band`, the lines at `places`) as the cell reader
  * sees them, each to its format's length. One RecognisedLine per line, a character per position.
  */
-export function readMrzCells(model: CellModel, band: Image, format: MrzFormatName, places: LinePlace[]): CellLine[] {
+export function readMrzCells(model: CellModel, band: Image, format: MrzFormatName, places: LinePlace[]): RecognisedLine[] {
   const raster = rasterOf(band);
   const kinds = positionKinds(format);
   return places.map((place, l) => {
@@ -754,10 +751,10 @@ export function readMrzCells(model: CellModel, band: Image, format: MrzFormatNam
       // The character read: the likeliest its position's class allows (as the pass chose it).
       const allowed = ALLOWED[lineKinds[i]!];
       let top = -1;
-      for (let k = 0; k < probabilities.length; k++) if ((i > 0 || k !== BLANK - 1) && allowed.includes(MRZ_ALPHABET[k]!) && (top < 0 || probabilities[k]! > probabilities[top]!)) top = k;
+      for (let k = 0; k < probabilities.length; k++) if ((i > 0 || k !== FILLER) && allowed.includes(MRZ_ALPHABET[k]!) && (top < 0 || probabilities[k]! > probabilities[top]!)) top = k;
       return { char: MRZ_ALPHABET[top]!, probabilities, at: (best!.centres[i]! - place.left) / Math.max(1, place.right - place.left) };
     });
     const text = chars.map((c) => c.char).join('');
-    return { text, fit: (best?.cost ?? Infinity) / (lineKinds.length + 2), chars, lattice: chars.map((c) => Float32Array.from([...c.probabilities, 0])), confidence: chars.length ? chars.reduce((s, c) => s + Math.max(...c.probabilities), 0) / chars.length : 0 };
+    return { text, chars, lattice: chars.map((c) => Float32Array.from([...c.probabilities, 0])), confidence: chars.length ? chars.reduce((s, c) => s + Math.max(...c.probabilities), 0) / chars.length : 0 };
   });
 }
