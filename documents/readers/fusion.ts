@@ -86,10 +86,9 @@ function fromGlyphs(read: GlyphRead, line: number, index: number): Distribution 
 
 /**
  * Fuses what the given readers saw of one MRZ format into one reading. PaddleOCR's recognition
- * models (one, or more giving second opinions) share PaddleOCR's weight; the cell reader (small print
- * only) has its own; where their first choices
- * differ, neither is clear (below). Their characters are placed by the MRZ's pitch or aligned to
- * `reference` lines.
+ * models (one, or more giving second opinions) share PaddleOCR's weight; the cell reader (small
+ * print only) has its own. Where the readers' first choices differ, neither is clear (below). Their
+ * characters are placed by the MRZ's pitch or aligned to `reference` lines.
  */
 export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs: GlyphRead | null, reference?: string[]): FusedRead {
   const kinds = positionKinds(format);

@@ -117,7 +117,8 @@ export class MrzReader {
 
   /**
    * The cell reader's reading of a band whose print is small (below SMALL_PITCH), heard in the
-   * fusion beside PaddleOCR's: its recognisers misread most there, and misread otherwise.
+   * fusion beside PaddleOCR's, whose recognisers misread most there (on larger print the cell
+   * reader misreads more than they do).
    */
   private async hearCells(image: Image, read: PaddleMrzRead): Promise<void> {
     const lengths = MRZ_LINE_LENGTHS[read.format];
