@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createCanvas, GlobalFonts, loadImage, type Image } from '@napi-rs/canvas';
 import { ALLOWED, MRZ_ALPHABET, positionKinds, type MrzFormatName } from '../mrz/layout';
 import type { RecognisedChar, RecognisedLine } from './ctc';
-import { luma } from './raster';
+import { greyCrop } from './raster';
 
 /**
  * The cell reader: a reader for MRZ print a few pixels high, where PaddleOCR's recognisers (trained
@@ -44,11 +44,11 @@ const MODEL_VERSION = 2;
 const FONT_DIRS = ['/usr/share/fonts/opentype/ocr-b', '/usr/share/fonts/truetype/ocr-b'];
 const FONT_FILES = ['OCRB.otf', 'OCRBS.otf'];
 
-/** A greyscale raster in floating point (0 black .. 255 white). */
+/** A greyscale raster (0 black .. 255 white): an image's (raster.ts's Grey) or a render's in floating point. */
 interface Raster {
   width: number;
   height: number;
-  data: Float32Array;
+  data: Float32Array | Uint8Array;
 }
 
 /** The learnt classifier: cells projected onto the discriminant directions, and each class's mean there. */
@@ -73,16 +73,6 @@ interface Geometry {
 
 // ---------------------------------------------------------------------------------------------
 // Rasters and cells
-
-function rasterOf(image: Image): Raster {
-  const canvas = createCanvas(image.width, image.height);
-  const g = canvas.getContext('2d');
-  g.drawImage(image, 0, 0);
-  const rgba = g.getImageData(0, 0, image.width, image.height).data;
-  const data = new Float32Array(image.width * image.height);
-  for (let i = 0; i < data.length; i++) data[i] = luma(rgba, i * 4);
-  return { width: image.width, height: image.height, data };
-}
 
 /** The largest integer not above x (Math.floor, without a call: see `blurred`). */
 const floor = (x: number) => {
@@ -228,7 +218,7 @@ function randomLine(random: Random): string {
  * A Gaussian blur. The hot loops here and in `bilinear` call no Math function: where the reader runs
  * inside jest's sandbox, Math is another realm's and each call costs many times more.
  */
-function blurred(r: Raster, sigma: number): Raster {
+function blurred(r: Raster & { data: Float32Array }, sigma: number): Raster & { data: Float32Array } {
   if (sigma < 0.15) return r;
   const reach = Math.ceil(sigma * 3);
   const kernel: number[] = [];
@@ -326,7 +316,7 @@ async function renderLine(text: string, fonts: string[], random: Random): Promis
     }
   }
   jg.putImageData(pixels, 0, 0);
-  const raster = rasterOf(await loadImage(jpeg.toBuffer('image/jpeg', Math.round(between(random, 40, 92)))));
+  const raster = greyCrop(await loadImage(jpeg.toBuffer('image/jpeg', Math.round(between(random, 40, 92)))));
   return { raster, geo: { x0: padLeft, pitch, cy: padTop, ...levels(raster, padLeft, padLeft + text.length * pitch, padTop, pitch) } };
 }
 
@@ -562,7 +552,7 @@ export interface LinePlace {
  * A line's centre height refined to its ink's (rows weighted by their ink above the slab's least),
  * and its pitch from the autocorrelation of column ink near the span's pitch.
  */
-function geometryOf(r: Raster, place: LinePlace, length: number): Geometry {
+function geometryOf(r: Raster, place: LinePlace, length: number): Omit<Geometry, 'paper' | 'ink'> {
   const guess = (place.right - place.left) / length;
   const x0 = Math.max(0, Math.round(place.left));
   const x1 = Math.min(r.width, Math.round(place.right));
@@ -607,7 +597,7 @@ function geometryOf(r: Raster, place: LinePlace, length: number): Geometry {
       pitch = T;
     }
   }
-  return { x0: place.left, pitch, cy, ...levels(r, place.left, place.right, cy, pitch) };
+  return { x0: place.left, pitch, cy };
 }
 
 /** Where the first character's cell may start, in pitches from the print's left edge (PaddleOCR's band). */
@@ -734,7 +724,7 @@ const HEIGHTS = [-0.12, 0, 0.12];
  * sees them, each to its format's length. One RecognisedLine per line, a character per position.
  */
 export function readMrzCells(model: CellModel, band: Image, format: MrzFormatName, places: LinePlace[]): RecognisedLine[] {
-  const raster = rasterOf(band);
+  const raster = greyCrop(band);
   const kinds = positionKinds(format);
   return places.map((place, l) => {
     const lineKinds = kinds[l]!;
@@ -755,6 +745,7 @@ export function readMrzCells(model: CellModel, band: Image, format: MrzFormatNam
       return { char: MRZ_ALPHABET[top]!, probabilities, at: (best!.centres[i]! - place.left) / Math.max(1, place.right - place.left) };
     });
     const text = chars.map((c) => c.char).join('');
-    return { text, chars, lattice: chars.map((c) => Float32Array.from([...c.probabilities, 0])), confidence: chars.length ? chars.reduce((s, c) => s + Math.max(...c.probabilities), 0) / chars.length : 0 };
+    // No CTC lattice: the cell reader places a character at every position itself.
+    return { text, chars, lattice: [], confidence: chars.length ? chars.reduce((s, c) => s + Math.max(...c.probabilities), 0) / chars.length : 0 };
   });
 }

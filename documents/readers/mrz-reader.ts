@@ -126,10 +126,9 @@ export class MrzReader {
     if (pitch >= SMALL_PITCH) return;
     const model = await cellModel();
     if (!model) return;
-    const scale = CELL_SCALE;
-    const band = cutOut(image, read.band, read.band.width * scale);
+    const band = cutOut(image, read.band, read.band.width * CELL_SCALE);
     const spacing = (read.band.height - 2 * read.margin) / lengths.length;
-    const places = lengths.map((_, l) => ({ cy: (read.margin + (l + 0.5) * spacing) * scale, left: read.margin * scale, right: (read.band.width - read.margin) * scale }));
+    const places = lengths.map((_, l) => ({ cy: (read.margin + (l + 0.5) * spacing) * CELL_SCALE, left: read.margin * CELL_SCALE, right: (read.band.width - read.margin) * CELL_SCALE }));
     const lines = readMrzCells(model, band, read.format, places);
     read.cells = lines;
   }
