@@ -467,8 +467,9 @@ export async function trainCellModel(fonts: string[], lines = TRAINING_LINES): P
     const text = randomLine(random);
     const { raster, geo } = await renderLine(text, fonts, random);
     // The centres as a reading finds them: a few hundredths of a pitch off along the line, and up to
-    // an eighth of one across it (the heights tried below are that far apart; on the bands of seeds
-    // 6–9, cells learnt so misread 930 of 12,760 characters against 1,317 learnt within ±0.03).
+    // an eighth of one across it (a reading tries heights 0.08 pitch apart, from an ink centre that
+    // lies about a tenth high). On the bands of seeds 6–9, cells learnt so and read at HEIGHTS misread
+    // 930 of 12,760 characters; learnt within ±0.03 and read at −0.12, 0, +0.12, 1,317.
     const placed = { ...geo, x0: geo.x0 + between(random, -0.03, 0.03) * geo.pitch, cy: geo.cy + between(random, -VERTICAL_SLACK, VERTICAL_SLACK) * geo.pitch };
     for (let i = -1; i <= text.length; i++) {
       cellAt(raster, placed, i, cell);
@@ -511,7 +512,7 @@ function deserialise(text: string): CellModel | null {
 let loading: Promise<CellModel | null> | null = null;
 
 /**
- * The model, learnt once per machine (about 20 s) and kept in the temporary directory, keyed by the
+ * The model, learnt once per machine (about 5 s) and kept in the temporary directory, keyed by the
  * font files and the training's version; null when OCR-B is not installed. Learnt in steps between
  * other work on the event loop.
  */
