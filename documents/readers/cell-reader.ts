@@ -1,3 +1,4 @@
+import { setImmediate as tick } from 'node:timers/promises';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -452,9 +453,6 @@ function discriminants(sums: Float64Array[], counts: number[], scatter: Float64A
   return model;
 }
 
-/** Lets other work on the event loop (heartbeats, deliveries) run between training steps. */
-const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /** Learns the classes from TRAINING_LINES rendered lines (a character cell each, and the blank beside each line). */
 export async function trainCellModel(fonts: string[], lines = TRAINING_LINES): Promise<CellModel> {
   const random = mulberry32(TRAINING_SEED);
@@ -467,9 +465,8 @@ export async function trainCellModel(fonts: string[], lines = TRAINING_LINES): P
     const text = randomLine(random);
     const { raster, geo } = await renderLine(text, fonts, random);
     // The centres as a reading finds them: a few hundredths of a pitch off along the line, and up to
-    // an eighth of one across it (a reading tries heights 0.08 pitch apart, from an ink centre that
-    // lies about a tenth high). On the bands of seeds 6–9, cells learnt so and read at HEIGHTS misread
-    // 930 of 12,760 characters; learnt within ±0.03 and read at −0.12, 0, +0.12, 1,317.
+    // an eighth of one across it (a reading tries HEIGHTS 0.08 pitch apart, from an ink centre that
+    // lies about a tenth high; measured there).
     const placed = { ...geo, x0: geo.x0 + between(random, -0.03, 0.03) * geo.pitch, cy: geo.cy + between(random, -VERTICAL_SLACK, VERTICAL_SLACK) * geo.pitch };
     for (let i = -1; i <= text.length; i++) {
       cellAt(raster, placed, i, cell);
@@ -484,7 +481,7 @@ export async function trainCellModel(fonts: string[], lines = TRAINING_LINES): P
         for (let b = 0; b <= a; b++) scatter[row + b]! += ca * cell[b]!;
       }
     }
-    await tick();
+    await tick(); // other work on the event loop (heartbeats, deliveries) runs between steps
   }
   return discriminants(sums, counts, scatter, total);
 }

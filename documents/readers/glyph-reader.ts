@@ -1,3 +1,4 @@
+import { setImmediate as tick } from 'node:timers/promises';
 import { createCanvas, GlobalFonts, type Image } from '@napi-rs/canvas';
 import { checkDigit } from '../mrz/build';
 import { ALLOWED, checkDigitCount, COMPOSITE_RANGES, checkedFields, compositePosition, isStateCode, MRZ_ALPHABET, MRZ_LINE_LENGTHS, type MrzFormatName, NAME_FIELD, positionKinds, STATE_POSITIONS, validCheckDigits } from '../mrz/layout';
@@ -181,9 +182,6 @@ export function glyphTemplates(): Template[] {
   return templates;
 }
 
-/** Lets other work on the event loop (webhook deliveries, heartbeats) run between steps. */
-const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 let preparing: Promise<Template[]> | null = null;
 
 /** The templates, rendered a font at a time between other work on the event loop. */
@@ -193,7 +191,7 @@ export function prepareGlyphTemplates(): Promise<Template[]> {
     const steps = renderTemplates();
     let step = steps.next();
     while (!step.done) {
-      await tick();
+      await tick(); // other work on the event loop (heartbeats, deliveries) runs between steps
       step = steps.next();
     }
     templates ??= step.value;
