@@ -531,11 +531,11 @@ function decode(format: MrzFormatName, readings: Array<Array<CharacterReading | 
 
 /**
  * Where check digits disagree, glyphs the reader found ambiguous (a second character nearly as
- * close) are read as their runner-up, up to three at a time; a reading is taken only when every
- * check digit, the composite included, then agrees, and only if it is the one smallest such
- * reading. A clearly printed character is never changed that way, so a forged digit stays forged.
- * Last, O and 0 in alphanumeric fields (the one pair many fonts print alike) are swapped even when
- * they looked clear; such a reading is a guess, and the document goes to an analyst.
+ * close) are read as their runner-up, up to three at a time; so are O and 0 in alphanumeric fields
+ * (the one pair many fonts print alike) even when they looked clear. A reading is taken only when
+ * every check digit, the composite included, then agrees, and only if it is the one such reading
+ * with the fewest changes. Any other clearly printed character is never changed that way, so a
+ * forged digit stays forged; a reading that swapped O and 0 is a guess, and goes to an analyst.
  */
 export function resolveAmbiguities(format: MrzFormatName, readings: RankedReadings, lines: string[]): { lines: string[]; guessed: boolean } {
   const all = checkDigitCount(format);
@@ -567,36 +567,35 @@ export function resolveAmbiguities(format: MrzFormatName, readings: RankedReadin
       lookAlike.push({ line, index, chars: [allowed[0]!.char === 'O' ? '0' : 'O'] });
     }
   }
-  const solve = (options: Option[]): string[] | null => {
-    for (let changes = 1; changes <= Math.min(3, options.length); changes++) {
-      const solutions: string[][] = [];
-      const attempt = lines.map((l) => [...l]);
-      const search = (from: number, left: number) => {
-        if (left === 0) {
-          const candidate = attempt.map((l) => l.join(''));
-          if (validCheckDigits(format, candidate) === all) solutions.push(candidate);
-          return;
+  // The fewest changes that make every check digit agree, an O/0 swap counted as one like any other:
+  // two unsure positions read as their runners-up are a further reach than one O read as 0 (a
+  // French card's `K682T8YLO`, whose 8s a soft photo's glyphs read as 0: `K602T0YL0` agrees too).
+  const options = [...ambiguous, ...lookAlike];
+  const attempt = lines.map((l) => [...l]);
+  for (let changes = 1; changes <= Math.min(3, options.length); changes++) {
+    const solutions: Array<{ lines: string[]; swapped: boolean }> = [];
+    const search = (from: number, left: number, swapped: boolean) => {
+      if (left === 0) {
+        const candidate = attempt.map((l) => l.join(''));
+        if (validCheckDigits(format, candidate) === all) solutions.push({ lines: candidate, swapped });
+        return;
+      }
+      for (let i = from; i < options.length; i++) {
+        const { line, index, chars } = options[i]!;
+        const original = attempt[line]![index]!;
+        for (const char of chars) {
+          attempt[line]![index] = char;
+          search(i + 1, left - 1, swapped || i >= ambiguous.length);
         }
-        for (let i = from; i < options.length; i++) {
-          const { line, index, chars } = options[i]!;
-          const original = attempt[line]![index]!;
-          for (const char of chars) {
-            attempt[line]![index] = char;
-            search(i + 1, left - 1);
-          }
-          attempt[line]![index] = original;
-        }
-      };
-      search(0, changes);
-      if (solutions.length === 1) return solutions[0]!;
-      if (solutions.length > 1) return null;
-    }
-    return null;
-  };
-  const resolved = solve(ambiguous);
-  if (resolved) return { lines: resolved, guessed: false };
-  const swapped = lookAlike.length > 0 ? solve([...ambiguous, ...lookAlike]) : null;
-  return swapped ? { lines: swapped, guessed: true } : { lines, guessed: false };
+        attempt[line]![index] = original;
+      }
+    };
+    search(0, changes, false);
+    if (solutions.length > 1) break;
+    // A clear O read as 0 (or 0 as O) is a guess: the document goes to an analyst.
+    if (solutions.length === 1) return { lines: solutions[0]!.lines, guessed: solutions[0]!.swapped };
+  }
+  return { lines, guessed: false };
 }
 
 /** Digits printed like letters in OCR-B and common fonts. */

@@ -138,6 +138,16 @@ describe('resolving ambiguous glyphs with the check digits', () => {
     expect(resolveAmbiguities('TD3', readingsOf(read), read)).toEqual({ lines: withZero, guessed: true });
   });
 
+  it('takes one O read as 0 over two unsure glyphs that would make the check digits agree too, as a guess', () => {
+    // A French card's K682T8YLO read K682T8YL0 with both 8s unsure (runner-up 0): K602T0YL0 agrees
+    // as well, but needs two changes where the O needs one.
+    const printed = buildTd3({ ...PERSON, documentNumber: 'K682T8YLO' });
+    const read = misread(printed, 1, 8, '0');
+    const twoChanges = misread(misread(read, 1, 2, '0'), 1, 5, '0');
+    expect(validCheckDigits('TD3', twoChanges)).toBe(checkDigitCount('TD3'));
+    expect(resolveAmbiguities('TD3', readingsOf(read, { '1:2': '0', '1:5': '0' }), read)).toEqual({ lines: printed, guessed: true });
+  });
+
   it('takes nothing when two readings would both agree', () => {
     // Birth year 88 read as 08; reading the 0 as 8 fixes it, and so (for this line) would reading
     // the month's 0 at position 16 as 1. Two equally small readings: neither can be trusted.
