@@ -573,11 +573,11 @@ export function resolveAmbiguities(format: MrzFormatName, readings: RankedReadin
   const options = [...ambiguous, ...lookAlike];
   const attempt = lines.map((l) => [...l]);
   for (let changes = 1; changes <= Math.min(3, options.length); changes++) {
-    const solutions: Array<{ lines: string[]; swapped: boolean }> = [];
-    const search = (from: number, left: number, swapped: boolean) => {
+    const solutions: string[][] = [];
+    const search = (from: number, left: number) => {
       if (left === 0) {
         const candidate = attempt.map((l) => l.join(''));
-        if (validCheckDigits(format, candidate) === all) solutions.push({ lines: candidate, swapped });
+        if (validCheckDigits(format, candidate) === all) solutions.push(candidate);
         return;
       }
       for (let i = from; i < options.length; i++) {
@@ -585,15 +585,16 @@ export function resolveAmbiguities(format: MrzFormatName, readings: RankedReadin
         const original = attempt[line]![index]!;
         for (const char of chars) {
           attempt[line]![index] = char;
-          search(i + 1, left - 1, swapped || i >= ambiguous.length);
+          search(i + 1, left - 1);
         }
         attempt[line]![index] = original;
       }
     };
-    search(0, changes, false);
+    search(0, changes);
     if (solutions.length > 1) break;
+    const [solution] = solutions;
     // A clear O read as 0 (or 0 as O) is a guess: the document goes to an analyst.
-    if (solutions.length === 1) return { lines: solutions[0]!.lines, guessed: solutions[0]!.swapped };
+    if (solution) return { lines: solution, guessed: lookAlike.some(({ line, index }) => solution[line]![index] !== lines[line]![index]) };
   }
   return { lines, guessed: false };
 }
