@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { seededRandom } from '../lib/random';
 import type { ManifestDocument } from './generate';
+import { readManifest } from './manifest';
 import { samplePhotoParams } from './photo-geometry';
 import { photograph } from './photo-scene';
 
@@ -43,7 +44,7 @@ export function photoEntry(doc: ManifestDocument, n: number): ManifestDocument {
  */
 export async function writePhotoSet(from: string, out: string, options: PhotoSetOptions): Promise<ManifestDocument[]> {
   if (path.resolve(from) === path.resolve(out)) throw new Error('the photo set needs its own folder: it would overwrite the source manifest');
-  const { documents } = JSON.parse(fs.readFileSync(path.join(from, 'manifest.json'), 'utf8')) as { documents: ManifestDocument[] };
+  const documents = readManifest(from);
   fs.mkdirSync(out, { recursive: true });
   const written: ManifestDocument[] = [];
   for (const doc of documents) {

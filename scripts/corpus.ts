@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateDocument, pickVariant } from '../corpus/generate';
+import { ManifestError } from '../corpus/manifest';
 import { writePhotoSet } from '../corpus/photos';
 import { seededRandom } from '../lib/random';
 
@@ -71,6 +72,10 @@ async function photos(from: string): Promise<void> {
 
 if (values.from) {
   photos(values.from).catch((error: unknown) => {
+    if (error instanceof ManifestError) {
+      console.error(`corpus: ${error.message}`);
+      process.exit(2);
+    }
     console.error(error);
     process.exit(1);
   });

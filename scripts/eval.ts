@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ManifestDocument } from '../corpus/generate';
 import { evaluateDocument, summarise, type DocumentResult } from '../corpus/evaluate';
+import { ManifestError, readManifest } from '../corpus/manifest';
 import { loadConfig, loadDotEnv } from '../config';
 import { MrzReader } from '../documents/readers/mrz-reader';
 
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const dir = path.resolve(values.corpus);
-  const { documents } = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { documents: ManifestDocument[] };
+  const documents = readManifest(dir);
   loadDotEnv();
   const { MINIMUM_AGE: minimumAge } = loadConfig();
   const reader = new MrzReader(1);
@@ -76,6 +76,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof ManifestError) {
+    console.error(`eval: ${error.message}`);
+    process.exit(2);
+  }
   console.error(error);
   process.exit(1);
 });

@@ -48,6 +48,28 @@ describe('npm run corpus and npm run eval', () => {
     }
   }, 120_000);
 
+  it('say in one line, with exit code 2 and no stack trace, that a folder holds no manifest', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kycflow-corpus-'));
+    try {
+      for (const args of [
+        ['scripts/eval.ts', '--corpus', dir],
+        ['scripts/corpus.ts', '--from', dir, '--photos', '--out', path.join(dir, 'photos')],
+      ]) {
+        const failed = await run(tsx, [path.join(PROJECT_ROOT, args[0]!), ...args.slice(1)], { cwd: PROJECT_ROOT }).then(
+          () => null,
+          (error: { code: number; stderr: string }) => error,
+        );
+        expect(failed?.code).toBe(2);
+        expect(failed?.stderr.trim()).toBe(`${args[0] === 'scripts/eval.ts' ? 'eval' : 'corpus'}: no manifest at ${path.join(dir, 'manifest.json')}: a corpus folder holds manifest.json ({"documents": [...]}), as npm run corpus writes it`);
+      }
+      fs.writeFileSync(path.join(dir, 'manifest.json'), '{"docs": []}');
+      const failed = await run(tsx, [path.join(PROJECT_ROOT, 'scripts/eval.ts'), '--corpus', dir], { cwd: PROJECT_ROOT }).catch((error: { code: number; stderr: string }) => error);
+      expect(failed).toMatchObject({ code: 2, stderr: expect.stringContaining('holds no "documents" list') });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('prints the MRZ in another font with --mrz-font, and the reader still reads every field', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kycflow-corpus-'));
     try {
