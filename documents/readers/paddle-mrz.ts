@@ -358,19 +358,28 @@ const pitchOf = ({ box, line: { chars } }: Entry) => (chars.length > 1 ? ((chars
 /**
  * Which way the text runs: a box's angle says the line's direction up to a half turn (an upside-
  * down or sideways photo). The widest row is read both ways; the way that reads better holds for
- * all — unless the image is known to be `upright`. Returns the widest row with its reading, which
- * the search for the MRZ then need not repeat.
+ * all — unless the image is known to be `upright`, or the row reads surely as it lies (`SURE_WAY_UP`).
+ * Returns the widest row with its reading, which the search for the MRZ then need not repeat.
  */
 async function orient(ocr: PaddleOcr, image: Image, rows: TextBox[], upright: boolean, onProgress?: () => void): Promise<Entry> {
   const widest = rows.reduce((a, r) => (r.width > a.width ? r : a));
   const score = (line: RecognisedLine) => strengthOf(line) + (looksLikeMrz(line) ? 10 : 0);
   const asIs = await ocr.recognise(image, widest);
-  const turned = upright ? null : await ocr.recognise(image, { ...widest, angle: widest.angle + Math.PI });
+  const sure = asIs.confidence >= SURE_WAY_UP.confidence && asIs.text.length >= SURE_WAY_UP.length;
+  const turned = upright || sure ? null : await ocr.recognise(image, { ...widest, angle: widest.angle + Math.PI });
   onProgress?.();
   if (!turned || score(turned) <= score(asIs)) return { box: widest, line: asIs };
   for (const row of rows) row.angle += Math.PI;
   return { box: widest, line: turned };
 }
+
+/**
+ * A widest row read with at least this confidence and length as it lies is the right way up, and is
+ * not read turned a half turn. Over 254 such rows of four photo seeds and the real set, the turned
+ * reading won (read better) 36 times, each where the row as it lay read with confidence 0.82 or less;
+ * 148 read surely so, and their turned reading (a recognition, about 80 ms) was never the better.
+ */
+const SURE_WAY_UP = { confidence: 0.9, length: 10 };
 
 interface FindOptions {
   /** Lines whose fillers read as runs of C count as MRZ lines (the closest look at a small page). */
