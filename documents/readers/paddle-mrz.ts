@@ -616,11 +616,27 @@ const strongest = (entries: Entry[], fits: (line: RecognisedLine) => boolean) =>
 
 /**
  * One MRZ line found alone (the detector merged its neighbour with text nearby): the other line is
- * where MRZ spacing puts it, above or below, as wide as this one. The places read there.
+ * where MRZ spacing puts it, above or below, as wide as this one. The places read there — on the
+ * side the line itself points to when it reads as one of a passport's two lines (`passportLine`).
  */
-function siblingCandidates(ocr: PaddleOcr, image: Image, { box }: Entry, onProgress?: () => void): Promise<Entry[]> {
-  const offsets = [-1, 1].flatMap((direction) => [1.3, 1.6, 1.9, 2.2].map((step) => direction * step * box.height));
+function siblingCandidates(ocr: PaddleOcr, image: Image, { box, line }: Entry, onProgress?: () => void): Promise<Entry[]> {
+  const which = passportLine(line);
+  const sides = which === 1 ? [1] : which === 2 ? [-1] : [-1, 1];
+  const offsets = sides.flatMap((direction) => [1.3, 1.6, 1.9, 2.2].map((step) => direction * step * box.height));
   return readShifted(ocr, image, box, offsets, onProgress);
+}
+
+/**
+ * Which of a passport's (TD3's) two lines a line read at nearly its length is, when its print says:
+ * the first starts with the document code (P or V and a letter or filler) and holds names, not
+ * numbers; the second holds the dates and check digits (a dozen digits or more). Null otherwise —
+ * a card's lines (a TD1's names read like a first line, its first line like a second) are shorter.
+ */
+export function passportLine({ text }: RecognisedLine): 1 | 2 | null {
+  if (text.length < 40) return null;
+  const digits = text.match(/\d/g)?.length ?? 0;
+  if (/^[PV][A-Z<]/.test(text) && digits <= 2) return 1;
+  return digits >= 12 ? 2 : null;
 }
 
 /**
