@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadImage } from '@napi-rs/canvas';
 import type { ManifestDocument } from '../../corpus/generate';
+import { readManifest } from '../../corpus/manifest';
 import { placeDocument, samplePhotoParams, type PhotoParams } from '../../corpus/photo-geometry';
 import { photograph } from '../../corpus/photo-scene';
 import { photoEntry, writePhotoSet } from '../../corpus/photos';
@@ -132,7 +133,7 @@ describe('writePhotoSet', () => {
   it('photographs every image of the scans and renders, with the same truth, kind photo and the source id', async () => {
     const dir = out();
     await writePhotoSet(from, dir, { seed: 7, variants: 2 });
-    const { documents } = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { documents: ManifestDocument[] };
+    const documents = readManifest(dir);
     expect(documents.map((d) => d.id)).toEqual(['pass-p1', 'pass-p2', 'card-p1', 'card-p2']);
     for (const doc of documents) {
       const original = doc.id.startsWith('pass') ? 'pass' : 'card';
