@@ -40,6 +40,19 @@ if (!values.out || Boolean(values.from) !== values.photos || frame === null) {
 }
 const out = path.resolve(values.out);
 const photoFrame = frame && { width: Number(frame[1]), height: Number(frame[2]) };
+const variants = Number(values.variants);
+// Mistakes in the options are said in one line, like a missing manifest, not as a stack trace.
+const mistake = !values.from
+  ? null
+  : path.resolve(values.from) === out
+    ? 'the photo set needs its own folder: --out would overwrite the source manifest'
+    : !Number.isInteger(variants) || variants < 1
+      ? '--variants must be a whole number ≥ 1'
+      : null;
+if (mistake) {
+  console.error(`corpus: ${mistake}`);
+  process.exit(2);
+}
 
 function synthetic(): void {
   const n = Number(values.n);
@@ -61,8 +74,6 @@ function synthetic(): void {
 }
 
 async function photos(from: string): Promise<void> {
-  const variants = Number(values.variants);
-  if (!Number.isInteger(variants) || variants < 1) throw new Error('--variants must be a whole number ≥ 1');
   const documents = await writePhotoSet(path.resolve(from), out, { seed: Number(values.seed), variants, keepPhotos: values['keep-photos'], frame: photoFrame });
   const counts: Record<string, number> = {};
   for (const doc of documents) counts[doc.kind ?? 'render'] = (counts[doc.kind ?? 'render'] ?? 0) + 1;

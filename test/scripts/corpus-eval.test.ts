@@ -48,7 +48,7 @@ describe('npm run corpus and npm run eval', () => {
     }
   }, 120_000);
 
-  it('say in one line, with exit code 2 and no stack trace, that a folder holds no manifest', async () => {
+  it('say in one line, with exit code 2 and no stack trace, that a folder holds no manifest or an option makes no sense', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kycflow-corpus-'));
     try {
       for (const args of [
@@ -65,6 +65,14 @@ describe('npm run corpus and npm run eval', () => {
       fs.writeFileSync(path.join(dir, 'manifest.json'), '{"docs": []}');
       const failed = await run(tsx, [path.join(PROJECT_ROOT, 'scripts/eval.ts'), '--corpus', dir], { cwd: PROJECT_ROOT }).catch((error: { code: number; stderr: string }) => error);
       expect(failed).toMatchObject({ code: 2, stderr: expect.stringContaining('holds no "documents" list') });
+      // The photo set written over its own source, or a nonsense count of variants: one line too.
+      for (const [args, said] of [
+        [['--out', dir], 'corpus: the photo set needs its own folder: --out would overwrite the source manifest'],
+        [['--out', path.join(dir, 'photos'), '--variants', '0'], 'corpus: --variants must be a whole number ≥ 1'],
+      ] as const) {
+        const refused = await run(tsx, [path.join(PROJECT_ROOT, 'scripts/corpus.ts'), '--from', dir, '--photos', ...args], { cwd: PROJECT_ROOT }).catch((error: { code: number; stderr: string }) => error);
+        expect(refused).toMatchObject({ code: 2, stderr: `${said}\n` });
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
