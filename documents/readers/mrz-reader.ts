@@ -5,10 +5,10 @@ import { checkDigitCount, MRZ_LINE_LENGTHS, NAME_FIELD, validCheckDigits } from 
 import { cellModel, readMrzCells } from './cell-reader';
 import { bestReading, fuse } from './fusion';
 import { clearlyFirst, readMrzGlyphs, type GlyphRead } from './glyph-reader';
-import { cutOut, PaddleOcr } from './paddle';
+import { cutOut, PaddleOcr, type TextBox } from './paddle';
 import { correctFromPage } from './page-fusion';
 import { readVisualZone, type VizLine } from './viz-reader';
-import { BAND_WIDTH, locateMrz, rereadStraight, type PaddleMrzRead } from './paddle-mrz';
+import { BAND_WIDTH, levelLine, locateMrz, rereadStraight, type PaddleMrzRead } from './paddle-mrz';
 
 export interface OcrResult {
   /** The MRZ lines read, or null when none were found. */
@@ -35,6 +35,8 @@ const SURE_GLYPHS = 0.9;
  * about 10 px and many more above; heard up to 11 px it cost as many fields as it gained there.
  */
 const SMALL_PITCH = 9.5;
+/** How far off level (radians) the glyph reader's whole-page search reads a page: its skew search spans ±8°. */
+const GLYPH_SKEW = (8 * Math.PI) / 180;
 /** The band is cut out at this many times its size in the image for the cell reader. */
 const CELL_SCALE = 4;
 
@@ -84,10 +86,15 @@ export class MrzReader {
     const image = await loadImage(bytes);
     const quality = measureQuality(image);
     const ocr = await this.prepare();
-    const found = await locateMrz(ocr, image, onProgress, { quick });
+    const wholeFrame: TextBox[] = [];
+    const found = await locateMrz(ocr, image, onProgress, { quick, wholeFrame });
     if (!found && quick) return nothingRead(quality);
     const paddle = found ? [found] : [];
-    let glyphs = await this.readGlyphs(image, found);
+    // Where PaddleOCR found no MRZ, the glyph reader searches the whole page — a page it can read:
+    // level (its skew search spans ±8°, its turns are quarter turns) and printed large enough for
+    // PaddleOCR to see lines at the whole frame's scale. Elsewhere (a small page in a photo's
+    // clutter, at a slant) its search cost 0.6–2.3 s and never found an MRZ.
+    let glyphs = found || levelLine(wholeFrame, GLYPH_SKEW) ? await this.readGlyphs(image, found) : null;
     onProgress?.();
     // A doubtful read (a photo: small, tilted print) is read again on its band cut out straight —
     // unless the glyph reader read the band surely: another, weaker reading would only give the check

@@ -152,8 +152,14 @@ function backInto(outer: TextBox, cut: { width: number; height: number }, box: T
  * Finds and reads the MRZ on the image: at the page's scale first, then closer where a photo has
  * text. A `quick` search stops after the whole frame (at 960 px and at its own size).
  */
-export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () => void, { quick = false }: { quick?: boolean } = {}): Promise<PaddleMrzRead | null> {
+export async function locateMrz(
+  ocr: PaddleOcr,
+  image: Image,
+  onProgress?: () => void,
+  { quick = false, wholeFrame }: { quick?: boolean; /** Gets the text boxes found over the whole frame (at 960 px and full size). */ wholeFrame?: TextBox[] } = {},
+): Promise<PaddleMrzRead | null> {
   const boxes = await ocr.detect(image, 960);
+  wholeFrame?.push(...boxes);
   onProgress?.();
   const lastResorts: PaddleMrzRead[] = [];
   const read = await findMrz(ocr, image, boxes, onProgress, { lastResorts });
@@ -167,6 +173,7 @@ export async function locateMrz(ocr: PaddleOcr, image: Image, onProgress?: () =>
   let evidence = boxes;
   if (longest > 1200) {
     const full = await ocr.detect(image, longest);
+    wholeFrame?.push(...full);
     onProgress?.();
     const atFull = await findMrz(ocr, image, full, onProgress, { lastResorts });
     if (atFull && !(read && doubtful(atFull))) return atFull;
@@ -271,6 +278,14 @@ function doubtful(read: PaddleMrzRead): boolean {
     }),
   );
   return fitting < GRAMMAR_SHARE * constrained;
+}
+
+/**
+ * Some text box found is a line (eight times longer than high, as an MRZ line is) running within
+ * `within` radians of level or of a quarter turn.
+ */
+export function levelLine(boxes: TextBox[], within: number): boolean {
+  return boxes.some((b) => b.width >= 8 * b.height && Math.min(apart(b.angle, 0), apart(b.angle, Math.PI / 2)) <= within);
 }
 
 /** Some text box found (a word or a line, longer than high) runs 25–65° off level. */

@@ -1,6 +1,7 @@
 import { buildTd1, buildTd3 } from '../../../documents/mrz/build';
 import type { RecognisedLine } from '../../../documents/readers/ctc';
-import { passportLine } from '../../../documents/readers/paddle-mrz';
+import { levelLine, passportLine } from '../../../documents/readers/paddle-mrz';
+import type { TextBox } from '../../../documents/readers/paddle';
 import { PERSON } from '../../helpers/documents';
 
 const read = (text: string): RecognisedLine => ({ text, chars: [], lattice: [], confidence: 0.9 });
@@ -24,5 +25,24 @@ describe("passportLine (which side a lone MRZ line's sibling is looked for on)",
     // A first line whose names hold digits read for letters, a long line of page text.
     expect(passportLine(read(`P<UTO1I2NDQ8I5T<<MAJA<ELISE<<<<<<<<<<<<<<<<<`))).toBeNull();
     expect(passportLine(read('REPUBLICOFUTOPIAPASSPORTPASSEPORTPASAPORTE'))).toBeNull();
+  });
+});
+
+describe('levelLine (whether the glyph reader may search the whole page)', () => {
+  const box = (width: number, height: number, degrees: number): TextBox => ({ cx: 500, cy: 400, width, height, angle: (degrees * Math.PI) / 180, score: 0.9 });
+  const within = (8 * Math.PI) / 180;
+
+  it('sees a line of text lying level, upside down or a quarter turned, within the skew allowed', () => {
+    expect(levelLine([box(900, 30, 0)], within)).toBe(true);
+    expect(levelLine([box(900, 30, 179)], within)).toBe(true);
+    expect(levelLine([box(900, 30, -90)], within)).toBe(true);
+    expect(levelLine([box(400, 20, 6)], within)).toBe(true);
+    expect(levelLine([box(60, 20, 45), box(900, 30, 97.5)], within)).toBe(true);
+  });
+
+  it('sees none in words, lines at a slant, or nothing found', () => {
+    expect(levelLine([], within)).toBe(false);
+    expect(levelLine([box(150, 30, 0), box(60, 20, 1)], within)).toBe(false);
+    expect(levelLine([box(900, 30, 12), box(900, 30, -20), box(900, 30, 80)], within)).toBe(false);
   });
 });
