@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ManifestDocument } from './generate';
 
-/** A corpus folder without a readable manifest: said in one line, without a stack trace. */
+/** A corpus folder without a readable manifest, or whose manifest a photo set would overwrite: said in one line, without a stack trace. */
 export class ManifestError extends Error {}
 
 /** The documents of DIR/manifest.json (`{"documents": [...]}`, as `npm run corpus` writes it). */

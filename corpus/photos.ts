@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { seededRandom } from '../lib/random';
 import type { ManifestDocument } from './generate';
-import { readManifest } from './manifest';
+import { ManifestError, readManifest } from './manifest';
 import { samplePhotoParams } from './photo-geometry';
 import { photograph } from './photo-scene';
 
@@ -43,7 +43,7 @@ export function photoEntry(doc: ManifestDocument, n: number): ManifestDocument {
  * `out/manifest.json`. Returns the new manifest's documents.
  */
 export async function writePhotoSet(from: string, out: string, options: PhotoSetOptions): Promise<ManifestDocument[]> {
-  if (path.resolve(from) === path.resolve(out)) throw new Error('the photo set needs its own folder: it would overwrite the source manifest');
+  if (path.resolve(from) === path.resolve(out)) throw new ManifestError('the photo set needs its own folder: --out would overwrite the source manifest');
   const documents = readManifest(from);
   fs.mkdirSync(out, { recursive: true });
   const written: ManifestDocument[] = [];

@@ -41,16 +41,9 @@ if (!values.out || Boolean(values.from) !== values.photos || frame === null) {
 const out = path.resolve(values.out);
 const photoFrame = frame && { width: Number(frame[1]), height: Number(frame[2]) };
 const variants = Number(values.variants);
-// Mistakes in the options are said in one line, like a missing manifest, not as a stack trace.
-const mistake = !values.from
-  ? null
-  : path.resolve(values.from) === out
-    ? 'the photo set needs its own folder: --out would overwrite the source manifest'
-    : !Number.isInteger(variants) || variants < 1
-      ? '--variants must be a whole number ≥ 1'
-      : null;
-if (mistake) {
-  console.error(`corpus: ${mistake}`);
+// A nonsense count is said in one line, like a missing manifest (or --out over --from), not as a stack trace.
+if (values.from && (!Number.isInteger(variants) || variants < 1)) {
+  console.error('corpus: --variants must be a whole number ≥ 1');
   process.exit(2);
 }
 

@@ -223,11 +223,14 @@ function classify(vector: Float32Array, from: Template[] = glyphTemplates()): Ch
   return { ranked: [...best].map(([char, distance]) => ({ char, distance })).sort((a, b) => a.distance - b.distance), vector, print: vector };
 }
 
-/** The skew (degrees) that lines glyph centres up best in rows, from -8° to 8°. */
+/** How far off level (degrees, either way) the reader straightens a page: a page turned further is not read. */
+export const MAX_SKEW = 8;
+
+/** The skew (degrees) that lines glyph centres up best in rows, from -MAX_SKEW to MAX_SKEW. */
 function estimateSkew(components: Component[], rowHeight: number): number {
   let bestAngle = 0;
   let bestScore = -1;
-  for (let angle = -8; angle <= 8.001; angle += 0.2) {
+  for (let angle = -MAX_SKEW; angle <= MAX_SKEW + 0.001; angle += 0.2) {
     const rad = (angle * Math.PI) / 180;
     const cos = Math.cos(rad);
     const sin = Math.sin(rad);

@@ -4,7 +4,7 @@ import { measureQuality, type ImageQuality } from '../image-quality';
 import { checkDigitCount, MRZ_LINE_LENGTHS, NAME_FIELD, validCheckDigits } from '../mrz/layout';
 import { cellModel, readMrzCells } from './cell-reader';
 import { bestReading, fuse } from './fusion';
-import { clearlyFirst, readMrzGlyphs, type GlyphRead } from './glyph-reader';
+import { clearlyFirst, MAX_SKEW, readMrzGlyphs, type GlyphRead } from './glyph-reader';
 import { cutOut, PaddleOcr, type TextBox } from './paddle';
 import { correctFromPage } from './page-fusion';
 import { readVisualZone, type VizLine } from './viz-reader';
@@ -35,8 +35,6 @@ const SURE_GLYPHS = 0.9;
  * about 10 px and many more above; heard up to 11 px it cost as many fields as it gained there.
  */
 const SMALL_PITCH = 9.5;
-/** How far off level (radians) the glyph reader's whole-page search reads a page: its skew search spans ±8°. */
-const GLYPH_SKEW = (8 * Math.PI) / 180;
 /** The band is cut out at this many times its size in the image for the cell reader. */
 const CELL_SCALE = 4;
 
@@ -94,7 +92,7 @@ export class MrzReader {
     // level (its skew search spans ±8°, its turns are quarter turns) and printed large enough for
     // PaddleOCR to see lines at the whole frame's scale. Elsewhere (a small page in a photo's
     // clutter, at a slant) its search cost 0.6–2.3 s and never found an MRZ.
-    let glyphs = found || levelLine(wholeFrame, GLYPH_SKEW) ? await this.readGlyphs(image, found) : null;
+    let glyphs = found || levelLine(wholeFrame, (MAX_SKEW * Math.PI) / 180) ? await this.readGlyphs(image, found) : null;
     onProgress?.();
     // A doubtful read (a photo: small, tilted print) is read again on its band cut out straight —
     // unless the glyph reader read the band surely: another, weaker reading would only give the check

@@ -156,10 +156,9 @@ export async function locateMrz(
   ocr: PaddleOcr,
   image: Image,
   onProgress?: () => void,
-  { quick = false, wholeFrame }: { quick?: boolean; /** Gets the text boxes found over the whole frame (at 960 px and full size). */ wholeFrame?: TextBox[] } = {},
+  { quick = false, wholeFrame }: { quick?: boolean; /** Gets the whole frame's text boxes (at 960 px and full size) when no MRZ is found there. */ wholeFrame?: TextBox[] } = {},
 ): Promise<PaddleMrzRead | null> {
   const boxes = await ocr.detect(image, 960);
-  wholeFrame?.push(...boxes);
   onProgress?.();
   const lastResorts: PaddleMrzRead[] = [];
   const read = await findMrz(ocr, image, boxes, onProgress, { lastResorts });
@@ -173,13 +172,13 @@ export async function locateMrz(
   let evidence = boxes;
   if (longest > 1200) {
     const full = await ocr.detect(image, longest);
-    wholeFrame?.push(...full);
     onProgress?.();
     const atFull = await findMrz(ocr, image, full, onProgress, { lastResorts });
     if (atFull && !(read && doubtful(atFull))) return atFull;
     evidence = [...boxes, ...full];
   }
   if (read) return read;
+  wholeFrame?.push(...evidence);
   // A quick look ends here: the whole frame at two scales (what finds the MRZ of a scan, and of most
   // photos). The closer looks below cost seconds, and a card's front has no MRZ to find.
   if (quick) return null;
@@ -285,12 +284,15 @@ function doubtful(read: PaddleMrzRead): boolean {
  * `within` radians of level or of a quarter turn.
  */
 export function levelLine(boxes: TextBox[], within: number): boolean {
-  return boxes.some((b) => b.width >= 8 * b.height && Math.min(apart(b.angle, 0), apart(b.angle, Math.PI / 2)) <= within);
+  return boxes.some((b) => b.width >= 8 * b.height && offLevel(b.angle) <= within);
 }
+
+/** How far (radians) an angle lies from level or a quarter turn, whichever is nearer. */
+const offLevel = (angle: number) => Math.min(apart(angle, 0), apart(angle, Math.PI / 2));
 
 /** Some text box found (a word or a line, longer than high) runs 25–65° off level. */
 function runsAtSlant(boxes: TextBox[]): boolean {
-  return boxes.some((b) => b.width >= 3 * b.height && Math.min(apart(b.angle, 0), apart(b.angle, Math.PI / 2)) >= SLANT);
+  return boxes.some((b) => b.width >= 3 * b.height && offLevel(b.angle) >= SLANT);
 }
 
 /** How far off level (or a quarter turn) text runs for a page to be looked at turned an eighth of a turn. */
