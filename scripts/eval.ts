@@ -5,23 +5,26 @@ import { evaluateDocument, summarise, type DocumentResult } from '../corpus/eval
 import { ManifestError, readManifest } from '../corpus/manifest';
 import { loadConfig, loadDotEnv } from '../config';
 import { MrzReader } from '../documents/readers/mrz-reader';
+import { SightingsReader } from '../corpus/sightings';
 
 /**
- * `npm run eval -- --corpus DIR [--json OUT]`: extraction and checks on every document of a corpus
- * (DIR/manifest.json), then field accuracy, decision accuracy with a confusion matrix, per-reason
- * recall and time per document. The checks run with the worker's configuration (MINIMUM_AGE).
+ * `npm run eval -- --corpus DIR [--json OUT] [--sightings CACHE]`: extraction and checks on every
+ * document of a corpus (DIR/manifest.json), then field accuracy, decision accuracy with a confusion
+ * matrix, per-reason recall and time per document. The checks run with the worker's configuration
+ * (MINIMUM_AGE). With `--sightings`, what the readers saw of each image is kept in CACHE and read
+ * from there on the next run (corpus/sightings.ts): for changes to the fusion rules only.
  */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { corpus: { type: 'string' }, json: { type: 'string' } } });
+  const { values } = parseArgs({ options: { corpus: { type: 'string' }, json: { type: 'string' }, sightings: { type: 'string' } } });
   if (!values.corpus) {
-    console.error('usage: npm run eval -- --corpus DIR [--json OUT]');
+    console.error('usage: npm run eval -- --corpus DIR [--json OUT] [--sightings CACHE]');
     process.exit(2);
   }
   const dir = path.resolve(values.corpus);
   const documents = readManifest(dir);
   loadDotEnv();
   const { MINIMUM_AGE: minimumAge } = loadConfig();
-  const reader = new MrzReader(1);
+  const reader = values.sightings ? new SightingsReader(path.resolve(values.sightings)) : new MrzReader(1);
   const seen = new Map<string, string>();
   const results: DocumentResult[] = [];
   try {
@@ -38,6 +41,7 @@ async function main(): Promise<void> {
   console.table(report.confusion);
   console.log('reason recall');
   console.table(Object.fromEntries(Object.entries(report.reasonRecall).map(([k, v]) => [k, `${v.found}/${v.expected} (${(v.recall * 100).toFixed(1)} %)`])));
+  if (values.sightings) console.log(`(--sightings: images already kept in ${values.sightings} were not read again; their times below are not reading times)`);
   console.log(`time per document: p50 ${report.msPerDocument.p50} ms, p95 ${report.msPerDocument.p95} ms; per image read: p50 ${report.msPerImage.p50} ms, p95 ${report.msPerImage.p95} ms; slowest: ${report.slowest.map((s) => `${s.id} ${s.ms} ms`).join(', ')}`);
   console.log('by kind of image');
   console.table(

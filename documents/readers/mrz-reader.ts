@@ -24,6 +24,32 @@ export interface OcrResult {
   visualZone: VizLine[];
 }
 
+/** What the readers saw of one image, before their readings are fused and settled. */
+export interface Sighting {
+  quality: ImageQuality;
+  /** PaddleOCR's reads of the MRZ: the first find and its band read again (none when no MRZ was found). */
+  paddle: PaddleMrzRead[];
+  glyphs: GlyphRead | null;
+  /** The page's text above the MRZ (empty when no MRZ was found). */
+  visualZone: VizLine[];
+}
+
+/**
+ * The readers' readings fused (readers/fusion.ts), corrected from the page (readers/page-fusion.ts)
+ * and settled by the check digits.
+ */
+export function conclude({ quality, paddle, glyphs, visualZone }: Sighting): OcrResult {
+  const fused = bestReading(paddle, glyphs);
+  if (!fused) return nothingRead(quality);
+  // The glyph reader's own ranking is in template distances: the page is weighed against its odds.
+  const readings = fused.sources === 'glyphs' && glyphs ? fuse(fused.format, null, glyphs).readings : fused.readings;
+  const { lines } = correctFromPage(fused.format, fused.lines, readings, visualZone);
+  const agreeing = validCheckDigits(fused.format, lines);
+  // A confident read stands even when check digits disagree: a forged digit must stay forged.
+  const settled = agreeing === checkDigitCount(fused.format) || (fused.confidence >= DECISIVE_CONFIDENCE && fused.complete && agreeing >= 2);
+  return { lines, confidence: fused.confidence, guessed: fused.guessed, settled, quality, visualZone };
+}
+
 /** The result of an image where no MRZ was read. */
 const nothingRead = (quality: ImageQuality): OcrResult => ({ lines: null, confidence: 0, guessed: false, settled: false, quality, visualZone: [] });
 
@@ -80,13 +106,18 @@ export class MrzReader {
    * gives up where those find no MRZ, without the closer looks or the glyph reader's search of the
    * whole page: for a document sent as several images, most of which (a card's front) hold none.
    */
-  async read(bytes: Buffer, onProgress?: () => void, { quick = false }: { quick?: boolean } = {}): Promise<OcrResult> {
+  async read(bytes: Buffer, onProgress?: () => void, options: { quick?: boolean } = {}): Promise<OcrResult> {
+    return conclude(await this.gather(bytes, onProgress, options));
+  }
+
+  /** What the readers saw of one image (the costly part of `read`): see `conclude`. */
+  protected async gather(bytes: Buffer, onProgress?: () => void, { quick = false }: { quick?: boolean } = {}): Promise<Sighting> {
     const image = await loadImage(bytes);
     const quality = measureQuality(image);
     const ocr = await this.prepare();
     const wholeFrame: TextBox[] = [];
     const found = await locateMrz(ocr, image, onProgress, { quick, wholeFrame });
-    if (!found && quick) return nothingRead(quality);
+    if (!found && quick) return { quality, paddle: [], glyphs: null, visualZone: [] };
     const paddle = found ? [found] : [];
     // Where PaddleOCR found no MRZ, the glyph reader searches the whole page — a page it can read:
     // level (its skew search spans ±8°, its turns are quarter turns) and printed large enough for
@@ -108,16 +139,8 @@ export class MrzReader {
         if (closer && (!glyphs || closer.confidence > glyphs.confidence)) glyphs = closer;
       }
     }
-    const fused = bestReading(paddle, glyphs);
-    if (!fused) return nothingRead(quality);
     const visualZone = found ? await readVisualZone(ocr, image, found, onProgress) : [];
-    // The glyph reader's own ranking is in template distances: the page is weighed against its odds.
-    const readings = fused.sources === 'glyphs' && glyphs ? fuse(fused.format, null, glyphs).readings : fused.readings;
-    const { lines } = correctFromPage(fused.format, fused.lines, readings, visualZone);
-    const agreeing = validCheckDigits(fused.format, lines);
-    // A confident read stands even when check digits disagree: a forged digit must stay forged.
-    const settled = agreeing === checkDigitCount(fused.format) || (fused.confidence >= DECISIVE_CONFIDENCE && fused.complete && agreeing >= 2);
-    return { lines, confidence: fused.confidence, guessed: fused.guessed, settled, quality, visualZone };
+    return { quality, paddle, glyphs, visualZone };
   }
 
   /**

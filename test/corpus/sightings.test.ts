@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sightingFromJson, sightingToJson, SightingsReader } from '../../corpus/sightings';
+import { buildTd3 } from '../../documents/mrz/build';
+import { renderDocument } from '../../corpus/render';
+import { PERSON } from '../helpers/documents';
+
+describe('sightings kept for re-running the fusion rules (npm run eval -- --sightings)', () => {
+  it('keeps the recognisers\' probabilities through JSON', () => {
+    const probabilities = Float32Array.from([0.5, 0.25, 0.125]);
+    const sighting = sightingFromJson(
+      sightingToJson({
+        quality: { width: 10, height: 10 } as never,
+        paddle: [{ positions: [[{ char: 'P', probabilities, at: 0.1 }]] } as never],
+        glyphs: null,
+        visualZone: [],
+      }),
+    );
+    const kept = (sighting.paddle[0] as unknown as { positions: Array<Array<{ probabilities: unknown }>> }).positions[0]![0]!.probabilities;
+    expect(kept).toBeInstanceOf(Float32Array);
+    expect(Array.from(kept as Float32Array)).toEqual([0.5, 0.25, 0.125]);
+  });
+
+  it('reads an image once, and the next time concludes from what was kept without loading a model', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kycflow-sightings-'));
+    const image = renderDocument({ kind: 'passport', person: PERSON });
+    try {
+      const first = new SightingsReader(dir);
+      let read;
+      try {
+        read = await first.read(image);
+      } finally {
+        await first.close();
+      }
+      expect(read.lines).toEqual(buildTd3(PERSON));
+      expect(fs.readdirSync(dir)).toHaveLength(1);
+
+      const again = new SightingsReader(dir);
+      const reread = await again.read(image);
+      expect(reread.lines).toEqual(read.lines);
+      expect(reread.confidence).toBe(read.confidence);
+      // The models were never loaded: nothing was read.
+      expect((again as unknown as { paddle: unknown }).paddle).toBeNull();
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
+  });
+});
