@@ -1,7 +1,8 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MrzReader, type Sighting } from '../documents/readers/mrz-reader';
+import { sha256Hex } from '../lib/crypto';
+import { writeFileWhole } from '../lib/files';
 
 /** JSON for a sighting: the recognisers' probabilities (Float32Array) as plain arrays, and back. */
 const encode = (_key: string, value: unknown) => (value instanceof Float32Array ? { float32: Array.from(value) } : value);
@@ -25,13 +26,10 @@ export class SightingsReader extends MrzReader {
   }
 
   protected override async gather(bytes: Buffer, onProgress?: () => void, options: { quick?: boolean } = {}): Promise<Sighting> {
-    const key = crypto.createHash('sha256').update(bytes).digest('hex');
-    const file = path.join(this.dir, `${key}${options.quick ? '-quick' : ''}.json`);
+    const file = path.join(this.dir, `${sha256Hex(bytes)}${options.quick ? '-quick' : ''}.json`);
     if (fs.existsSync(file)) return sightingFromJson(fs.readFileSync(file, 'utf8'));
     const sighting = await super.gather(bytes, onProgress, options);
-    // Written whole or not at all: a run stopped halfway leaves no half-written sighting behind.
-    fs.writeFileSync(`${file}.part`, sightingToJson(sighting));
-    fs.renameSync(`${file}.part`, file);
+    writeFileWhole(file, sightingToJson(sighting));
     return sighting;
   }
 }

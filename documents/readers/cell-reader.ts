@@ -7,6 +7,7 @@ import { createCanvas, GlobalFonts, loadImage, type Image } from '@napi-rs/canva
 import { ALLOWED, MRZ_ALPHABET, positionKinds, type MrzFormatName } from '../mrz/layout';
 import type { RecognisedChar, RecognisedLine } from './ctc';
 import { greyCrop } from './raster';
+import { writeFileWhole } from '../../lib/files';
 
 /**
  * The cell reader: a reader for MRZ print a few pixels high, where PaddleOCR's recognisers (trained
@@ -529,9 +530,7 @@ export function cellModel(): Promise<CellModel | null> {
     }
     const model = await trainCellModel(fonts.map((f) => f.family));
     try {
-      const temporary = `${cache}.${process.pid}`;
-      fs.writeFileSync(temporary, serialise(model));
-      fs.renameSync(temporary, cache);
+      writeFileWhole(cache, serialise(model));
     } catch {
       // A read-only temporary directory: the model is learnt again by the next process.
     }
