@@ -43,6 +43,16 @@ describe('npm run corpus and npm run eval', () => {
       const total = Object.values(report.confusion as Record<string, Record<string, number>>).flatMap((row) => Object.values(row)).reduce((a, b) => a + b, 0);
       expect(total).toBe(8);
       expect(report.decisionAccuracy).toBeGreaterThan(0.5);
+      // Each document's times, one per image read, to pool several runs' percentiles.
+      const documents = manifest.documents as Array<{ id: string; images: string[] }>;
+      const times = report.times as Array<{ id: string; ms: number; imageMs: number[] }>;
+      expect(times.map((t) => t.id)).toEqual(documents.map((d) => d.id));
+      times.forEach((t, i) => {
+        // An MRZ sent as text has no image to read; a two-sided card may need both read.
+        expect(t.imageMs.length).toBeLessThanOrEqual(documents[i]!.images.length);
+        expect(t.ms).toBeGreaterThanOrEqual(Math.max(0, ...t.imageMs) - 1);
+      });
+      expect(times.some((t) => t.imageMs.length > 0)).toBe(true);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
