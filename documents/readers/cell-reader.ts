@@ -724,10 +724,11 @@ const HEIGHTS = [0, 0.08, 0.16];
  * Reads the MRZ lines of a band cut out straight (`band`, the lines at `places`) as the cell reader
  * sees them, each to its format's length. One RecognisedLine per line, a character per position.
  */
-export function readMrzCells(model: CellModel, band: Image, format: MrzFormatName, places: LinePlace[]): RecognisedLine[] {
+export function readMrzCells(model: CellModel, band: Image, format: MrzFormatName, places: Array<LinePlace | null>): RecognisedLine[] {
   const raster = greyCrop(band);
   const kinds = positionKinds(format);
   return places.map((place, l) => {
+    if (!place) return { text: '', chars: [], lattice: [], confidence: 0 };
     const lineKinds = kinds[l]!;
     const base = geometryOf(raster, place, lineKinds.length);
     let best: ReturnType<typeof viterbi> | null = null;

@@ -1,5 +1,5 @@
 import { applyStructure, clearlyFirst, resolveAmbiguities, type GlyphRead, type RankedReadings } from './glyph-reader';
-import { ALLOWED, checkDigitCount, MRZ_ALPHABET, positionKinds, validCheckDigits, type CharClass, type MrzFormatName } from '../mrz/layout';
+import { ALLOWED, checkDigitCount, MRZ_ALPHABET, NAME_FIELD, positionKinds, validCheckDigits, type CharClass, type MrzFormatName } from '../mrz/layout';
 import type { PaddleMrzRead } from './paddle-mrz';
 import type { RecognisedChar } from './ctc';
 import { alignTo } from './positions';
@@ -46,6 +46,28 @@ const READER_WEIGHTS = [1, 0.5];
  * misread most. decisions.md, "Photos, part 14".
  */
 const CELL_WEIGHTS: Record<CharClass, number> = { A: 1, N: 2, D: 2, C: 2, S: 2 };
+/**
+ * PaddleOCR's two recognisers both read OCR-B's M at 10–15 px as R or N (`RARIANA`, `NEULENDIJK`,
+ * `SPECIREN`); the cell reader, learnt on OCR-B, tells them apart there. In a name, an R or N read
+ * first with M at most M_REACH nats behind is read M where the cell reader finds M at least M_OVER
+ * times as likely as that letter. decisions.md, "Photos, part 20".
+ */
+const M_REACH = 2.5;
+const M_OVER = 3;
+const [M, R, N] = ['M', 'R', 'N'].map((char) => MRZ_ALPHABET.indexOf(char)) as [number, number, number];
+
+/**
+ * Puts M first in a name position's ranking where the cell reader says the R or N read first is
+ * OCR-B's M misread (see M_REACH), level with the letter it displaces: M, but not clearly.
+ */
+function mFromCells(ranked: Array<{ char: string; distance: number }>, cell: Distribution): void {
+  const first = ranked[0]!;
+  const read = first.char === 'R' ? R : first.char === 'N' ? N : -1;
+  const m = ranked.findIndex((r) => r.char === 'M');
+  if (read < 0 || m < 0 || ranked[m]!.distance - first.distance > M_REACH || cell[M]! < M_OVER * cell[read]!) return;
+  ranked.splice(m, 1);
+  ranked.unshift({ char: 'M', distance: first.distance });
+}
 
 /** The glyph reader's share of clear positions above which its layout guides the alignment. */
 const ALIGNMENT_CONFIDENCE = 0.9;
@@ -94,6 +116,8 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
   const kinds = positionKinds(format);
   const models = paddle ? modelPositions(paddle, reference) : [];
   const cells = paddle?.cells?.map((line) => line.chars);
+  const nameCells = paddle?.nameCells?.map((line) => line.chars);
+  const [nameLine, nameStart, nameEnd] = NAME_FIELD[format];
   let clear = 0;
   let total = 0;
   let complete = true;
@@ -119,6 +143,8 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
       const top = Math.max(...scores.map((s) => s.score));
       const norm = Math.log(scores.reduce((sum, s) => sum + Math.exp(s.score - top), 0)) + top;
       const ranked = scores.map((s) => ({ char: s.char, distance: norm - s.score })).sort((a, b) => a.distance - b.distance);
+      const nameCell = nameCells && l === nameLine && k >= nameStart && k < nameEnd ? fromPaddle(nameCells, l, k) : null;
+      if (nameCell) mFromCells(ranked, nameCell);
       // Where the readers disagree, neither is clear: the other reader's choice stays within reach
       // of the check digits (a forged digit both readers see alike stays clear, and forged).
       const choices = new Set(sources.map((p) => MRZ_ALPHABET[p.indexOf(Math.max(...p))]!).filter((c) => ALLOWED[kind].includes(c)));
@@ -150,6 +176,9 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
  * alone; one whose check digits all agree wins, else the most confident complete one.
  */
 export function bestReading(paddleReads: PaddleMrzRead[], glyphs: GlyphRead | null): FusedRead | null {
+  // The cell reader's name line, read on the band read again, holds at the first find's positions too.
+  const named = paddleReads.find((read) => read.nameCells);
+  if (named) paddleReads = paddleReads.map((read) => (read.format === named.format ? { ...read, nameCells: named.nameCells } : read));
   const candidatesOf = (reads: PaddleMrzRead[]) => {
     const candidates: FusedRead[] = [];
     for (const paddle of reads) {
@@ -189,7 +218,8 @@ function combinedReads(reads: PaddleMrzRead[]): PaddleMrzRead[] {
   const [first, ...others] = reads;
   if (!first || !others.length || others.some((read) => read.format !== first.format)) return [];
   const cells = reads.find((read) => read.cells)?.cells;
-  return [{ ...first, cells, opinions: [...first.opinions, ...others.flatMap((read) => [{ lines: read.lines, positions: read.positions }, ...read.opinions])] }];
+  const nameCells = reads.find((read) => read.nameCells)?.nameCells;
+  return [{ ...first, cells, nameCells, opinions: [...first.opinions, ...others.flatMap((read) => [{ lines: read.lines, positions: read.positions }, ...read.opinions])] }];
 }
 
 /** The candidate reading that scores best, with its score and whether it settled every check digit. */

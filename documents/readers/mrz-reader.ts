@@ -63,6 +63,11 @@ const SURE_GLYPHS = 0.9;
 const SMALL_PITCH = 9.5;
 /** The band is cut out at this many times its size in the image for the cell reader. */
 const CELL_SCALE = 4;
+/**
+ * Up to this pitch (px) the cell reader reads a doubtful band's name line too, heard only to tell
+ * OCR-B's M from the R or N PaddleOCR's recognisers read for it (fusion.ts, `mFromCells`).
+ */
+const NAME_PITCH = 24;
 
 /** Share of clearly read positions above which a reading is final even if check digits disagree. */
 const DECISIVE_CONFIDENCE = 0.85;
@@ -146,19 +151,26 @@ export class MrzReader {
   /**
    * The cell reader's reading of a band whose print is small (below SMALL_PITCH), heard in the
    * fusion beside PaddleOCR's, whose recognisers misread most there (on larger print the cell
-   * reader misreads more than they do).
+   * reader misreads more than they do); up to NAME_PITCH, of its name line only (`nameCells`),
+   * cut out so that its pitch is about as large as small print's.
    */
   private async hearCells(image: Image, read: PaddleMrzRead): Promise<void> {
     const lengths = MRZ_LINE_LENGTHS[read.format];
     const pitch = (read.band.width - 2 * read.margin) / lengths[0]!;
-    if (pitch >= SMALL_PITCH) return;
+    if (pitch >= NAME_PITCH) return;
     const model = await cellModel();
     if (!model) return;
-    const band = cutOut(image, read.band, read.band.width * CELL_SCALE);
+    const small = pitch < SMALL_PITCH;
+    const scale = CELL_SCALE * Math.min(1, SMALL_PITCH / pitch);
+    const band = cutOut(image, read.band, read.band.width * scale);
     const spacing = (read.band.height - 2 * read.margin) / lengths.length;
-    const places = lengths.map((_, l) => ({ cy: (read.margin + (l + 0.5) * spacing) * CELL_SCALE, left: read.margin * CELL_SCALE, right: (read.band.width - read.margin) * CELL_SCALE }));
+    const [nameLine] = NAME_FIELD[read.format];
+    const places = lengths.map((_, l) =>
+      small || l === nameLine ? { cy: (read.margin + (l + 0.5) * spacing) * scale, left: read.margin * scale, right: (read.band.width - read.margin) * scale } : null,
+    );
     const lines = readMrzCells(model, band, read.format, places);
-    read.cells = lines;
+    if (small) read.cells = lines;
+    else read.nameCells = lines;
   }
 
   /**

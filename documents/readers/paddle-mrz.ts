@@ -15,6 +15,8 @@ export interface PaddleMrzRead {
   opinions: Array<Pick<PaddleMrzRead, 'positions' | 'lines'>>;
   /** The cell reader's lines on the band (small print only; a character per position): readers/cell-reader.ts. */
   cells?: RecognisedLine[];
+  /** The cell reader's name line (the other lines empty) on a band whose print is larger: readers/fusion.ts, `mFromCells`. */
+  nameCells?: RecognisedLine[];
   /** Where the MRZ lies in the image: one box over all its lines, along their direction. */
   band: TextBox;
   /** The band's margin on every side of the lines (a line's height), in the image's pixels. */
