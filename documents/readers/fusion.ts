@@ -54,7 +54,7 @@ const CELL_WEIGHTS: Record<CharClass, number> = { A: 1, N: 2, D: 2, C: 2, S: 2 }
  */
 const M_REACH = 2.5;
 const M_OVER = 3;
-const [M, R, N] = ['M', 'R', 'N'].map((char) => MRZ_ALPHABET.indexOf(char)) as [number, number, number];
+const M = MRZ_ALPHABET.indexOf('M');
 
 /**
  * Puts M first in a name position's ranking where the cell reader says the R or N read first is
@@ -62,9 +62,10 @@ const [M, R, N] = ['M', 'R', 'N'].map((char) => MRZ_ALPHABET.indexOf(char)) as [
  */
 function mFromCells(ranked: Array<{ char: string; distance: number }>, cell: Distribution): void {
   const first = ranked[0]!;
-  const read = first.char === 'R' ? R : first.char === 'N' ? N : -1;
+  if (first.char !== 'R' && first.char !== 'N') return;
+  // Every character of the alphabet is ranked.
   const m = ranked.findIndex((r) => r.char === 'M');
-  if (read < 0 || m < 0 || ranked[m]!.distance - first.distance > M_REACH || cell[M]! < M_OVER * cell[read]!) return;
+  if (ranked[m]!.distance - first.distance > M_REACH || cell[M]! < M_OVER * cell[MRZ_ALPHABET.indexOf(first.char)]!) return;
   ranked.splice(m, 1);
   ranked.unshift({ char: 'M', distance: first.distance });
 }
@@ -218,8 +219,8 @@ function combinedReads(reads: PaddleMrzRead[]): PaddleMrzRead[] {
   const [first, ...others] = reads;
   if (!first || !others.length || others.some((read) => read.format !== first.format)) return [];
   const cells = reads.find((read) => read.cells)?.cells;
-  const nameCells = reads.find((read) => read.nameCells)?.nameCells;
-  return [{ ...first, cells, nameCells, opinions: [...first.opinions, ...others.flatMap((read) => [{ lines: read.lines, positions: read.positions }, ...read.opinions])] }];
+  // The first carries the cell reader's name line already (bestReading gives it to every read).
+  return [{ ...first, cells, opinions: [...first.opinions, ...others.flatMap((read) => [{ lines: read.lines, positions: read.positions }, ...read.opinions])] }];
 }
 
 /** The candidate reading that scores best, with its score and whether it settled every check digit. */
