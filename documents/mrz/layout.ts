@@ -125,19 +125,44 @@ export function checkDigitCount(format: MrzFormatName): number {
   return LAYOUTS[format].fields.filter((f) => f.check !== undefined).length + 1;
 }
 
+/**
+ * One check digit and what it covers: the ranges [line, start, end) and where the digit stands. A
+ * field's (not the composite's) empty optional value, all filler, agrees with a filler check digit.
+ */
+export interface CheckRelation {
+  ranges: Array<[number, number, number]>;
+  line: number;
+  index: number;
+  optional: boolean;
+}
+
+const RELATIONS = new Map<MrzFormatName, CheckRelation[]>();
+
+/** The format's check digits, its fields' first and the composite last. */
+export function checkRelations(format: MrzFormatName): CheckRelation[] {
+  let relations = RELATIONS.get(format);
+  if (!relations) {
+    const { fields, composite } = LAYOUTS[format];
+    relations = [
+      ...fields.flatMap((f) => (f.check === undefined ? [] : [{ ranges: [[f.line, f.start, f.end]] as Array<[number, number, number]>, line: f.line, index: f.check, optional: true }])),
+      { ranges: COMPOSITE_RANGES[format], line: composite.line, index: composite.index, optional: false },
+    ];
+    RELATIONS.set(format, relations);
+  }
+  return relations;
+}
+
+/** Whether one check digit agrees with what it covers on the lines. */
+export function checkAgrees({ ranges, line, index, optional }: CheckRelation, lines: string[]): boolean {
+  const value = ranges.map(([l, start, end]) => lines[l]!.slice(start, end)).join('');
+  if (optional && /^<+$/.test(value) && lines[line]![index] === '<') return true;
+  return checkDigit(value) === lines[line]![index];
+}
+
 /** How many check digits (including the composite) agree: the score for choosing an alignment. */
 export function validCheckDigits(format: MrzFormatName, lines: string[]): number {
-  const layout = LAYOUTS[format];
   let valid = 0;
-  for (const field of layout.fields) {
-    if (field.check === undefined) continue;
-    const line = lines[field.line]!;
-    const value = line.slice(field.start, field.end);
-    const emptyOptional = /^<+$/.test(value) && line[field.check] === '<';
-    if (emptyOptional || checkDigit(value) === line[field.check]) valid++;
-  }
-  const { line, index } = layout.composite;
-  if (checkDigit(compositeInput(format, lines)) === lines[line]![index]) valid++;
+  for (const relation of checkRelations(format)) if (checkAgrees(relation, lines)) valid++;
   return valid;
 }
 

@@ -38,6 +38,24 @@ export function alphabetIndex(dictionary: string[]): Int16Array {
   return index;
 }
 
+const FOLDED = new WeakMap<Int16Array, { classes: number; from: Int32Array; to: Int16Array }>();
+
+/**
+ * The dictionary entries (of the first `classes`, the blank left out) that stand for an MRZ
+ * character, in the dictionary's order, and which character each is: a few dozen of 6,624, so a
+ * time step is folded without going through them all (in the same order, to the same sums).
+ */
+function foldedClasses(toAlphabet: Int16Array, classes: number): { from: Int32Array; to: Int16Array } {
+  let folded = FOLDED.get(toAlphabet);
+  if (folded?.classes !== classes) {
+    const from: number[] = [];
+    for (let i = 1; i < Math.min(classes, toAlphabet.length); i++) if (toAlphabet[i]! >= 0) from.push(i);
+    folded = { classes, from: Int32Array.from(from), to: Int16Array.from(from, (i) => toAlphabet[i]!) };
+    FOLDED.set(toAlphabet, folded);
+  }
+  return folded;
+}
+
 /**
  * Greedy CTC decoding restricted to the MRZ alphabet: at each time step the probability of every
  * dictionary entry that stands for an MRZ character is added to that character (fullwidth forms,
@@ -54,13 +72,11 @@ export function decodeMrz(data: Float32Array, steps: number, classes: number, to
     if (current) chars.push({ char: MRZ_ALPHABET[current.k]!, probabilities: current.probabilities, at: (current.t + 0.5) / steps });
     current = null;
   };
+  const { from, to } = foldedClasses(toAlphabet, classes);
   for (let t = 0; t < steps; t++) {
     const row = t * classes;
     const p = new Float32Array(n);
-    for (let i = 1; i < classes; i++) {
-      const k = toAlphabet[i]!;
-      if (k >= 0) p[k]! += data[row + i]!;
-    }
+    for (let j = 0; j < from.length; j++) p[to[j]!]! += data[row + from[j]!]!;
     let k = 0;
     for (let j = 1; j < n; j++) if (p[j]! > p[k]!) k = j;
     const gap = Math.max(0, 1 - p.reduce((a, b) => a + b, 0));

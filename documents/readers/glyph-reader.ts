@@ -1,7 +1,7 @@
 import { setImmediate as tick } from 'node:timers/promises';
 import { createCanvas, GlobalFonts, type Image } from '@napi-rs/canvas';
 import { checkDigit } from '../mrz/build';
-import { ALLOWED, checkDigitCount, COMPOSITE_RANGES, checkedFields, compositePosition, isStateCode, MRZ_ALPHABET, MRZ_LINE_LENGTHS, type MrzFormatName, NAME_FIELD, positionKinds, STATE_POSITIONS, validCheckDigits } from '../mrz/layout';
+import { ALLOWED, checkAgrees, checkDigitCount, type CheckRelation, checkRelations, COMPOSITE_RANGES, checkedFields, compositePosition, isStateCode, MRZ_ALPHABET, MRZ_LINE_LENGTHS, type MrzFormatName, NAME_FIELD, positionKinds, STATE_POSITIONS, validCheckDigits } from '../mrz/layout';
 import { adaptiveInkMask, connectedComponents, darkestThreshold, greyCrop, heightOf, inkMask, median, widthOf, type Component, type Grey } from './raster';
 
 /**
@@ -574,13 +574,22 @@ export function resolveAmbiguities(format: MrzFormatName, readings: RankedReadin
   // two unsure positions read as their runners-up are a further reach than one O read as 0 (a
   // French card's `K682T8YLO`, whose 8s a soft photo's glyphs read as 0: `K602T0YL0` agrees too).
   const options = [...ambiguous, ...lookAlike];
+  // A check digit that disagrees must cover a changed position (or be one) to come to agree, and
+  // one that agrees and covers none still does: only the check digits a change set touches are
+  // worked out again (a soft photo's fifty unclear positions make some 150,000 sets of three).
+  const relations = checkRelations(format);
+  const covers = (relation: CheckRelation, line: number, index: number) =>
+    (relation.line === line && relation.index === index) || relation.ranges.some(([l, start, end]) => l === line && index >= start && index < end);
+  const touches = options.map(({ line, index }) => relations.reduce((mask, relation, r) => (covers(relation, line, index) ? mask | (1 << r) : mask), 0));
+  const disagreeing = relations.reduce((mask, relation, r) => (checkAgrees(relation, lines) ? mask : mask | (1 << r)), 0);
   const attempt = lines.map((l) => [...l]);
   for (let changes = 1; changes <= Math.min(3, options.length); changes++) {
     const solutions: string[][] = [];
-    const search = (from: number, left: number) => {
+    const search = (from: number, left: number, touched: number) => {
       if (left === 0) {
+        if (disagreeing & ~touched) return;
         const candidate = attempt.map((l) => l.join(''));
-        if (validCheckDigits(format, candidate) === all) solutions.push(candidate);
+        if (relations.every((relation, r) => !(touched & (1 << r)) || checkAgrees(relation, candidate))) solutions.push(candidate);
         return;
       }
       for (let i = from; i < options.length; i++) {
@@ -588,12 +597,12 @@ export function resolveAmbiguities(format: MrzFormatName, readings: RankedReadin
         const original = attempt[line]![index]!;
         for (const char of chars) {
           attempt[line]![index] = char;
-          search(i + 1, left - 1);
+          search(i + 1, left - 1, touched | touches[i]!);
         }
         attempt[line]![index] = original;
       }
     };
-    search(0, changes);
+    search(0, changes, 0);
     if (solutions.length > 1) break;
     const [solution] = solutions;
     // A clear O read as 0 (or 0 as O) is a guess: the document goes to an analyst.
