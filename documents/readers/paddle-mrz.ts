@@ -114,7 +114,9 @@ export async function rereadStraight(ocr: PaddleOcr, image: Image, read: PaddleM
   // Lines whose fillers read as C count: the band holds an MRZ (the first search found one there).
   const margin = (read.margin * band.width) / read.band.width;
   const rows = levelRows(await ocr.detect(band), band.width - margin / 2);
-  const again = await findMrz(ocr, band, rows, onProgress, { smallPrint: true, upright: true });
+  // Its lines lie as far apart as the first search found them: a line found alone has its sibling there.
+  const apart = read.lines.length > 1 ? ((read.band.height - 3 * read.margin) / (read.lines.length - 1)) * (band.width / wide.width) : undefined;
+  const again = await findMrz(ocr, band, rows, onProgress, { smallPrint: true, upright: true, spacing: apart });
   onProgress?.();
   return again && { ...again, band: backInto(wide, band, again.band), margin: again.margin / (band.width / wide.width), page: read.page };
 }
@@ -421,6 +423,8 @@ interface FindOptions {
    * (taken earlier, it stood in for better reads that later, closer looks make).
    */
   lastResorts?: PaddleMrzRead[];
+  /** How far apart the MRZ's lines lie on the image, when known (the band cut out after a first find). */
+  spacing?: number;
 }
 
 /**
@@ -473,7 +477,7 @@ function directions(rows: TextBox[]): TextBox[][] {
 }
 
 /** `findMrz` among rows that run one way. */
-async function findAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes: TextBox[], onProgress: (() => void) | undefined, { smallPrint = false, upright = false, lastResorts }: FindOptions): Promise<PaddleMrzRead | null> {
+async function findAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes: TextBox[], onProgress: (() => void) | undefined, { smallPrint = false, upright = false, lastResorts, spacing }: FindOptions): Promise<PaddleMrzRead | null> {
   const widest = await orient(ocr, image, rows, upright, onProgress);
   // The dominant angle orders the rows top to bottom even when the photo is turned.
   const { angle } = widest.box;
@@ -525,7 +529,7 @@ async function findAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes: T
     }
     let loose = false;
     if (read.length === 1) {
-      const candidates = await siblingCandidates(ocr, image, read[0]!, onProgress);
+      const candidates = await siblingCandidates(ocr, image, read[0]!, spacing, onProgress);
       let sibling = strongest(candidates, likeMrz);
       if (!sibling && lastResorts) {
         sibling = strongest(candidates, looksLikeMrzAsLastResort);
@@ -646,11 +650,21 @@ const strongest = (entries: Entry[], fits: (line: RecognisedLine) => boolean) =>
  * where MRZ spacing puts it, above or below, as wide as this one. The places read there — on the
  * side the line itself points to when it reads as one of a passport's two lines (`passportLine`).
  */
-function siblingCandidates(ocr: PaddleOcr, image: Image, { box, line }: Entry, onProgress?: () => void): Promise<Entry[]> {
+function siblingCandidates(ocr: PaddleOcr, image: Image, entry: Entry, spacing: number | undefined, onProgress?: () => void): Promise<Entry[]> {
+  return readShifted(ocr, image, entry.box, siblingOffsets(entry, spacing), onProgress);
+}
+
+/**
+ * How far from a lone line (in pixels, down the image when positive) its sibling is looked for:
+ * 1.3–2.2 of its box's height (the detector's boxes are grown around the print, by more or less),
+ * or, where the lines' `spacing` is known (the band cut out after a first find, whose lines lay
+ * that far apart), there alone — one read a side instead of four.
+ */
+export function siblingOffsets({ box, line }: { box: TextBox; line: RecognisedLine }, spacing?: number): number[] {
   const which = passportLine(line);
   const sides = which === 1 ? [1] : which === 2 ? [-1] : [-1, 1];
-  const offsets = sides.flatMap((direction) => [1.3, 1.6, 1.9, 2.2].map((step) => direction * step * box.height));
-  return readShifted(ocr, image, box, offsets, onProgress);
+  const steps = spacing ? [spacing] : [1.3, 1.6, 1.9, 2.2].map((step) => step * box.height);
+  return sides.flatMap((direction) => steps.map((step) => direction * step));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { buildTd1, buildTd3 } from '../../../documents/mrz/build';
 import type { RecognisedLine } from '../../../documents/readers/ctc';
-import { levelLine, passportLine } from '../../../documents/readers/paddle-mrz';
+import { levelLine, passportLine, siblingOffsets } from '../../../documents/readers/paddle-mrz';
 import type { TextBox } from '../../../documents/readers/paddle';
 import { PERSON } from '../../helpers/documents';
 
@@ -25,6 +25,22 @@ describe("passportLine (which side a lone MRZ line's sibling is looked for on)",
     // A first line whose names hold digits read for letters, a long line of page text.
     expect(passportLine(read(`P<UTO1I2NDQ8I5T<<MAJA<ELISE<<<<<<<<<<<<<<<<<`))).toBeNull();
     expect(passportLine(read('REPUBLICOFUTOPIAPASSPORTPASSEPORTPASAPORTE'))).toBeNull();
+  });
+});
+
+describe("siblingOffsets (where a lone MRZ line's sibling is read)", () => {
+  const box: TextBox = { cx: 500, cy: 300, width: 900, height: 20, angle: 0, score: 0.9 };
+  const [first, second] = buildTd3(PERSON);
+
+  it('reads 1.3-2.2 box heights away, on the side a passport line points to or both', () => {
+    expect(siblingOffsets({ box, line: read(first) })).toEqual([26, 32, 38, 44]);
+    expect(siblingOffsets({ box, line: read(second) })).toEqual([-26, -32, -38, -44]);
+    expect(siblingOffsets({ box, line: read(buildTd1(PERSON)[0]) })).toEqual([-26, -32, -38, -44, 26, 32, 38, 44]);
+  });
+
+  it("reads only where the lines' known spacing puts it (a band cut out after a first find)", () => {
+    expect(siblingOffsets({ box, line: read(first) }, 35)).toEqual([35]);
+    expect(siblingOffsets({ box, line: read(buildTd1(PERSON)[0]) }, 35)).toEqual([-35, 35]);
   });
 });
 
