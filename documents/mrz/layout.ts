@@ -108,18 +108,12 @@ export function formatOf(lines: string[]): MrzFormatName | null {
   return null;
 }
 
-/** The characters the composite check digit covers (ICAO 9303). */
 /** The ranges [line, start, end) the composite check digit covers (ICAO 9303). */
 export const COMPOSITE_RANGES: Record<MrzFormatName, Array<[number, number, number]>> = {
   TD1: [[0, 5, 30], [1, 0, 7], [1, 8, 15], [1, 18, 29]],
   TD2: [[1, 0, 10], [1, 13, 20], [1, 21, 35]],
   TD3: [[1, 0, 10], [1, 13, 20], [1, 21, 43]],
 };
-
-/** The characters the composite check digit covers. */
-export function compositeInput(format: MrzFormatName, lines: string[]): string {
-  return COMPOSITE_RANGES[format].map(([line, start, end]) => lines[line]!.slice(start, end)).join('');
-}
 
 export function checkDigitCount(format: MrzFormatName): number {
   return LAYOUTS[format].fields.filter((f) => f.check !== undefined).length + 1;

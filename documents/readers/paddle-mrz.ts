@@ -114,7 +114,8 @@ export async function rereadStraight(ocr: PaddleOcr, image: Image, read: PaddleM
   // Lines whose fillers read as C count: the band holds an MRZ (the first search found one there).
   const margin = (read.margin * band.width) / read.band.width;
   const rows = levelRows(await ocr.detect(band), band.width - margin / 2);
-  // Its lines lie as far apart as the first search found them: a line found alone has its sibling there.
+  // Its lines lie as far apart as the first search found them (its band is the lines and a line's
+  // height of margin around them): a line found alone here has its sibling that far away.
   const apart = read.lines.length > 1 ? ((read.band.height - 3 * read.margin) / (read.lines.length - 1)) * (band.width / wide.width) : undefined;
   const again = await findMrz(ocr, band, rows, onProgress, { smallPrint: true, upright: true, spacing: apart });
   onProgress?.();
