@@ -96,10 +96,6 @@ export function checkedFields(format: MrzFormatName): Array<{ line: number; star
   return LAYOUTS[format].fields.flatMap((f) => (f.check === undefined ? [] : [{ line: f.line, start: f.start, end: f.end, check: f.check }]));
 }
 
-export function compositePosition(format: MrzFormatName): { line: number; index: number } {
-  return LAYOUTS[format].composite;
-}
-
 export const MRZ_LINE_LENGTHS: Record<MrzFormatName, number[]> = { TD1: LAYOUTS.TD1.lengths, TD2: LAYOUTS.TD2.lengths, TD3: LAYOUTS.TD3.lengths };
 
 export function formatOf(lines: string[]): MrzFormatName | null {
@@ -109,7 +105,7 @@ export function formatOf(lines: string[]): MrzFormatName | null {
 }
 
 /** The ranges [line, start, end) the composite check digit covers (ICAO 9303). */
-export const COMPOSITE_RANGES: Record<MrzFormatName, Array<[number, number, number]>> = {
+const COMPOSITE_RANGES: Record<MrzFormatName, Array<[number, number, number]>> = {
   TD1: [[0, 5, 30], [1, 0, 7], [1, 8, 15], [1, 18, 29]],
   TD2: [[1, 0, 10], [1, 13, 20], [1, 21, 35]],
   TD3: [[1, 0, 10], [1, 13, 20], [1, 21, 43]],
@@ -130,20 +126,18 @@ export interface CheckRelation {
   optional: boolean;
 }
 
-const RELATIONS = new Map<MrzFormatName, CheckRelation[]>();
+function relationsOf({ fields, composite }: Layout, format: MrzFormatName): CheckRelation[] {
+  return [
+    ...fields.flatMap((f) => (f.check === undefined ? [] : [{ ranges: [[f.line, f.start, f.end]] as Array<[number, number, number]>, line: f.line, index: f.check, optional: true }])),
+    { ranges: COMPOSITE_RANGES[format], line: composite.line, index: composite.index, optional: false },
+  ];
+}
+
+const RELATIONS: Record<MrzFormatName, CheckRelation[]> = { TD1: relationsOf(LAYOUTS.TD1, 'TD1'), TD2: relationsOf(LAYOUTS.TD2, 'TD2'), TD3: relationsOf(LAYOUTS.TD3, 'TD3') };
 
 /** The format's check digits, its fields' first and the composite last. */
 export function checkRelations(format: MrzFormatName): CheckRelation[] {
-  let relations = RELATIONS.get(format);
-  if (!relations) {
-    const { fields, composite } = LAYOUTS[format];
-    relations = [
-      ...fields.flatMap((f) => (f.check === undefined ? [] : [{ ranges: [[f.line, f.start, f.end]] as Array<[number, number, number]>, line: f.line, index: f.check, optional: true }])),
-      { ranges: COMPOSITE_RANGES[format], line: composite.line, index: composite.index, optional: false },
-    ];
-    RELATIONS.set(format, relations);
-  }
-  return relations;
+  return RELATIONS[format];
 }
 
 /** Whether one check digit agrees with what it covers on the lines. */

@@ -24,36 +24,31 @@ export interface RecognisedLine {
   confidence: number;
 }
 
-/** Characters of the model's dictionary that are, in an MRZ, one of MRZ_ALPHABET. */
-export function alphabetIndex(dictionary: string[]): Int16Array {
+/**
+ * The model's output classes that stand for an MRZ character (`from`, in the dictionary's order; the
+ * blank, class 0, left out) and which character of MRZ_ALPHABET each is (`to`): a few dozen of the
+ * thousands, so a time step is folded without going through them all.
+ */
+export interface MrzClasses {
+  from: Int32Array;
+  to: Int16Array;
+}
+
+/** The classes of the model's dictionary that are, in an MRZ, one of MRZ_ALPHABET. */
+export function alphabetIndex(dictionary: string[]): MrzClasses {
   const folded: Record<string, string> = { '〈': '<', '＜': '<', '«': '<', '‹': '<', 'く': '<', 'ぐ': '<', '《': '<' };
-  const index = new Int16Array(dictionary.length + 1).fill(-1);
+  const from: number[] = [];
+  const to: number[] = [];
   dictionary.forEach((entry, i) => {
     let char = folded[entry] ?? entry;
     if (/^[Ａ-Ｚ０-９]$/.test(char)) char = String.fromCharCode(char.charCodeAt(0) - 0xfee0);
     if (/^[a-km-z]$/.test(char)) char = char.toUpperCase();
     const k = MRZ_ALPHABET.indexOf(char);
-    if (k >= 0 && char.length === 1) index[i + 1] = k;
+    if (k < 0 || char.length !== 1) return;
+    from.push(i + 1);
+    to.push(k);
   });
-  return index;
-}
-
-const FOLDED = new WeakMap<Int16Array, { classes: number; from: Int32Array; to: Int16Array }>();
-
-/**
- * The dictionary entries (of the first `classes`, the blank left out) that stand for an MRZ
- * character, in the dictionary's order, and which character each is: a few dozen of 6,624, so a
- * time step is folded without going through them all (in the same order, to the same sums).
- */
-function foldedClasses(toAlphabet: Int16Array, classes: number): { from: Int32Array; to: Int16Array } {
-  let folded = FOLDED.get(toAlphabet);
-  if (folded?.classes !== classes) {
-    const from: number[] = [];
-    for (let i = 1; i < Math.min(classes, toAlphabet.length); i++) if (toAlphabet[i]! >= 0) from.push(i);
-    folded = { classes, from: Int32Array.from(from), to: Int16Array.from(from, (i) => toAlphabet[i]!) };
-    FOLDED.set(toAlphabet, folded);
-  }
-  return folded;
+  return { from: Int32Array.from(from), to: Int16Array.from(to) };
 }
 
 /**
@@ -62,7 +57,7 @@ function foldedClasses(toAlphabet: Int16Array, classes: number): { from: Int32Ar
  * lower case, the many '<'-like signs); anything else counts as a gap. Each character keeps its
  * probabilities over the alphabet where it was strongest.
  */
-export function decodeMrz(data: Float32Array, steps: number, classes: number, toAlphabet: Int16Array): RecognisedLine {
+export function decodeMrz(data: Float32Array, steps: number, classes: number, { from, to }: MrzClasses): RecognisedLine {
   const n = MRZ_ALPHABET.length;
   const chars: RecognisedChar[] = [];
   const lattice: Float32Array[] = [];
@@ -72,7 +67,6 @@ export function decodeMrz(data: Float32Array, steps: number, classes: number, to
     if (current) chars.push({ char: MRZ_ALPHABET[current.k]!, probabilities: current.probabilities, at: (current.t + 0.5) / steps });
     current = null;
   };
-  const { from, to } = foldedClasses(toAlphabet, classes);
   for (let t = 0; t < steps; t++) {
     const row = t * classes;
     const p = new Float32Array(n);

@@ -1,7 +1,7 @@
 import { setImmediate as tick } from 'node:timers/promises';
 import { createCanvas, GlobalFonts, type Image } from '@napi-rs/canvas';
 import { checkDigit } from '../mrz/build';
-import { ALLOWED, checkAgrees, checkDigitCount, type CheckRelation, checkRelations, COMPOSITE_RANGES, checkedFields, compositePosition, isStateCode, MRZ_ALPHABET, MRZ_LINE_LENGTHS, type MrzFormatName, NAME_FIELD, positionKinds, STATE_POSITIONS, validCheckDigits } from '../mrz/layout';
+import { ALLOWED, checkAgrees, checkDigitCount, checkRelations, checkedFields, isStateCode, MRZ_ALPHABET, MRZ_LINE_LENGTHS, type MrzFormatName, NAME_FIELD, positionKinds, STATE_POSITIONS, validCheckDigits } from '../mrz/layout';
 import { adaptiveInkMask, connectedComponents, darkestThreshold, greyCrop, heightOf, inkMask, median, widthOf, type Component, type Grey } from './raster';
 
 /**
@@ -544,19 +544,19 @@ export function resolveAmbiguities(format: MrzFormatName, readings: RankedReadin
   const all = checkDigitCount(format);
   if (validCheckDigits(format, lines) === all) return { lines, guessed: false };
   const kinds = positionKinds(format);
-  const suspects = new Set<string>();
-  const composite = compositePosition(format);
-  suspects.add(`${composite.line}:${composite.index}`);
-  // Fields only the composite covers (a card's optional data) may be settled by it too.
-  for (const [line, start, end] of COMPOSITE_RANGES[format]) for (let k = start; k < end; k++) suspects.add(`${line}:${k}`);
-  for (const field of checkedFields(format)) {
-    for (let k = field.start; k < field.end; k++) suspects.add(`${field.line}:${k}`);
-    suspects.add(`${field.line}:${field.check}`);
-  }
-  type Option = { line: number; index: number; chars: string[] };
+  // Every position a check digit covers, or stands at, with the check digits it bears on (a mask of
+  // `relations`): fields only the composite covers (a card's optional data) may be settled by it too.
+  const relations = checkRelations(format);
+  const bearsOn = new Map<string, number>();
+  relations.forEach(({ ranges, line, index }, r) => {
+    const mark = (l: number, k: number) => bearsOn.set(`${l}:${k}`, (bearsOn.get(`${l}:${k}`) ?? 0) | (1 << r));
+    mark(line, index);
+    for (const [l, start, end] of ranges) for (let k = start; k < end; k++) mark(l, k);
+  });
+  type Option = { line: number; index: number; chars: string[]; touches: number };
   const ambiguous: Option[] = [];
   const lookAlike: Option[] = [];
-  for (const key of suspects) {
+  for (const [key, touches] of bearsOn) {
     const [line, index] = key.split(':').map(Number) as [number, number];
     const reading = readings[line]![index];
     if (!reading) continue;
@@ -565,22 +565,18 @@ export function resolveAmbiguities(format: MrzFormatName, readings: RankedReadin
     if (!clearlyFirst(allowed)) {
       const limit = 1.5 * allowed[0]!.distance + 0.5;
       const chars = allowed.slice(1, 3).filter((r) => r.distance < limit).map((r) => r.char);
-      if (chars.length) ambiguous.push({ line, index, chars });
+      if (chars.length) ambiguous.push({ line, index, chars, touches });
     } else if (kind === 'N' && (allowed[0]!.char === 'O' || allowed[0]!.char === '0')) {
-      lookAlike.push({ line, index, chars: [allowed[0]!.char === 'O' ? '0' : 'O'] });
+      lookAlike.push({ line, index, chars: [allowed[0]!.char === 'O' ? '0' : 'O'], touches });
     }
   }
   // The fewest changes that make every check digit agree, an O/0 swap counted as one like any other:
   // two unsure positions read as their runners-up are a further reach than one O read as 0 (a
   // French card's `K682T8YLO`, whose 8s a soft photo's glyphs read as 0: `K602T0YL0` agrees too).
   const options = [...ambiguous, ...lookAlike];
-  // A check digit that disagrees must cover a changed position (or be one) to come to agree, and
-  // one that agrees and covers none still does: only the check digits a change set touches are
-  // worked out again (a soft photo's fifty unclear positions make some 150,000 sets of three).
-  const relations = checkRelations(format);
-  const covers = (relation: CheckRelation, line: number, index: number) =>
-    (relation.line === line && relation.index === index) || relation.ranges.some(([l, start, end]) => l === line && index >= start && index < end);
-  const touches = options.map(({ line, index }) => relations.reduce((mask, relation, r) => (covers(relation, line, index) ? mask | (1 << r) : mask), 0));
+  // A check digit that disagrees must bear on a changed position to come to agree, and one that
+  // agrees and bears on none still does: only the check digits a change set touches are worked out
+  // again (a soft photo's fifty unclear positions make some 150,000 sets of three).
   const disagreeing = relations.reduce((mask, relation, r) => (checkAgrees(relation, lines) ? mask : mask | (1 << r)), 0);
   const attempt = lines.map((l) => [...l]);
   for (let changes = 1; changes <= Math.min(3, options.length); changes++) {
@@ -593,11 +589,11 @@ export function resolveAmbiguities(format: MrzFormatName, readings: RankedReadin
         return;
       }
       for (let i = from; i < options.length; i++) {
-        const { line, index, chars } = options[i]!;
+        const { line, index, chars, touches } = options[i]!;
         const original = attempt[line]![index]!;
         for (const char of chars) {
           attempt[line]![index] = char;
-          search(i + 1, left - 1, touched | touches[i]!);
+          search(i + 1, left - 1, touched | touches);
         }
         attempt[line]![index] = original;
       }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createCanvas, type Image } from '@napi-rs/canvas';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { connectedComponents } from './raster';
-import { alphabetIndex, decodeMrz, decodeText, type ReadText, type RecognisedLine } from './ctc';
+import { alphabetIndex, decodeMrz, decodeText, type MrzClasses, type ReadText, type RecognisedLine } from './ctc';
 
 /**
  * PaddleOCR (text detection and recognition, trained on real images) run offline with
@@ -42,7 +42,7 @@ const MAX_ZOOM = 3;
 /** A recognition model with its dictionary: what each output class stands for. */
 interface Recogniser {
   session: InferenceSession;
-  toAlphabet: Int16Array;
+  toAlphabet: MrzClasses;
   dictionary: string[];
 }
 
