@@ -12,13 +12,14 @@ import { writeFileWhole } from '../../lib/files';
 /**
  * The cell reader: a reader for MRZ print a few pixels high, where PaddleOCR's recognisers (trained
  * on larger text) misread most. A character cell — 12 × 20 samples over 1.2 × 2 character pitches —
- * is classified by linear discriminant analysis into the 37 MRZ characters or a blank; the classes
+ * is projected onto its linear discriminants and there classified by each class's own spread
+ * (quadratic discriminants) into the 37 MRZ characters or a blank; the classes
  * are learnt at first use from lines rendered in OCR-B, the MRZ's font (Debian's `fonts-ocr-b`),
  * degraded as a phone photo degrades print (blur, weight, light, noise, JPEG), so no weights are
  * stored or downloaded. A line is read by a Viterbi pass over character centres: each next centre
  * 0.88–1.12 pitches on, a blank before the first and after the last, the ICAO position classes as
  * the grammar. Without the font the reader is absent and the others read alone.
- * Measured in docs/decisions.md ("Photos, part 13" and "part 14").
+ * Measured in docs/decisions.md ("Photos, part 13", "part 14" and "part 22").
  */
 
 /** The classes: the MRZ alphabet, then a blank cell (paper between or beside the characters). */
@@ -35,14 +36,19 @@ const D = CW * CH;
 const SX = 1.2 / CW;
 const SY = 2 / CH;
 /** Lines rendered to learn from, and their seed (each learning on a machine gives the same model). */
-const TRAINING_LINES = 300;
+const TRAINING_LINES = 800;
 const TRAINING_SEED = 1;
 /** Share of the within-class covariance replaced by its mean variance (the estimate's shrinkage). */
 const SHRINK = 0.15;
+/**
+ * Each class's covariance in the projected space is shrunk this far towards the pooled one (the
+ * identity there). decisions.md, "Photos, part 22".
+ */
+const CLASS_SHRINK = 0.1;
 /** How far (in pitches) a training cell's centre may lie above or below its line's. */
 const VERTICAL_SLACK = 0.12;
 /** Bumped whenever training changes, so that no older cached model is read. */
-const MODEL_VERSION = 3;
+const MODEL_VERSION = 4;
 
 /** Where Debian's `fonts-ocr-b` installs OCR-B (regular and the MRZ's "S" cut). */
 const FONT_DIRS = ['/usr/share/fonts/opentype/ocr-b', '/usr/share/fonts/truetype/ocr-b'];
@@ -55,7 +61,10 @@ interface Raster {
   data: Float32Array | Uint8Array;
 }
 
-/** The learnt classifier: cells projected onto the discriminant directions, and each class's mean there. */
+/**
+ * The learnt classifier: cells projected onto the discriminant directions, and there each class's
+ * mean and its own spread (quadratic discriminants).
+ */
 export interface CellModel {
   dims: number;
   /** dims × D projection. */
@@ -64,6 +73,13 @@ export interface CellModel {
   mean: Float32Array;
   /** K × dims class means in the projected space. */
   means: Float32Array;
+  /**
+   * K × dims × dims: per class, the inverse of its covariance's Cholesky factor in the projected
+   * space (lower triangular), so that a cell's squared distance to the class is |spread · (y − mean)|².
+   */
+  spreads: Float32Array;
+  /** K: per class, the log-determinant of its covariance (added to the distance: a −2 log-likelihood). */
+  logDets: Float32Array;
 }
 
 /** A line's place on the raster: its first cell's left edge, pitch, centre height, paper and ink levels. */
@@ -138,18 +154,21 @@ function strip(r: Raster, geo: Geometry, from: number, columns: number): Float32
   return out;
 }
 
-const widened = new WeakMap<CellModel, Float64Array>();
-/** The projection in double precision (read many times a line: no conversions in the inner loop). */
-function wide(model: CellModel): Float64Array {
-  let projection = widened.get(model);
-  if (!projection) widened.set(model, (projection = Float64Array.from(model.projection)));
-  return projection;
+const widened = new WeakMap<CellModel, { projection: Float64Array; spreads: Float64Array }>();
+/** The projection and spreads in double precision (read many times a line: no conversions in the inner loop). */
+function wide(model: CellModel): { projection: Float64Array; spreads: Float64Array } {
+  let wider = widened.get(model);
+  if (!wider) widened.set(model, (wider = { projection: Float64Array.from(model.projection), spreads: Float64Array.from(model.spreads) }));
+  return wider;
 }
 
-/** Squared distances in the projected space from a cell to each class mean. */
-function distancesOf(model: CellModel, centred: Float64Array, y: Float64Array, out: Float64Array): Float64Array {
-  const { dims, means } = model;
-  const projection = wide(model);
+/**
+ * −2 log-likelihood of a cell under each class (up to a shared constant): its squared distance to the
+ * class mean in the projected space, measured by the class's own spread, plus the spread's log-determinant.
+ */
+function distancesOf(model: CellModel, centred: Float64Array, y: Float64Array, e: Float64Array, out: Float64Array): Float64Array {
+  const { dims, means, logDets } = model;
+  const { projection, spreads } = wide(model);
   for (let r = 0; r < dims; r++) {
     let s = 0;
     const o = r * D;
@@ -157,12 +176,16 @@ function distancesOf(model: CellModel, centred: Float64Array, y: Float64Array, o
     y[r] = s;
   }
   for (let k = 0; k < K; k++) {
+    for (let r = 0; r < dims; r++) e[r] = y[r]! - means[k * dims + r]!;
+    const o = k * dims * dims;
     let s = 0;
-    for (let r = 0; r < dims; r++) {
-      const e = y[r]! - means[k * dims + r]!;
-      s += e * e;
+    for (let i = 0; i < dims; i++) {
+      let z = 0;
+      const row = o + i * dims;
+      for (let j = 0; j <= i; j++) z += spreads[row + j]! * e[j]!;
+      s += z * z;
     }
-    out[k] = s;
+    out[k] = s + logDets[k]!;
   }
   return out;
 }
@@ -381,7 +404,9 @@ function jacobi(A: Float64Array, n: number): { values: Float64Array; vectors: Fl
  * variance) whitened by its Cholesky factor L; the class means' principal directions there, mapped
  * back (L⁻ᵀ), are the projection.
  */
-function discriminants(sums: Float64Array[], counts: number[], scatter: Float64Array, total: number): CellModel {
+type Discriminants = Omit<CellModel, 'spreads' | 'logDets'>;
+
+function discriminants(sums: Float64Array[], counts: number[], scatter: Float64Array, total: number): Discriminants {
   const means = sums.map((s, k) => s.map((v) => v / Math.max(1, counts[k]!)));
   const mean = new Float32Array(D);
   for (const m of means) for (let d = 0; d < D; d++) mean[d]! += m[d]! / K;
@@ -441,7 +466,7 @@ function discriminants(sums: Float64Array[], counts: number[], scatter: Float64A
     }
     projection.set(a, r * D);
   }
-  const model: CellModel = { dims, projection, mean, means: new Float32Array(K * dims) };
+  const model: Discriminants = { dims, projection, mean, means: new Float32Array(K * dims) };
   const y = new Float64Array(dims);
   for (let k = 0; k < K; k++) {
     for (let r = 0; r < dims; r++) {
@@ -454,6 +479,53 @@ function discriminants(sums: Float64Array[], counts: number[], scatter: Float64A
   return model;
 }
 
+/**
+ * Each class's own spread about its mean in the projected space, from the training cells: its
+ * covariance shrunk by CLASS_SHRINK towards the identity (the pooled covariance there), as the
+ * inverse of its Cholesky factor and its log-determinant.
+ */
+function classSpreads(model: Discriminants, cells: Float32Array[], labels: number[]): CellModel {
+  const n = model.dims;
+  const covariances = Array.from({ length: K }, () => new Float64Array(n * n));
+  const counts = new Array<number>(K).fill(0);
+  const e = new Float64Array(n);
+  cells.forEach((cell, t) => {
+    const k = labels[t]!;
+    counts[k]!++;
+    for (let r = 0; r < n; r++) {
+      let s = 0;
+      for (let d = 0; d < D; d++) s += model.projection[r * D + d]! * (cell[d]! - model.mean[d]!);
+      e[r] = s - model.means[k * n + r]!;
+    }
+    const c = covariances[k]!;
+    for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) c[i * n + j]! += e[i]! * e[j]!;
+  });
+  const spreads = new Float32Array(K * n * n);
+  const logDets = new Float32Array(K);
+  for (let k = 0; k < K; k++) {
+    const c = covariances[k]!;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j <= i; j++) c[i * n + j] = c[j * n + i] = ((1 - CLASS_SHRINK) * c[i * n + j]!) / Math.max(1, counts[k]!) + (i === j ? CLASS_SHRINK : 0);
+    }
+    const L = cholesky(c, n);
+    // The inverse of L (lower triangular), row by row.
+    const inverse = new Float64Array(n * n);
+    let logDet = 0;
+    for (let i = 0; i < n; i++) {
+      logDet += 2 * Math.log(L[i * n + i]!);
+      inverse[i * n + i] = 1 / L[i * n + i]!;
+      for (let j = 0; j < i; j++) {
+        let s = 0;
+        for (let m = j; m < i; m++) s += L[i * n + m]! * inverse[m * n + j]!;
+        inverse[i * n + j] = -s / L[i * n + i]!;
+      }
+    }
+    spreads.set(inverse, k * n * n);
+    logDets[k] = logDet;
+  }
+  return { ...model, spreads, logDets };
+}
+
 /** Learns the classes from TRAINING_LINES rendered lines (a character cell each, and the blank beside each line). */
 export async function trainCellModel(fonts: string[], lines = TRAINING_LINES): Promise<CellModel> {
   const random = mulberry32(TRAINING_SEED);
@@ -461,7 +533,8 @@ export async function trainCellModel(fonts: string[], lines = TRAINING_LINES): P
   const counts = new Array<number>(K).fill(0);
   const scatter = new Float64Array(D * D);
   let total = 0;
-  const cell = new Float32Array(D);
+  const cells: Float32Array[] = [];
+  const labels: number[] = [];
   for (let l = 0; l < lines; l++) {
     const text = randomLine(random);
     const { raster, geo } = await renderLine(text, fonts, random);
@@ -470,8 +543,10 @@ export async function trainCellModel(fonts: string[], lines = TRAINING_LINES): P
     // lies about a tenth high; measured there).
     const placed = { ...geo, x0: geo.x0 + between(random, -0.03, 0.03) * geo.pitch, cy: geo.cy + between(random, -VERTICAL_SLACK, VERTICAL_SLACK) * geo.pitch };
     for (let i = -1; i <= text.length; i++) {
-      cellAt(raster, placed, i, cell);
+      const cell = cellAt(raster, placed, i, new Float32Array(D));
       const k = i < 0 || i === text.length ? BLANK : CLASSES.indexOf(text[i]!);
+      cells.push(cell);
+      labels.push(k);
       counts[k]!++;
       total++;
       for (let d = 0; d < D; d++) sums[k]![d]! += cell[d]!;
@@ -484,7 +559,7 @@ export async function trainCellModel(fonts: string[], lines = TRAINING_LINES): P
     }
     await tick(); // other work on the event loop (heartbeats, deliveries) runs between steps
   }
-  return discriminants(sums, counts, scatter, total);
+  return classSpreads(discriminants(sums, counts, scatter, total), cells, labels);
 }
 
 /** OCR-B's files registered with the canvas, by family name; none when the font is not installed. */
@@ -500,11 +575,19 @@ function ocrbFonts(): Array<{ family: string; file: string }> {
 }
 
 /** The model as JSON text (numbers as written by Float32Array) and back. */
-const serialise = (m: CellModel) => JSON.stringify({ dims: m.dims, projection: Array.from(m.projection), mean: Array.from(m.mean), means: Array.from(m.means) });
+const serialise = (m: CellModel) =>
+  JSON.stringify({ dims: m.dims, projection: Array.from(m.projection), mean: Array.from(m.mean), means: Array.from(m.means), spreads: Array.from(m.spreads), logDets: Array.from(m.logDets) });
 function deserialise(text: string): CellModel | null {
-  const j = JSON.parse(text) as { dims: number; projection: number[]; mean: number[]; means: number[] };
-  if (j.projection?.length !== j.dims * D || j.mean?.length !== D || j.means?.length !== K * j.dims) return null;
-  return { dims: j.dims, projection: Float32Array.from(j.projection), mean: Float32Array.from(j.mean), means: Float32Array.from(j.means) };
+  const j = JSON.parse(text) as { dims: number; projection: number[]; mean: number[]; means: number[]; spreads: number[]; logDets: number[] };
+  if (j.projection?.length !== j.dims * D || j.mean?.length !== D || j.means?.length !== K * j.dims || j.spreads?.length !== K * j.dims * j.dims || j.logDets?.length !== K) return null;
+  return {
+    dims: j.dims,
+    projection: Float32Array.from(j.projection),
+    mean: Float32Array.from(j.mean),
+    means: Float32Array.from(j.means),
+    spreads: Float32Array.from(j.spreads),
+    logDets: Float32Array.from(j.logDets),
+  };
 }
 
 let loading: Promise<CellModel | null> | null = null;
@@ -519,7 +602,7 @@ export function cellModel(): Promise<CellModel | null> {
     const fonts = ocrbFonts();
     if (!fonts.length) return null;
     const key = crypto.createHash('sha256');
-    key.update(`v${MODEL_VERSION}:${TRAINING_LINES}:${TRAINING_SEED}:${SHRINK}`);
+    key.update(`v${MODEL_VERSION}:${TRAINING_LINES}:${TRAINING_SEED}:${SHRINK}:${CLASS_SHRINK}`);
     for (const { file } of fonts) key.update(fs.readFileSync(file));
     const cache = path.join(os.tmpdir(), `kycflow-mrz-cells-${key.digest('hex').slice(0, 16)}.json`);
     try {
@@ -624,6 +707,7 @@ function viterbi(model: CellModel, r: Raster, geo: Geometry, kinds: string[]): {
   const cells = strip(r, geo, from - ((offset) * p) / STEPS, columns);
   const cell = new Float64Array(D);
   const y = new Float64Array(model.dims);
+  const e = new Float64Array(model.dims);
   const dist: Float64Array[] = [];
   for (let j = 0; j < count; j++) {
     const c = j + offset;
@@ -631,7 +715,7 @@ function viterbi(model: CellModel, r: Raster, geo: Geometry, kinds: string[]): {
     for (let v = 0; v < CH; v++) {
       for (let u = 0; u < CW; u++, m++) cell[m] = cells[v * columns + c - 11 + 2 * u]! - model.mean[m]!;
     }
-    dist.push(distancesOf(model, cell, y, new Float64Array(K)));
+    dist.push(distancesOf(model, cell, y, e, new Float64Array(K)));
   }
   // Per position class (and for the first position, without '<'), the least distance at each centre.
   const least = new Map<string, Float64Array>();

@@ -1,5 +1,5 @@
 import { applyStructure, clearlyFirst, resolveAmbiguities, type GlyphRead, type RankedReadings } from './glyph-reader';
-import { ALLOWED, checkDigitCount, MRZ_ALPHABET, NAME_FIELD, positionKinds, validCheckDigits, type CharClass, type MrzFormatName } from '../mrz/layout';
+import { ALLOWED, checkDigitCount, MRZ_ALPHABET, MRZ_LINE_LENGTHS, NAME_FIELD, positionKinds, validCheckDigits, type CharClass, type MrzFormatName } from '../mrz/layout';
 import type { PaddleMrzRead } from './paddle-mrz';
 import type { RecognisedChar } from './ctc';
 import { alignTo } from './positions';
@@ -40,12 +40,27 @@ const OFF_GRAMMAR: Record<CharClass, number> = { D: 1e-4, C: 1e-4, S: 0.01, A: 0
  */
 const READER_WEIGHTS = [1, 0.5];
 /**
- * How much the cell reader's odds count: twice PaddleOCR's, and as much in the letter fields (codes
- * and names: class A), which no check digit guards against its shape errors (a scan's `SAKURA` read
- * `XAKUFA`, a state code `FRA` read `FIN`). It reads only small print, where PaddleOCR's recognisers
- * misread most. decisions.md, "Photos, part 14".
+ * The cell reader reads every line of a band whose characters lie under CELL_PITCH pixels apart in
+ * the image; on print larger than about 17 px PaddleOCR's recognisers misread fewer characters than
+ * it does (decisions.md, "Photos, part 22").
  */
-const CELL_WEIGHTS: Record<CharClass, number> = { A: 1, N: 2, D: 2, C: 2, S: 2 };
+export const CELL_PITCH = 15;
+/** Print under this pitch (px) is small: PaddleOCR's recognisers misread most there. */
+export const SMALL_PITCH = 9.5;
+/**
+ * How much the cell reader's odds count. On small print twice PaddleOCR's, and as much in the letter
+ * fields (codes and names: class A), which no check digit guards against its shape errors (a scan's
+ * `SAKURA` read `XAKUFA`, a state code `FRA` read `FIN`): decisions.md, "Photos, part 14". On larger
+ * print, up to CELL_PITCH, where PaddleOCR misreads less: as much as PaddleOCR's, and less in the
+ * letter fields ("Photos, part 22").
+ */
+const CELL_WEIGHTS: Record<'small' | 'larger', Record<CharClass, number>> = {
+  small: { A: 1, N: 2, D: 2, C: 2, S: 2 },
+  larger: { A: 0.7, N: 1, D: 1, C: 1, S: 1 },
+};
+
+/** The pitch (px a character, in the image) of a read's band. */
+export const bandPitch = (read: PaddleMrzRead): number => (read.band.width - 2 * read.margin) / MRZ_LINE_LENGTHS[read.format][0]!;
 /**
  * PaddleOCR's two recognisers both read OCR-B's M at 10–15 px as R or N (`RARIANA`, `NEULENDIJK`,
  * `SPECIREN`); the cell reader, learnt on OCR-B, tells them apart there. In a name, an R or N read
@@ -117,6 +132,7 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
   const kinds = positionKinds(format);
   const models = paddle ? modelPositions(paddle, reference) : [];
   const cells = paddle?.cells?.map((line) => line.chars);
+  const cellWeights = CELL_WEIGHTS[paddle && bandPitch(paddle) < SMALL_PITCH ? 'small' : 'larger'];
   const nameCells = paddle?.nameCells?.map((line) => line.chars);
   const [nameLine, nameStart, nameEnd] = NAME_FIELD[format];
   let clear = 0;
@@ -128,7 +144,7 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
       const found = [
         ...models.map((positions) => ({ p: fromPaddle(positions, l, k), weight: READER_WEIGHTS[0]! / models.length })),
         { p: glyphs && fromGlyphs(glyphs, l, k), weight: READER_WEIGHTS[1]! },
-        { p: cells && fromPaddle(cells, l, k), weight: CELL_WEIGHTS[kind] },
+        { p: cells && fromPaddle(cells, l, k), weight: cellWeights[kind] },
       ];
       const sources = found.flatMap(({ p }) => (p ? [p] : []));
       const weights = found.flatMap(({ p, weight }) => (p ? [weight] : []));

@@ -3,7 +3,7 @@ import { loadImage, type Image } from '@napi-rs/canvas';
 import { measureQuality, type ImageQuality } from '../image-quality';
 import { checkDigitCount, MRZ_LINE_LENGTHS, NAME_FIELD, validCheckDigits } from '../mrz/layout';
 import { cellModel, readMrzCells } from './cell-reader';
-import { bestReading, fuse } from './fusion';
+import { bandPitch, bestReading, CELL_PITCH, fuse, SMALL_PITCH } from './fusion';
 import { clearlyFirst, MAX_SKEW, readMrzGlyphs, type GlyphRead } from './glyph-reader';
 import { cutOut, PaddleOcr, type TextBox } from './paddle';
 import { correctFromPage } from './page-fusion';
@@ -55,17 +55,12 @@ const nothingRead = (quality: ImageQuality): OcrResult => ({ lines: null, confid
 
 /** The glyph reader is sure of a band when it laid out every position and read this share clearly. */
 const SURE_GLYPHS = 0.9;
-/**
- * A band whose characters lie fewer pixels apart than this in the image is read by the cell reader
- * too. On the bands of seeds 6–9 it misreads fewer characters than PaddleOCR's band reread below
- * about 10 px and many more above; heard up to 11 px it cost as many fields as it gained there.
- */
-const SMALL_PITCH = 9.5;
-/** The band is cut out at this many times its size in the image for the cell reader. */
+/** The band is cut out at this many times its size in the image for the cell reader (up to SMALL_PITCH's). */
 const CELL_SCALE = 4;
 /**
- * Up to this pitch (px) the cell reader reads a doubtful band's name line too, heard only to tell
- * OCR-B's M from the R or N PaddleOCR's recognisers read for it (fusion.ts, `mFromCells`).
+ * From CELL_PITCH up to this pitch (px) the cell reader reads a doubtful band's name line only,
+ * heard only to tell OCR-B's M from the R or N PaddleOCR's recognisers read for it (fusion.ts,
+ * `mFromCells`).
  */
 const NAME_PITCH = 24;
 
@@ -149,27 +144,27 @@ export class MrzReader {
   }
 
   /**
-   * The cell reader's reading of a band whose print is small (below SMALL_PITCH), heard in the
-   * fusion beside PaddleOCR's, whose recognisers misread most there (on larger print the cell
-   * reader misreads more than they do); up to NAME_PITCH, of its name line only (`nameCells`),
-   * cut out so that its pitch is about as large as small print's.
+   * The cell reader's reading of a band whose print is small (below CELL_PITCH), heard in the
+   * fusion beside PaddleOCR's (on larger print the cell reader misreads more than PaddleOCR's
+   * recognisers do); up to NAME_PITCH, of its name line only (`nameCells`); cut out so that its
+   * pitch is at most small print's.
    */
   private async hearCells(image: Image, read: PaddleMrzRead): Promise<void> {
     const lengths = MRZ_LINE_LENGTHS[read.format];
-    const pitch = (read.band.width - 2 * read.margin) / lengths[0]!;
+    const pitch = bandPitch(read);
     if (pitch >= NAME_PITCH) return;
     const model = await cellModel();
     if (!model) return;
-    const small = pitch < SMALL_PITCH;
+    const everyLine = pitch < CELL_PITCH;
     const scale = CELL_SCALE * Math.min(1, SMALL_PITCH / pitch);
     const band = cutOut(image, read.band, read.band.width * scale);
     const spacing = (read.band.height - 2 * read.margin) / lengths.length;
     const [nameLine] = NAME_FIELD[read.format];
     const places = lengths.map((_, l) =>
-      small || l === nameLine ? { cy: (read.margin + (l + 0.5) * spacing) * scale, left: read.margin * scale, right: (read.band.width - read.margin) * scale } : null,
+      everyLine || l === nameLine ? { cy: (read.margin + (l + 0.5) * spacing) * scale, left: read.margin * scale, right: (read.band.width - read.margin) * scale } : null,
     );
     const lines = readMrzCells(model, band, read.format, places);
-    if (small) read.cells = lines;
+    if (everyLine) read.cells = lines;
     else read.nameCells = lines;
   }
 
