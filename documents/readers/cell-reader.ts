@@ -593,7 +593,7 @@ function deserialise(text: string): CellModel | null {
 let loading: Promise<CellModel | null> | null = null;
 
 /**
- * The model, learnt once per machine (about 5 s) and kept in the temporary directory, keyed by the
+ * The model, learnt once per machine (about 9 s) and kept in the temporary directory, keyed by the
  * font files and the training's version; null when OCR-B is not installed. Learnt in steps between
  * other work on the event loop.
  */
