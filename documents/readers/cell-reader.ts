@@ -154,6 +154,17 @@ function strip(r: Raster, geo: Geometry, from: number, columns: number): Float32
   return out;
 }
 
+/** A cell (less the mean cell) projected onto the `dims` discriminant directions, into `y`. */
+function project(projection: Float64Array, dims: number, centred: Float64Array, y: Float64Array): Float64Array {
+  for (let r = 0; r < dims; r++) {
+    let s = 0;
+    const o = r * D;
+    for (let d = 0; d < D; d++) s += projection[o + d]! * centred[d]!;
+    y[r] = s;
+  }
+  return y;
+}
+
 const widened = new WeakMap<CellModel, { projection: Float64Array; spreads: Float64Array }>();
 /** The projection and spreads in double precision (read many times a line: no conversions in the inner loop). */
 function wide(model: CellModel): { projection: Float64Array; spreads: Float64Array } {
@@ -169,12 +180,7 @@ function wide(model: CellModel): { projection: Float64Array; spreads: Float64Arr
 function distancesOf(model: CellModel, centred: Float64Array, y: Float64Array, e: Float64Array, out: Float64Array): Float64Array {
   const { dims, means, logDets } = model;
   const { projection, spreads } = wide(model);
-  for (let r = 0; r < dims; r++) {
-    let s = 0;
-    const o = r * D;
-    for (let d = 0; d < D; d++) s += projection[o + d]! * centred[d]!;
-    y[r] = s;
-  }
+  project(projection, dims, centred, y);
   for (let k = 0; k < K; k++) {
     for (let r = 0; r < dims; r++) e[r] = y[r]! - means[k * dims + r]!;
     const o = k * dims * dims;
@@ -467,15 +473,9 @@ function discriminants(sums: Float64Array[], counts: number[], scatter: Float64A
     projection.set(a, r * D);
   }
   const model: Discriminants = { dims, projection, mean, means: new Float32Array(K * dims) };
+  const wider = Float64Array.from(projection);
   const y = new Float64Array(dims);
-  for (let k = 0; k < K; k++) {
-    for (let r = 0; r < dims; r++) {
-      let s = 0;
-      for (let d = 0; d < D; d++) s += projection[r * D + d]! * (means[k]![d]! - mean[d]!);
-      y[r] = s;
-    }
-    model.means.set(y, k * dims);
-  }
+  for (let k = 0; k < K; k++) model.means.set(project(wider, dims, means[k]!.map((v, d) => v - mean[d]!), y), k * dims);
   return model;
 }
 
@@ -484,19 +484,17 @@ function discriminants(sums: Float64Array[], counts: number[], scatter: Float64A
  * covariance shrunk by CLASS_SHRINK towards the identity (the pooled covariance there), as the
  * inverse of its Cholesky factor and its log-determinant.
  */
-function classSpreads(model: Discriminants, cells: Float32Array[], labels: number[]): CellModel {
+function classSpreads(model: Discriminants, cells: Float32Array[], labels: number[], counts: number[]): CellModel {
   const n = model.dims;
   const covariances = Array.from({ length: K }, () => new Float64Array(n * n));
-  const counts = new Array<number>(K).fill(0);
+  const projection = Float64Array.from(model.projection);
+  const centred = new Float64Array(D);
   const e = new Float64Array(n);
   cells.forEach((cell, t) => {
     const k = labels[t]!;
-    counts[k]!++;
-    for (let r = 0; r < n; r++) {
-      let s = 0;
-      for (let d = 0; d < D; d++) s += model.projection[r * D + d]! * (cell[d]! - model.mean[d]!);
-      e[r] = s - model.means[k * n + r]!;
-    }
+    for (let d = 0; d < D; d++) centred[d] = cell[d]! - model.mean[d]!;
+    project(projection, n, centred, e);
+    for (let r = 0; r < n; r++) e[r]! -= model.means[k * n + r]!;
     const c = covariances[k]!;
     for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) c[i * n + j]! += e[i]! * e[j]!;
   });
@@ -559,7 +557,7 @@ export async function trainCellModel(fonts: string[], lines = TRAINING_LINES): P
     }
     await tick(); // other work on the event loop (heartbeats, deliveries) runs between steps
   }
-  return classSpreads(discriminants(sums, counts, scatter, total), cells, labels);
+  return classSpreads(discriminants(sums, counts, scatter, total), cells, labels, counts);
 }
 
 /** OCR-B's files registered with the canvas, by family name; none when the font is not installed. */

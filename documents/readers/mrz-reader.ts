@@ -55,7 +55,7 @@ const nothingRead = (quality: ImageQuality): OcrResult => ({ lines: null, confid
 
 /** The glyph reader is sure of a band when it laid out every position and read this share clearly. */
 const SURE_GLYPHS = 0.9;
-/** The band is cut out at this many times its size in the image for the cell reader (up to SMALL_PITCH's). */
+/** For the cell reader the band is cut out at this many times its size in the image (larger print: as if it were SMALL_PITCH). */
 const CELL_SCALE = 4;
 /**
  * From CELL_PITCH up to this pitch (px) the cell reader reads a doubtful band's name line only,
