@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { generateDocument, pickVariant } from '../corpus/generate';
 import { ManifestError } from '../corpus/manifest';
 import { writePhotoSet } from '../corpus/photos';
 import { seededRandom } from '../lib/random';
+import { scriptOptions } from './options';
 
 /**
  * `npm run corpus -- --out DIR --n 200 --seed 1`: renders a labelled synthetic corpus (passports
@@ -19,8 +19,7 @@ const USAGE = [
   'usage: npm run corpus -- --out DIR [--n 200] [--seed 1] [--mrz-font FILE]',
   '       npm run corpus -- --from SET --photos --out DIR [--seed 1] [--variants 1] [--keep-photos] [--frame 1600x1200]',
 ].join('\n');
-const { values } = parseArgs({
-  options: {
+const values = scriptOptions('corpus', USAGE, {
     out: { type: 'string' },
     n: { type: 'string', default: '200' },
     seed: { type: 'string', default: '1' },
@@ -29,8 +28,7 @@ const { values } = parseArgs({
     photos: { type: 'boolean', default: false },
     variants: { type: 'string', default: '1' },
     'keep-photos': { type: 'boolean', default: false },
-    frame: { type: 'string' },
-  },
+  frame: { type: 'string' },
 });
 // The photos' default frame is samplePhotoParams' own.
 const frame = values.frame === undefined ? undefined : /^(\d{3,5})x(\d{3,5})$/.exec(values.frame);

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { evaluateDocument, summarise, type DocumentResult } from '../corpus/evaluate';
 import { ManifestError, readManifest } from '../corpus/manifest';
 import { loadConfig, loadDotEnv } from '../config';
 import { MrzReader } from '../documents/readers/mrz-reader';
 import { SightingsReader } from '../corpus/sightings';
+import { scriptOptions } from './options';
 
 /**
  * `npm run eval -- --corpus DIR [--json OUT] [--sightings CACHE]`: extraction and checks on every
@@ -15,9 +15,10 @@ import { SightingsReader } from '../corpus/sightings';
  * from there on the next run (corpus/sightings.ts): for changes to the fusion rules only.
  */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { corpus: { type: 'string' }, json: { type: 'string' }, sightings: { type: 'string' } } });
+  const usage = 'usage: npm run eval -- --corpus DIR [--json OUT] [--sightings CACHE]';
+  const values = scriptOptions('eval', usage, { corpus: { type: 'string' }, json: { type: 'string' }, sightings: { type: 'string' } });
   if (!values.corpus) {
-    console.error('usage: npm run eval -- --corpus DIR [--json OUT] [--sightings CACHE]');
+    console.error(usage);
     process.exit(2);
   }
   const dir = path.resolve(values.corpus);

@@ -8,6 +8,7 @@ import type { Logger } from '../lib/logger';
 import { createWebhookDispatcher } from '../webhooks/sender';
 import { documentsTaskQueue } from '../domain/temporal';
 import { prepareGlyphTemplates } from '../documents/readers/glyph-reader';
+import { cellModel } from '../documents/readers/cell-reader';
 import { MrzReader } from '../documents/readers/mrz-reader';
 import { startReconciler } from './reconciler';
 import { eraseVerification } from '../services/erasure';
@@ -66,7 +67,12 @@ export async function createWorker(deps: WorkerDeps): Promise<KycWorker> {
   // The glyph templates (about a second of rendering, spread over ticks) before the first document arrives.
   void prepareGlyphTemplates();
   // PaddleOCR's models, once per worker process (a few hundred MiB; loading takes about a second).
-  void reader.prepare();
+  // What a machine lacks the reader does without, less accurately on photos: the operator is told.
+  void reader.prepare().then(
+    (ocr) => ocr.hasFinder || deps.logger.warn('PP-OCRv6 models not installed (npm run models:install): photos are read with PP-OCRv4 alone, less accurately'),
+    (error: unknown) => deps.logger.error({ err: error }, 'the OCR models could not be loaded'),
+  );
+  void cellModel().then((model) => model || deps.logger.warn('the OCR-B font is not installed (Debian: fonts-ocr-b): small print in photos is read without the cell reader, less accurately'));
   const temporal = new Client({ connection: deps.connection, namespace: config.TEMPORAL_NAMESPACE });
   const activities = createActivities(buildActivityDeps(deps, reader, temporal));
   const common = { connection: deps.connection, namespace: config.TEMPORAL_NAMESPACE, ...shutdownTimes(config.SHUTDOWN_GRACE_MS) };

@@ -83,6 +83,15 @@ describe('npm run corpus and npm run eval', () => {
         const refused = await run(tsx, [path.join(PROJECT_ROOT, 'scripts/corpus.ts'), '--from', dir, '--photos', ...args], { cwd: PROJECT_ROOT }).catch((error: { code: number; stderr: string }) => error);
         expect(refused).toMatchObject({ code: 2, stderr: `${said}\n` });
       }
+      // An unknown option: said with the usage, not as parseArgs' stack trace; --help prints the usage.
+      for (const script of ['eval', 'corpus']) {
+        const file = path.join(PROJECT_ROOT, `scripts/${script}.ts`);
+        const unknown = await run(tsx, [file, '--bogus'], { cwd: PROJECT_ROOT }).catch((error: { code: number; stderr: string }) => error);
+        expect(unknown).toMatchObject({ code: 2, stderr: expect.stringMatching(new RegExp(`^${script}: Unknown option '--bogus'\\nusage: npm run ${script} -- `)) });
+        expect((unknown as { stderr: string }).stderr).not.toMatch(/\n\s+at /);
+        const help = await run(tsx, [file, '--help'], { cwd: PROJECT_ROOT });
+        expect(help.stdout).toMatch(new RegExp(`^usage: npm run ${script} -- --`));
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
