@@ -131,8 +131,10 @@ export class MrzReader {
     const glyphsSure = glyphs !== null && glyphs.complete && glyphs.confidence >= SURE_GLYPHS;
     if (found && !glyphsSure && !settledAlone(found)) {
       const again = await rereadStraight(ocr, image, found, onProgress);
-        // Small print is read by the cell reader too: on the band read again, or the first find's.
-      await this.hearCells(image, again ?? found);
+      // Small print is read by the cell reader too: on the band read again — or the first find's,
+      // where the band read again lost one of its lines (a card's three lines found as two, read as
+      // TD2: the cells' places, and so all they read, wrong).
+      await this.hearCells(image, again && again.lines.length >= found.lines.length ? again : found);
       if (again) {
         paddle.push(again);
         const closer = await this.readGlyphs(image, again);
