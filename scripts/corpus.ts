@@ -20,14 +20,14 @@ const USAGE = [
   '       npm run corpus -- --from SET --photos --out DIR [--seed 1] [--variants 1] [--keep-photos] [--frame 1600x1200]',
 ].join('\n');
 const values = scriptOptions('corpus', USAGE, {
-    out: { type: 'string' },
-    n: { type: 'string', default: '200' },
-    seed: { type: 'string', default: '1' },
-    'mrz-font': { type: 'string' },
-    from: { type: 'string' },
-    photos: { type: 'boolean', default: false },
-    variants: { type: 'string', default: '1' },
-    'keep-photos': { type: 'boolean', default: false },
+  out: { type: 'string' },
+  n: { type: 'string', default: '200' },
+  seed: { type: 'string', default: '1' },
+  'mrz-font': { type: 'string' },
+  from: { type: 'string' },
+  photos: { type: 'boolean', default: false },
+  variants: { type: 'string', default: '1' },
+  'keep-photos': { type: 'boolean', default: false },
   frame: { type: 'string' },
 });
 // The photos' default frame is samplePhotoParams' own.

@@ -68,10 +68,8 @@ export async function createWorker(deps: WorkerDeps): Promise<KycWorker> {
   void prepareGlyphTemplates();
   // PaddleOCR's models, once per worker process (a few hundred MiB; loading takes about a second).
   // What a machine lacks the reader does without, less accurately on photos: the operator is told.
-  void reader.prepare().then(
-    (ocr) => ocr.hasFinder || deps.logger.warn('PP-OCRv6 models not installed (npm run models:install): photos are read with PP-OCRv4 alone, less accurately'),
-    (error: unknown) => deps.logger.error({ err: error }, 'the OCR models could not be loaded'),
-  );
+  // (Models that cannot load at all still end the process, as an unhandled rejection.)
+  void reader.prepare().then((ocr) => ocr.hasFinder || deps.logger.warn('PP-OCRv6 models not installed (npm run models:install): photos are read with PP-OCRv4 alone, less accurately'));
   void cellModel().then((model) => model || deps.logger.warn('the OCR-B font is not installed (Debian: fonts-ocr-b): small print in photos is read without the cell reader, less accurately'));
   const temporal = new Client({ connection: deps.connection, namespace: config.TEMPORAL_NAMESPACE });
   const activities = createActivities(buildActivityDeps(deps, reader, temporal));
