@@ -405,13 +405,14 @@ function jacobi(A: Float64Array, n: number): { values: Float64Array; vectors: Fl
   return { values, vectors: v };
 }
 
+/** The model before each class's spread is learnt: the projection and the class means there. */
+type Discriminants = Omit<CellModel, 'spreads' | 'logDets'>;
+
 /**
  * Linear discriminant analysis of the cells: the within-class covariance (shrunk towards its mean
  * variance) whitened by its Cholesky factor L; the class means' principal directions there, mapped
  * back (L⁻ᵀ), are the projection.
  */
-type Discriminants = Omit<CellModel, 'spreads' | 'logDets'>;
-
 function discriminants(sums: Float64Array[], counts: number[], scatter: Float64Array, total: number): Discriminants {
   const means = sums.map((s, k) => s.map((v) => v / Math.max(1, counts[k]!)));
   const mean = new Float32Array(D);

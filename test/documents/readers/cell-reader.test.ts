@@ -1,6 +1,7 @@
 import { createCanvas, loadImage, type Image } from '@napi-rs/canvas';
 import { buildTd1, buildTd3 } from '../../../documents/mrz/build';
 import { cellModel, readMrzCells, type CellModel, type LinePlace } from '../../../documents/readers/cell-reader';
+import { SMALL_PITCH } from '../../../documents/readers/fusion';
 import { PERSON } from '../../helpers/documents';
 
 /**
@@ -31,7 +32,7 @@ async function smallBand(lines: string[], pitch: number, quality: number, { bold
     }
   });
   const photo = await loadImage(canvas.toBuffer('image/jpeg', quality));
-  const scale = 4 * Math.min(1, 9.5 / pitch);
+  const scale = 4 * Math.min(1, SMALL_PITCH / pitch);
   const band = createCanvas(Math.round(width * scale), Math.round(height * scale));
   band.getContext('2d').drawImage(photo, 0, 0, width * scale, height * scale);
   const places = lines.map((_, l) => ({ cy: (margin + (l + 0.5) * spacing) * scale, left: (margin - 0.3 * pitch) * scale, right: (width - margin + 0.3 * pitch) * scale }));
