@@ -389,18 +389,24 @@ const pitchOf = ({ box, line: { chars } }: Entry) => (chars.length > 1 ? ((chars
  * Which way the text runs: a box's angle says the line's direction up to a half turn (an upside-
  * down or sideways photo). The widest row is read both ways; the way that reads better holds for
  * all — unless the image is known to be `upright`, or the row reads surely as it lies (`SURE_WAY_UP`).
- * Returns the widest row with its reading, which the search for the MRZ then need not repeat.
+ * Returns the widest row with its reading, which the search for the MRZ then need not repeat, and —
+ * when it was read both ways — its reading the other way (`otherWay`, the rows' angles turned back).
  */
-async function orient(ocr: PaddleOcr, image: Image, rows: TextBox[], upright: boolean, onProgress?: () => void): Promise<Entry> {
+async function orient(ocr: PaddleOcr, image: Image, rows: TextBox[], upright: boolean, onProgress?: () => void): Promise<Entry & { otherWay: RecognisedLine | null }> {
   const widest = rows.reduce((a, r) => (r.width > a.width ? r : a));
   const score = (line: RecognisedLine) => strengthOf(line) + (looksLikeMrz(line) ? 10 : 0);
   const asIs = await ocr.recognise(image, widest);
   const sure = asIs.confidence >= SURE_WAY_UP.confidence && asIs.text.length >= SURE_WAY_UP.length;
   const turned = upright || sure ? null : await ocr.recognise(image, { ...widest, angle: widest.angle + Math.PI });
   onProgress?.();
-  if (!turned || score(turned) <= score(asIs)) return { box: widest, line: asIs };
-  for (const row of rows) row.angle += Math.PI;
-  return { box: widest, line: turned };
+  if (!turned || score(turned) <= score(asIs)) return { box: widest, line: asIs, otherWay: turned };
+  turnHalfway(rows);
+  return { box: widest, line: turned, otherWay: asIs };
+}
+
+/** Every row turned a half turn (in place, `back` undoing it): read the other way up. */
+function turnHalfway(rows: TextBox[], back = false): void {
+  for (const row of rows) row.angle += back ? -Math.PI : Math.PI;
 }
 
 /**
@@ -478,8 +484,22 @@ function directions(rows: TextBox[]): TextBox[][] {
 }
 
 /** `findMrz` among rows that run one way. */
-async function findAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes: TextBox[], onProgress: (() => void) | undefined, { smallPrint = false, upright = false, lastResorts, spacing }: FindOptions): Promise<PaddleMrzRead | null> {
-  const widest = await orient(ocr, image, rows, upright, onProgress);
+async function findAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes: TextBox[], onProgress: (() => void) | undefined, options: FindOptions): Promise<PaddleMrzRead | null> {
+  const { otherWay, ...widest } = await orient(ocr, image, rows, options.upright ?? false, onProgress);
+  const found = await searchAlong(ocr, image, rows, boxes, widest, onProgress, options);
+  // The way up was chosen on one row's reading; where what it found reads doubtfully (an upside-down
+  // page whose widest row read better turned: "0222190229…" for "P<CZESPECIMEN<<…"), the other way
+  // is searched too, and kept when it reads surely.
+  if (!otherWay || !found || !doubtful(found)) return found;
+  turnHalfway(rows);
+  const turned = await searchAlong(ocr, image, rows, boxes, { box: widest.box, line: otherWay }, onProgress, options);
+  if (turned && !doubtful(turned)) return turned;
+  turnHalfway(rows, true);
+  return found;
+}
+
+/** `findAlong` the way up `widest` (the widest row, read) says. */
+async function searchAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes: TextBox[], widest: Entry, onProgress: (() => void) | undefined, { smallPrint = false, lastResorts, spacing }: FindOptions): Promise<PaddleMrzRead | null> {
   // The dominant angle orders the rows top to bottom even when the photo is turned.
   const { angle } = widest.box;
   const across = (r: TextBox) => -r.cx * Math.sin(angle) + r.cy * Math.cos(angle);

@@ -1,7 +1,9 @@
 import { buildTd1, buildTd3 } from '../../../documents/mrz/build';
 import type { RecognisedLine } from '../../../documents/readers/ctc';
-import { levelLine, passportLine, siblingOffsets } from '../../../documents/readers/paddle-mrz';
-import type { TextBox } from '../../../documents/readers/paddle';
+import type { Image } from '@napi-rs/canvas';
+import { MRZ_ALPHABET } from '../../../documents/mrz/layout';
+import { levelLine, locateMrz, passportLine, siblingOffsets } from '../../../documents/readers/paddle-mrz';
+import type { PaddleOcr, TextBox } from '../../../documents/readers/paddle';
 import { PERSON } from '../../helpers/documents';
 
 const read = (text: string): RecognisedLine => ({ text, chars: [], lattice: [], confidence: 0.9 });
@@ -60,5 +62,38 @@ describe('levelLine (whether the glyph reader may search the whole page)', () =>
     expect(levelLine([], within)).toBe(false);
     expect(levelLine([box(150, 30, 0), box(60, 20, 1)], within)).toBe(false);
     expect(levelLine([box(900, 30, 12), box(900, 30, -20), box(900, 30, 80)], within)).toBe(false);
+  });
+});
+
+describe('locateMrz: which way up the page is read', () => {
+  /** A line read surely enough to count, each character at `confidence`, at even steps. */
+  const sure = (text: string, confidence: number): RecognisedLine => ({
+    text,
+    chars: [...text].map((char, k) => {
+      const probabilities = new Float32Array(MRZ_ALPHABET.length).fill((1 - confidence) / MRZ_ALPHABET.length);
+      probabilities[MRZ_ALPHABET.indexOf(char)] = confidence;
+      return { char, probabilities, at: (k + 0.5) / text.length };
+    }),
+    lattice: [],
+    confidence,
+  });
+
+  it('searches the other way up where the way its widest row read better finds only a doubtful MRZ', async () => {
+    // A passport upside down in a photo: its two MRZ lines, level. Read as they lie they read as the
+    // MRZ, not quite surely; turned a half turn, as digits and filler more surely ("0222…<<74"), so
+    // the widest row says the page is upside down — and what the lines read that way breaks the MRZ's grammar.
+    const truth = buildTd3(PERSON);
+    const rows: TextBox[] = truth.map((_, l) => ({ cx: 500, cy: 400 + 30 * l, width: 880, height: 20, angle: 0, score: 0.9 }));
+    const ocr = {
+      models: 1,
+      hasFinder: false,
+      detect: () => Promise.resolve(rows.map((row) => ({ ...row }))),
+      recognise: (_image: Image, box: TextBox) => {
+        const line = box.cy < 415 ? 0 : 1;
+        return Promise.resolve(Math.cos(box.angle) > 0 ? sure(truth[line]!, 0.8) : sure(`${'0222190229'.repeat(4)}<<74`, 0.95));
+      },
+    } as unknown as PaddleOcr;
+    const found = await locateMrz(ocr, { width: 1000, height: 800 } as Image);
+    expect(found?.lines.map((line) => line.text)).toEqual(truth);
   });
 });
