@@ -22,6 +22,15 @@ import type { VizLine } from './viz-reader';
  */
 export const PAGE_REACH = 3.25;
 
+/**
+ * How far down the ranking a '<' may lie where the page breaks a name between two words and the MRZ
+ * reads a letter ("ALRKAABI" under the page's "AL-KAABI"), every other letter agreeing. The readers
+ * put a chevron 3–4.6 behind a name's clearly printed letter, and a small print's chevron as far
+ * (photo seeds 6–15: 3.2, 3.6 and 4.5); the page's break at that very place, and the rest of the word
+ * as the MRZ reads it, are the evidence the letter lacks.
+ */
+export const BREAK_REACH = 4.6;
+
 /** Digits and letters printed alike (the page's type and the MRZ's OCR-B). */
 const LOOK_ALIKES = new Set(['0O', '0D', '0Q', '1I', '2Z', '5S', '6G', '8B'].flatMap((pair) => [pair, pair[1]! + pair[0]!]));
 
@@ -61,7 +70,8 @@ const differing = (unit: string, phrase: string) => [...unit].flatMap((c, i) => 
 /**
  * The names: each word of the MRZ's names, and each of its two parts (surname, given names) whole,
  * is compared with the page's phrases of its length (the last one also with filler after it: a
- * chevron read as a letter, "IRMAS" for "IRMA<"), and with those a letter shorter as the word cut
+ * chevron read as a letter, "IRMAS" for "IRMA<"; any one so where no surname separator was read,
+ * "ALVKAABIZ<ALI" for "AL<KAABI<<ALI"), and with those a letter shorter as the word cut
  * at either edge ("PECIMEN"). A phrase that differs in a quarter of the letters
  * at most, each within the MRZ readers' reach, proposes its letters; where phrases propose
  * different letters (or one confirms the MRZ's), none is taken.
@@ -98,7 +108,8 @@ function correctNames(format: MrzFormatName, chars: string[][], readings: Ranked
       const placings: Array<{ text: string; from: number; cut?: number }> = [];
       if (phrase.length === unit.text.length) placings.push({ text: phrase, from: 0 });
       if (phrase.length === unit.text.length - 1) {
-        if (last) placings.push({ text: `${phrase}<`, from: 0 });
+        // Also, where no surname separator was read, a chevron of it read as a letter after a word.
+        if (last || separator < 0) placings.push({ text: `${phrase}<`, from: 0 });
         if (phrase.length >= EDGE_CUT_LENGTH) placings.push({ text: phrase, from: 0, cut: phrase.length - 1 }, { text: phrase, from: 1, cut: 0 });
       }
       for (const { text, from, cut } of placings) {
@@ -109,7 +120,7 @@ function correctNames(format: MrzFormatName, chars: string[][], readings: Ranked
         // The page's phrase must be a reading of the MRZ's print: every letter it differs in within
         // reach. A phrase printed as the MRZ reads confirms its letters (another phrase proposing
         // something else there is then one of two page readings, and not taken).
-        if (diffs.some((i) => reachOf(readings, line, start + unit.at + from + i, text[i]!) > PAGE_REACH)) continue;
+        if (diffs.some((i) => reachOf(readings, line, start + unit.at + from + i, text[i]!) > (text[i] === '<' ? BREAK_REACH : PAGE_REACH))) continue;
         for (let i = 0; i < text.length; i++) propose(start + unit.at + from + i, text[i]!);
       }
     }

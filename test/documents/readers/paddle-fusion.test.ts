@@ -216,6 +216,8 @@ describe('fusion of the MRZ readers', () => {
     // Another letter only where the '<' is about as likely ("ALSKAABI").
     expect(soft('S', 0.5, 0.4)).toBe(genuine[0]);
     expect(soft('S', 0.6, 0.2)).toContain('MAJASELISE');
+    // Nor where '<' lies as far behind as the fusion puts a reader's lone disagreeing choice (0.4+).
+    expect(soft('T', 0.6, 0.38)).toContain('MAJATELISE');
     // A letter read clearly stays: a name may hold a C between two others.
     expect(fuse('TD3', paddleRead([genuine[0].slice(0, at) + 'C' + genuine[0].slice(at + 1), genuine[1]]), null).lines[0]).toContain('MAJACELISE');
   });

@@ -1,7 +1,7 @@
 import { buildTd1, buildTd3 } from '../../../documents/mrz/build';
 import { checkDigitCount, validCheckDigits } from '../../../documents/mrz/layout';
 import type { RankedReadings } from '../../../documents/readers/glyph-reader';
-import { correctFromPage, PAGE_REACH } from '../../../documents/readers/page-fusion';
+import { BREAK_REACH, correctFromPage, PAGE_REACH } from '../../../documents/readers/page-fusion';
 import type { VizLine } from '../../../documents/readers/viz-reader';
 import { PERSON } from '../../helpers/documents';
 
@@ -108,6 +108,27 @@ describe('correctFromPage: the printed page as a reader of the MRZ names and num
     const hyphenated = buildTd3({ ...PERSON, lastName: 'AL KAABI' });
     const read = misread(hyphenated, { '0:7': 'Y' });
     const readings = readingsOf(read, { '0:7': ['<', 2] });
+    expect(correctFromPage('TD3', read, readings, page('ALI HAMAD AL-KAABI')).lines).toEqual(hyphenated);
+  });
+
+  it("takes the '<' of a word break the page prints where the MRZ reads a letter, within BREAK_REACH", () => {
+    // P<UTOAL<KAABI<<ALI<HAMAD…: the chevron between AL and KAABI read as R, '<' far behind (small print).
+    const hyphenated = buildTd3({ ...PERSON, lastName: 'AL KAABI', firstName: 'ALI HAMAD' });
+    const read = misread(hyphenated, { '0:7': 'R' });
+    const near = readingsOf(read, { '0:7': ['<', BREAK_REACH - 0.5] });
+    expect(BREAK_REACH - 0.5).toBeGreaterThan(PAGE_REACH);
+    expect(correctFromPage('TD3', read, near, page('ALI HAMAD AL-KAABI')).lines).toEqual(hyphenated);
+    expect(correctFromPage('TD3', read, readingsOf(read, { '0:7': ['<', BREAK_REACH + 0.5] }), page('ALI HAMAD AL-KAABI')).lines).toEqual(read);
+    // A letter where the page has one too is held to PAGE_REACH as before.
+    const letter = misread(hyphenated, { '0:8': 'R' });
+    expect(correctFromPage('TD3', letter, readingsOf(letter, { '0:8': ['K', BREAK_REACH - 0.5] }), page('ALI HAMAD AL-KAABI')).lines).toEqual(letter);
+  });
+
+  it("finds the surname separator the MRZ read as letters where the page ends the surname's words there", () => {
+    // "ALVKAABIZ<ALI<HAMAD": both the chevron in the surname and the separator's first read as letters.
+    const hyphenated = buildTd3({ ...PERSON, lastName: 'AL KAABI', firstName: 'ALI HAMAD' });
+    const read = misread(hyphenated, { '0:7': 'V', '0:13': 'Z' });
+    const readings = readingsOf(read, { '0:7': ['<', 4.5], '0:13': ['<', 3.4] });
     expect(correctFromPage('TD3', read, readings, page('ALI HAMAD AL-KAABI')).lines).toEqual(hyphenated);
   });
 
