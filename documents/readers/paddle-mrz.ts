@@ -23,10 +23,20 @@ export interface PaddleMrzRead {
   margin: number;
   /** Every text box the detector found where it found the MRZ (the page's other text among them). */
   page: TextBox[];
+  /**
+   * The band over the MRZ's rows as first found, where print beside its lines was left out of them
+   * (a card's front beside its back, `printApart`): where its page is looked for.
+   */
+  pageBand?: TextBox;
 }
 
 /** A text row and what PaddleOCR read on it. */
-type Entry = { box: TextBox; line: RecognisedLine };
+type Entry = {
+  box: TextBox;
+  line: RecognisedLine;
+  /** The row as first found, where print beside the MRZ line was left out of `box` (`printApart`). */
+  wide?: TextBox;
+};
 
 /** Boxes on one text row (a line the detector split at a gap) merged into one. */
 function mergeRows(boxes: TextBox[]): TextBox[] {
@@ -119,7 +129,9 @@ export async function rereadStraight(ocr: PaddleOcr, image: Image, read: PaddleM
   const apart = read.lines.length > 1 ? ((read.band.height - 3 * read.margin) / (read.lines.length - 1)) * (band.width / wide.width) : undefined;
   const again = await findMrz(ocr, band, rows, onProgress, { smallPrint: true, upright: true, spacing: apart });
   onProgress?.();
-  return again && { ...again, band: backInto(wide, band, again.band), margin: again.margin / (band.width / wide.width), page: read.page };
+  if (!again) return null;
+  const { pageBand } = again;
+  return { ...again, band: backInto(wide, band, again.band), margin: again.margin / (band.width / wide.width), page: read.page, ...(pageBand && { pageBand: backInto(wide, band, pageBand) }) };
 }
 
 /** A row on the band cut out straight is level within this angle (radians). */
@@ -498,6 +510,50 @@ async function findAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes: T
   return found;
 }
 
+/** Characters this many times their usual spacing apart are separate print, not one line. */
+const APART = 4;
+
+/**
+ * Where a row's reading holds an MRZ line and other print on its row (a card's front and back side by
+ * side: "2002 06802295F1307245SRB<<<…", the front's date 18 spacings before the MRZ line), the
+ * characters of the MRZ line (first and last index): a piece of up to a dozen characters before a gap
+ * of APART spacings, and a line's worth (20 or more) after it; or after a full card line (30 or more),
+ * a piece of three letters or digits and no filler. Null when the row is one piece. An MRZ line's own
+ * gaps (filler the recogniser left out) hold only filler: before its last check digits, or between a
+ * name and its filler.
+ */
+export function printApart({ chars }: RecognisedLine): [number, number] | null {
+  if (chars.length < 20) return null;
+  const steps = chars.slice(1).map((c, i) => c.at - chars[i]!.at);
+  const usual = [...steps].sort((a, b) => a - b)[Math.floor(steps.length / 2)]!;
+  const gap = steps.reduce((widest, step, i) => (step > steps[widest]! ? i : widest), 0);
+  if (steps[gap]! < APART * usual) return null;
+  const [before, after] = [chars.slice(0, gap + 1), chars.slice(gap + 1)];
+  if (before.length <= 12 && after.length >= 20) return [gap + 1, chars.length - 1];
+  const text = after.map((c) => c.char).join('');
+  if (before.length >= 30 && /^[A-Z0-9]{3,}$/.test(text)) return [0, gap];
+  return null;
+}
+
+/** Where its reading holds other print apart from the MRZ line (`printApart`), the row's box narrowed to the line (in place) and read again. */
+async function leaveOutPrintApart(ocr: PaddleOcr, image: Image, entry: Entry, onProgress?: () => void): Promise<void> {
+  const kept = printApart(entry.line);
+  if (!kept) return;
+  entry.wide ??= { ...entry.box };
+  Object.assign(entry.box, narrowed(entry.box, entry.line, kept));
+  entry.line = await ocr.recognise(image, entry.box);
+  onProgress?.();
+}
+
+/** The box cut along its direction to its reading's characters `from`..`to` (inclusive), a spacing more on either side. */
+function narrowed(box: TextBox, { chars }: RecognisedLine, [from, to]: [number, number]): TextBox {
+  const spacing = (chars[to]!.at - chars[from]!.at) / Math.max(1, to - from);
+  const start = Math.max(0, chars[from]!.at - spacing) * box.width;
+  const end = Math.min(1, chars[to]!.at + spacing) * box.width;
+  const shift = (start + end) / 2 - box.width / 2;
+  return { ...box, width: end - start, cx: box.cx + shift * Math.cos(box.angle), cy: box.cy + shift * Math.sin(box.angle) };
+}
+
 /** `findAlong` the way up `widest` (the widest row, read) says. */
 async function searchAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes: TextBox[], widest: Entry, onProgress: (() => void) | undefined, { smallPrint = false, lastResorts, spacing }: FindOptions): Promise<PaddleMrzRead | null> {
   // The dominant angle orders the rows top to bottom even when the photo is turned.
@@ -505,21 +561,24 @@ async function searchAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes:
   const across = (r: TextBox) => -r.cx * Math.sin(angle) + r.cy * Math.cos(angle);
   rows.sort((a, b) => across(b) - across(a));
   // What a second, looser search looks at again is read once.
-  const seen = new Map<TextBox, RecognisedLine>([[widest.box, widest.line]]);
-  const readRow = async (box: TextBox) => {
-    let line = seen.get(box);
-    if (!line) {
-      line = await ocr.recognise(image, box);
-      seen.set(box, line);
+  const seen = new Map<TextBox, Entry>([[widest.box, widest]]);
+  const readRow = async (box: TextBox): Promise<Entry> => {
+    let entry = seen.get(box);
+    if (!entry) {
+      entry = { box, line: await ocr.recognise(image, box) };
       onProgress?.();
     }
-    return line;
+    // Print beside the MRZ on its row (a card's front next to its back) is left out, the row read again.
+    await leaveOutPrintApart(ocr, image, entry, onProgress);
+    seen.set(box, entry);
+    return entry;
   };
   const collect = async (likeMrz: (line: RecognisedLine) => boolean, taken: Set<TextBox>) => {
     const read: Entry[] = [];
     for (const box of rows.slice(0, 12)) {
       if (taken.has(box)) continue;
-      const line = await readRow(box);
+      const entry = await readRow(box);
+      const { line } = entry;
       // Other text may sit between MRZ lines on specimens ("MACHINE READABLE ZONE"): it is skipped,
       // but lines far apart are not one MRZ.
       if (!likeMrz(line)) continue;
@@ -530,7 +589,7 @@ async function searchAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes:
         if (read.length >= 2) break;
         read.length = 0;
       }
-      read.push({ box, line });
+      read.push({ ...entry });
       if (read.length === 3) break;
     }
     return read;
@@ -580,6 +639,8 @@ async function searchAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes:
 async function readLines(ocr: PaddleOcr, image: Image, read: Entry[], across: (box: TextBox) => number, rows: TextBox[], onProgress?: () => void): Promise<Omit<PaddleMrzRead, 'page'> | null> {
   read.sort((a, b) => across(a.box) - across(b.box));
   await span(ocr, image, read, onProgress);
+  // A line read again over its neighbours' extent may take in print beside the MRZ again.
+  for (const entry of read) await leaveOutPrintApart(ocr, image, entry, onProgress);
   let longest = Math.max(...read.map((r) => r.line.text.length));
   if (read.length === 2 && longest < 40) {
     // Two lines read short: TD2 (36) or TD3 cut by their boxes. Widened as TD3, does one reach
@@ -609,6 +670,7 @@ async function readLines(ocr: PaddleOcr, image: Image, read: Entry[], across: (b
     opinions,
     band: bandOf(lines.map((r) => r.box)),
     margin: marginOf(lines.map((r) => r.box)),
+    ...(lines.some((r) => r.wide) && { pageBand: bandOf(lines.map((r) => r.wide ?? r.box)) }),
   };
 }
 

@@ -20,7 +20,8 @@ const MAX_TURN = 0.3;
  * they mean is decided by documents/visual-zone.ts.
  */
 export async function readVisualZone(ocr: PaddleOcr, image: Image, mrz: PaddleMrzRead, onProgress?: () => void): Promise<VizLine[]> {
-  const { band } = mrz;
+  // Beside the MRZ's lines where print stood on their rows (a card's front beside its back).
+  const band = mrz.pageBand ?? mrz.band;
   const candidates: Placed[] = [];
   for (const box of mrz.page) {
     if (box.width < 1.5 * box.height) continue;

@@ -2,7 +2,7 @@ import { buildTd1, buildTd3 } from '../../../documents/mrz/build';
 import type { RecognisedLine } from '../../../documents/readers/ctc';
 import type { Image } from '@napi-rs/canvas';
 import { MRZ_ALPHABET } from '../../../documents/mrz/layout';
-import { levelLine, locateMrz, passportLine, siblingOffsets } from '../../../documents/readers/paddle-mrz';
+import { levelLine, locateMrz, passportLine, printApart, siblingOffsets } from '../../../documents/readers/paddle-mrz';
 import type { PaddleOcr, TextBox } from '../../../documents/readers/paddle';
 import { PERSON } from '../../helpers/documents';
 
@@ -95,5 +95,31 @@ describe('locateMrz: which way up the page is read', () => {
     } as unknown as PaddleOcr;
     const found = await locateMrz(ocr, { width: 1000, height: 800 } as Image);
     expect(found?.lines.map((line) => line.text)).toEqual(truth);
+  });
+});
+
+describe('printApart (other print on an MRZ line\'s row: a card\'s front beside its back)', () => {
+  /** A row's reading: each character of `text` where it stands, spaces where nothing was read. */
+  const spaced = (text: string): RecognisedLine => ({
+    text: text.replace(/ /g, ''),
+    chars: [...text].flatMap((char, k) => (char === ' ' ? [] : [{ char, probabilities: new Float32Array(MRZ_ALPHABET.length), at: (k + 0.5) / text.length }])),
+    lattice: [],
+    confidence: 0.9,
+  });
+
+  it("leaves out the front's print before or after the MRZ line", () => {
+    // Serbia's card, front and back side by side: a date of the front 18 spacings before line 2.
+    expect(printApart(spaced(`2002${' '.repeat(18)}6802295F1307245SRB<<<<<<<<<<<6`))).toEqual([4, 33]);
+    expect(printApart(spaced(`A${' '.repeat(7)}TEST<<MILICA<<<<<<<<<<<<<<<<<<`))).toEqual([1, 30]);
+    // The front on the right: a card line's length before the gap, letters and digits after it.
+    expect(printApart(spaced(`IDSRB95555554612902968000000<<${' '.repeat(10)}24072013`))).toEqual([0, 29]);
+  });
+
+  it("keeps an MRZ line's own gaps: filler the recogniser left out", () => {
+    expect(printApart(spaced(`L898902C36UTO7408122F1204159ZE184226B${' '.repeat(5)}10`))).toBeNull();
+    expect(printApart(spaced(`ERIKSSON<<ANNA<MARIA${' '.repeat(6)}<<<<`))).toBeNull();
+    // France's old card: the name, filler unread, then a number — short of a card line before the gap.
+    expect(printApart(spaced(`IDFRABERTHIER${' '.repeat(17)}952042`))).toBeNull();
+    expect(printApart(spaced('6802295F1307245SRB<<<<<<<<<<<6'))).toBeNull();
   });
 });
