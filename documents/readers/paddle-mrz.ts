@@ -498,13 +498,16 @@ function directions(rows: TextBox[]): TextBox[][] {
 /** `findMrz` among rows that run one way. */
 async function findAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes: TextBox[], onProgress: (() => void) | undefined, options: FindOptions): Promise<PaddleMrzRead | null> {
   const { otherWay, ...widest } = await orient(ocr, image, rows, options.upright ?? false, onProgress);
+  const { width } = widest.box;
   const found = await searchAlong(ocr, image, rows, boxes, widest, onProgress, options);
   // The way up was chosen on one row's reading; where what it found reads doubtfully (an upside-down
   // page whose widest row read better turned: "0222190229…" for "P<CZESPECIMEN<<…"), the other way
   // is searched too, and kept when it reads surely.
   if (!otherWay || !found || !doubtful(found)) return found;
   turnHalfway(rows);
-  const turned = await searchAlong(ocr, image, rows, boxes, { box: widest.box, line: otherWay }, onProgress, options);
+  // The widest row read the other way as it was found — unless the search narrowed it since (`printApart`).
+  const line = widest.box.width === width ? otherWay : await ocr.recognise(image, widest.box);
+  const turned = await searchAlong(ocr, image, rows, boxes, { box: widest.box, line }, onProgress, options);
   if (turned && !doubtful(turned)) return turned;
   turnHalfway(rows, true);
   return found;
