@@ -394,6 +394,12 @@ const strengthOf = (line: RecognisedLine) => line.confidence * line.text.length;
 /** The box moved `offset` pixels across its own direction (to the next line down when positive). */
 const shifted = (box: TextBox, offset: number): TextBox => ({ ...box, cx: box.cx - offset * Math.sin(box.angle), cy: box.cy + offset * Math.cos(box.angle) });
 
+/** The box grown along its own direction by `left` and `right` pixels at its ends (cut, where negative). */
+function grown(box: TextBox, left: number, right: number): TextBox {
+  const shift = (right - left) / 2;
+  return { ...box, width: box.width + left + right, cx: box.cx + shift * Math.cos(box.angle), cy: box.cy + shift * Math.sin(box.angle) };
+}
+
 /** The distance between two characters of a line, in image pixels. */
 const pitchOf = ({ box, line: { chars } }: Entry) => (chars.length > 1 ? ((chars.at(-1)!.at - chars[0]!.at) * box.width) / (chars.length - 1) : box.height);
 
@@ -498,7 +504,6 @@ function directions(rows: TextBox[]): TextBox[][] {
 /** `findMrz` among rows that run one way. */
 async function findAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes: TextBox[], onProgress: (() => void) | undefined, options: FindOptions): Promise<PaddleMrzRead | null> {
   const { otherWay, ...widest } = await orient(ocr, image, rows, options.upright ?? false, onProgress);
-  const { width } = widest.box;
   const found = await searchAlong(ocr, image, rows, boxes, widest, onProgress, options);
   // The way up was chosen on one row's reading; where what it found reads doubtfully (an upside-down
   // page whose widest row read better turned: "0222190229…" for "P<CZESPECIMEN<<…"), the other way
@@ -506,7 +511,7 @@ async function findAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes: T
   if (!otherWay || !found || !doubtful(found)) return found;
   turnHalfway(rows);
   // The widest row read the other way as it was found — unless the search narrowed it since (`printApart`).
-  const line = widest.box.width === width ? otherWay : await ocr.recognise(image, widest.box);
+  const line = widest.wide ? await ocr.recognise(image, widest.box) : otherWay;
   const turned = await searchAlong(ocr, image, rows, boxes, { box: widest.box, line }, onProgress, options);
   if (turned && !doubtful(turned)) return turned;
   turnHalfway(rows, true);
@@ -553,8 +558,7 @@ function narrowed(box: TextBox, { chars }: RecognisedLine, [from, to]: [number, 
   const spacing = (chars[to]!.at - chars[from]!.at) / Math.max(1, to - from);
   const start = Math.max(0, chars[from]!.at - spacing) * box.width;
   const end = Math.min(1, chars[to]!.at + spacing) * box.width;
-  const shift = (start + end) / 2 - box.width / 2;
-  return { ...box, width: end - start, cx: box.cx + shift * Math.cos(box.angle), cy: box.cy + shift * Math.sin(box.angle) };
+  return grown(box, -start, end - box.width);
 }
 
 /** `findAlong` the way up `widest` (the widest row, read) says. */
@@ -803,15 +807,11 @@ async function extend(ocr: PaddleOcr, image: Image, entry: Entry, length: number
   const missing = length - line.chars.length;
   if (missing < 2 || line.chars.length < 10) return;
   const pitch = pitchOf(entry);
-  const widened = (left: number, right: number): TextBox => {
-    const shift = (right - left) / 2;
-    return { ...box, width: box.width + left + right, cx: box.cx + shift * Math.cos(box.angle), cy: box.cy + shift * Math.sin(box.angle) };
-  };
   for (const [left, right] of [
     [pitch, (missing + 1) * pitch],
     [(missing + 1) * pitch, pitch],
   ] as const) {
-    const wider = widened(left, right);
+    const wider = grown(box, left, right);
     const again = await ocr.recognise(image, wider);
     onProgress?.();
     if (Math.abs(again.chars.length - length) < Math.abs(length - entry.line.chars.length)) Object.assign(entry, { box: wider, line: again });

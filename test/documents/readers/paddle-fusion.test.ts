@@ -5,12 +5,13 @@ import { buildTd1, buildTd3 } from '../../../documents/mrz/build';
 import { validCheckDigits } from '../../../documents/mrz/layout';
 import { bestReading, fuse } from '../../../documents/readers/fusion';
 import { settledAlone } from '../../../documents/readers/mrz-reader';
-import { readExactly, type RecognisedChar, type RecognisedLine } from '../../../documents/readers/ctc';
+import { readExactly, type RecognisedLine } from '../../../documents/readers/ctc';
 import { PaddleOcr, type TextBox } from '../../../documents/readers/paddle';
 import { locateMrz, type PaddleMrzRead } from '../../../documents/readers/paddle-mrz';
 import { alignTo, place } from '../../../documents/readers/positions';
 import { renderDocument } from '../../../corpus/render';
 import { PERSON } from '../../helpers/documents';
+import { recognised, sureLine } from '../../helpers/recognition';
 
 const GAP = MRZ_ALPHABET.length;
 
@@ -62,24 +63,11 @@ describe('readExactly: the most probable reading of a known length', () => {
   });
 });
 
-/** A character read at probability p, the rest spread over the alphabet, at `at` along its line. */
-function recognised(char: string, p: number, at: number): RecognisedChar {
-  const probabilities = new Float32Array(GAP).fill((1 - p) / (GAP - 1));
-  probabilities[MRZ_ALPHABET.indexOf(char)] = p;
-  return { char, probabilities, at };
-}
-
 /** A reader's view of an MRZ: each position's character at probability p, the rest spread. */
 function paddleRead(lines: string[], confidence: (line: number, index: number) => number = () => 0.97): PaddleMrzRead {
   const positions = lines.map((line, l) => [...line].map((char, k) => recognised(char, confidence(l, k), k / line.length)));
   const band = { cx: 0, cy: 0, width: 1, height: 1, angle: 0, score: 1 };
   return { format: 'TD3', positions, lines: positions.map((chars, l) => ({ text: lines[l]!, chars, lattice: [], confidence: 0.97 })), opinions: [], band, margin: 0, page: [] };
-}
-
-/** What a recognition model reads on a line, each character surely, at even steps. */
-function sureLine(text: string): RecognisedLine {
-  const chars = [...text].map((char, k) => recognised(char, 0.95, (k + 0.5) / text.length));
-  return { text, chars, lattice: [], confidence: text ? 0.95 : 0 };
 }
 
 describe('fusion of the MRZ readers', () => {

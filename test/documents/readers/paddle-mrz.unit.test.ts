@@ -5,6 +5,7 @@ import { MRZ_ALPHABET } from '../../../documents/mrz/layout';
 import { levelLine, locateMrz, passportLine, printApart, siblingOffsets } from '../../../documents/readers/paddle-mrz';
 import type { PaddleOcr, TextBox } from '../../../documents/readers/paddle';
 import { PERSON } from '../../helpers/documents';
+import { sureLine } from '../../helpers/recognition';
 
 const read = (text: string): RecognisedLine => ({ text, chars: [], lattice: [], confidence: 0.9 });
 
@@ -66,18 +67,6 @@ describe('levelLine (whether the glyph reader may search the whole page)', () =>
 });
 
 describe('locateMrz: which way up the page is read', () => {
-  /** A line read surely enough to count, each character at `confidence`, at even steps. */
-  const sure = (text: string, confidence: number): RecognisedLine => ({
-    text,
-    chars: [...text].map((char, k) => {
-      const probabilities = new Float32Array(MRZ_ALPHABET.length).fill((1 - confidence) / MRZ_ALPHABET.length);
-      probabilities[MRZ_ALPHABET.indexOf(char)] = confidence;
-      return { char, probabilities, at: (k + 0.5) / text.length };
-    }),
-    lattice: [],
-    confidence,
-  });
-
   it('searches the other way up where the way its widest row read better finds only a doubtful MRZ', async () => {
     // A passport upside down in a photo: its two MRZ lines, level. Read as they lie they read as the
     // MRZ, not quite surely; turned a half turn, as digits and filler more surely ("0222…<<74"), so
@@ -90,7 +79,7 @@ describe('locateMrz: which way up the page is read', () => {
       detect: () => Promise.resolve(rows.map((row) => ({ ...row }))),
       recognise: (_image: Image, box: TextBox) => {
         const line = box.cy < 415 ? 0 : 1;
-        return Promise.resolve(Math.cos(box.angle) > 0 ? sure(truth[line]!, 0.8) : sure(`${'0222190229'.repeat(4)}<<74`, 0.95));
+        return Promise.resolve(Math.cos(box.angle) > 0 ? sureLine(truth[line]!, 0.8) : sureLine(`${'0222190229'.repeat(4)}<<74`, 0.95));
       },
     } as unknown as PaddleOcr;
     const found = await locateMrz(ocr, { width: 1000, height: 800 } as Image);
