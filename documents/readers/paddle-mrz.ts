@@ -1,9 +1,10 @@
 import type { Image } from '@napi-rs/canvas';
 import { ALLOWED, checkedFields, MRZ_LINE_LENGTHS, positionKinds, validCheckDigits, type MrzFormatName } from '../mrz/layout';
 import type { RecognisedChar, RecognisedLine } from './ctc';
-import { fuse } from './fusion';
+import { fuse, SMALL_PITCH } from './fusion';
 import { place } from './positions';
 import { cutOut, type PaddleOcr, type Region, type TextBox } from './paddle';
+import { greyCrop } from './raster';
 
 /** The MRZ as PaddleOCR read it: per line and position, the character's probabilities (null: none read there). */
 export interface PaddleMrzRead {
@@ -645,6 +646,7 @@ async function searchAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes:
  */
 async function readLines(ocr: PaddleOcr, image: Image, read: Entry[], across: (box: TextBox) => number, rows: TextBox[], onProgress?: () => void): Promise<Omit<PaddleMrzRead, 'page'> | null> {
   read.sort((a, b) => across(a.box) - across(b.box));
+  await onInk(ocr, image, read, across, onProgress);
   await span(ocr, image, read, onProgress);
   // A line read again over its neighbours' extent may take in print beside the MRZ again.
   for (const entry of read) await leaveOutPrintApart(ocr, image, entry, onProgress);
@@ -842,3 +844,94 @@ async function span(ocr: PaddleOcr, image: Image, read: Entry[], onProgress?: ()
     if (line.text.length > entry.line.text.length) Object.assign(entry, { box: wider, line });
   }
 }
+
+/**
+ * Small print's lines are where its ink is. The detector merges lines a few pixels high, and a row it
+ * found may lie between two of the MRZ's (seed 13's `r039`, a card's three lines found as two rows,
+ * the second over its second and third lines: "C2T7T223237T2222…"). Where the print is small, a row
+ * off the ink's nearest line (`inkRows`) is moved onto it and read again; two rows then two lines
+ * apart have a card's middle line between them, read there.
+ */
+async function onInk(ocr: PaddleOcr, image: Image, read: Entry[], across: (box: TextBox) => number, onProgress?: () => void): Promise<void> {
+  // The pitch of the line read longest (a row over two lines reads fewer characters than it spans).
+  if (pitchOf(read.reduce((a, entry) => (entry.line.chars.length > a.line.chars.length ? entry : a))) >= SMALL_PITCH) return;
+  const reference = read[0]!.box;
+  const offsets = read.map((entry) => alongRow(reference, entry.box).across);
+  const height = reference.height;
+  const peaks = inkRows(image, reference, Math.min(...offsets) - 3 * height, Math.max(...offsets) + 3 * height);
+  if (!peaks.length) return;
+  const placed = offsets.map((offset) => peaks.reduce((a, peak) => (Math.abs(peak - offset) < Math.abs(a - offset) ? peak : a)));
+  // Two rows on one line of ink: nothing to tell them apart by.
+  if (new Set(placed).size < placed.length) return;
+  for (const [i, entry] of read.entries()) {
+    if (Math.abs(placed[i]! - offsets[i]!) < OFF_INK * height) continue;
+    entry.box = shifted(entry.box, placed[i]! - offsets[i]!);
+    entry.line = await ocr.recognise(image, entry.box);
+    onProgress?.();
+  }
+  if (read.length !== 2) return;
+  const [a, b] = placed as [number, number];
+  const between = peaks.filter((peak) => peak > a && peak < b);
+  if (between.length !== 1 || Math.abs(between[0]! - a - (b - between[0]!)) > EVEN_LINES * (b - a)) return;
+  const box = shifted(read[0]!.box, between[0]! - a);
+  read.splice(1, 0, { box, line: await ocr.recognise(image, box) });
+  onProgress?.();
+  read.sort((x, y) => across(x.box) - across(y.box));
+}
+
+/** A row this share of its height or more off its line's ink is moved onto it (`onInk`). */
+const OFF_INK = 0.2;
+/** Three lines of an MRZ lie evenly apart: the middle one within this share of the outer two's distance of halfway. */
+const EVEN_LINES = 0.15;
+
+/**
+ * Where the text lines lie across `box`'s direction, between `from` and `to` (image pixels from its
+ * centre, down its text when positive): the peaks of how much the grey level changes along the
+ * direction, row by row over the box's length (print changes it at every stroke; paper, a page's edge
+ * or a shadow hardly), each standing out from the troughs beside it by PROMINENCE of its height.
+ * Offsets in image pixels, in order.
+ */
+export function inkRows(image: Image, box: TextBox, from: number, to: number): number[] {
+  // Cut out a few samples per pixel across small print, so that a line a few pixels high has a peak.
+  const scale = Math.max(1, Math.min(4, 32 / box.height));
+  const mid = (from + to) / 2;
+  const region = { ...shifted(box, mid), height: to - from };
+  const grey = greyCrop(cutOut(image, region, region.width * scale));
+  const [x0, x1] = [Math.round(0.05 * grey.width), Math.round(0.95 * grey.width)];
+  const profile = new Float64Array(grey.height);
+  for (let y = 0; y < grey.height; y++) {
+    let sum = 0;
+    for (let x = x0 + 1; x < x1; x++) sum += Math.abs(grey.data[y * grey.width + x]! - grey.data[y * grey.width + x - 1]!);
+    profile[y] = sum / Math.max(1, x1 - x0 - 1);
+  }
+  // Rows per image pixel across (the cut-out keeps the region's aspect).
+  const perPixel = grey.height / region.height;
+  const reach = Math.max(1, Math.round(INK_REACH * box.height * perPixel));
+  // A peak is the highest row within `reach` either side (of a level run of them, the middle one).
+  const peaks: number[] = [];
+  for (let y = 0; y < grey.height; y++) {
+    const v = profile[y]!;
+    if (v <= 0 || (y > 0 && profile[y - 1] === v)) continue;
+    let top = true;
+    for (let d = -reach; d <= reach && top; d++) if (d && y + d >= 0 && y + d < grey.height && (profile[y + d]! > v || (d < 0 && profile[y + d] === v))) top = false;
+    if (!top) continue;
+    let end = y;
+    while (end + 1 < grey.height && profile[end + 1] === v) end++;
+    peaks.push(Math.round((y + end) / 2));
+  }
+  const highest = Math.max(0, ...peaks.map((y) => profile[y]!));
+  const prominent = peaks.filter((y, i) => {
+    const trough = (a: number, b: number) => Math.min(...profile.slice(Math.max(0, a), Math.min(grey.height, b + 1)));
+    const left = trough(i ? peaks[i - 1]! : y - 2 * reach, y);
+    const right = trough(y, i + 1 < peaks.length ? peaks[i + 1]! : y + 2 * reach);
+    return profile[y]! - Math.max(left, right) > PROMINENCE * profile[y]! && profile[y]! >= FAINTEST * highest;
+  });
+  return prominent.map((y) => from + (y + 0.5) / perPixel);
+}
+
+/** Two lines' peaks lie at least this share of a line box's height apart (MRZ lines: about one). */
+const INK_REACH = 0.45;
+/** A line's peak stands out from the troughs beside it by this share of its height. */
+const PROMINENCE = 0.25;
+/** A line's peak is at least this share of the highest (lower ones are a texture's or noise). */
+const FAINTEST = 0.25;

@@ -1,8 +1,8 @@
 import { buildTd1, buildTd3 } from '../../../documents/mrz/build';
 import type { RecognisedLine } from '../../../documents/readers/ctc';
-import type { Image } from '@napi-rs/canvas';
+import { createCanvas, type Image } from '@napi-rs/canvas';
 import { MRZ_ALPHABET } from '../../../documents/mrz/layout';
-import { levelLine, locateMrz, passportLine, printApart, siblingOffsets } from '../../../documents/readers/paddle-mrz';
+import { inkRows, levelLine, locateMrz, passportLine, printApart, siblingOffsets } from '../../../documents/readers/paddle-mrz';
 import type { PaddleOcr, TextBox } from '../../../documents/readers/paddle';
 import { PERSON } from '../../helpers/documents';
 import { sureLine } from '../../helpers/recognition';
@@ -110,5 +110,64 @@ describe('printApart (other print on an MRZ line\'s row: a card\'s front beside 
     // France's old card: the name, filler unread, then a number — short of a card line before the gap.
     expect(printApart(spaced(`IDFRABERTHIER${' '.repeat(17)}952042`))).toBeNull();
     expect(printApart(spaced('6802295F1307245SRB<<<<<<<<<<<6'))).toBeNull();
+  });
+});
+
+/**
+ * A page of small print: lines of 30 characters (bars 3 px wide, 7 px apart, 8 px high) centred at
+ * `lines` (y), beside an edge of the page (a dark area below `edge`, a shadow's worth of grey).
+ */
+function smallPrint(lines: number[], edge = 200): Image {
+  const canvas = createCanvas(800, 300);
+  const g = canvas.getContext('2d');
+  g.fillStyle = '#fff';
+  g.fillRect(0, 0, 800, 300);
+  g.fillStyle = '#555';
+  g.fillRect(0, edge, 800, 300 - edge);
+  g.fillStyle = '#000';
+  for (const y of lines) for (let k = 0; k < 30; k++) g.fillRect(295 + 7 * k + 2, y - 4, 3, 8);
+  return canvas as unknown as Image;
+}
+
+describe('inkRows (where small print\'s lines lie across a row)', () => {
+  it("finds each line's centre, not the page's edge", () => {
+    const row: TextBox = { cx: 400, cy: 118.8, width: 210, height: 10, angle: 0, score: 0.9 };
+    const peaks = inkRows(smallPrint([100, 112, 124]), row, -40, 100);
+    expect(peaks.map((offset) => Math.round(118.8 + offset))).toEqual([100, 112, 124]);
+  });
+
+  it('reads a turned row across its own direction', () => {
+    // The same lines seen a quarter turn: the row runs down the image, "down its text" is to the left.
+    const canvas = createCanvas(300, 800);
+    const g = canvas.getContext('2d');
+    g.translate(300, 0);
+    g.rotate(Math.PI / 2);
+    g.drawImage(smallPrint([100, 112, 124]) as unknown as Parameters<typeof g.drawImage>[0], 0, 0);
+    const row: TextBox = { cx: 300 - 118.8, cy: 400, width: 210, height: 10, angle: Math.PI / 2, score: 0.9 };
+    const peaks = inkRows(canvas as unknown as Image, row, -40, 40);
+    expect(peaks.map((offset) => Math.round(118.8 + offset))).toEqual([100, 112, 124]);
+  });
+});
+
+describe('locateMrz: small print whose rows lie between its lines', () => {
+  it("reads a card's three lines where the ink is, though the detector found two rows, one over two lines", async () => {
+    const truth = buildTd1(PERSON);
+    const centres = [100, 112, 124];
+    // The detector merged the second and third lines into one row between them.
+    const rows: TextBox[] = [100, 118.8].map((cy) => ({ cx: 400, cy, width: 210, height: 10, angle: 0, score: 0.9 }));
+    const ocr = {
+      models: 1,
+      hasFinder: false,
+      detect: () => Promise.resolve(rows.map((row) => ({ ...row }))),
+      recognise: (_image: Image, box: TextBox) => {
+        const line = centres.findIndex((cy) => Math.abs(box.cy - cy) < 2);
+        // A row over two lines reads a mix of both, long enough to pass for an MRZ line.
+        if (line < 0 || Math.cos(box.angle) < 0) return Promise.resolve(sureLine('C2T7T223237T2222122222222P29', 0.6));
+        return Promise.resolve(sureLine(truth[line]!, 0.9));
+      },
+    } as unknown as PaddleOcr;
+    const found = await locateMrz(ocr, smallPrint(centres));
+    expect(found?.format).toBe('TD1');
+    expect(found?.lines.map((line) => line.text)).toEqual(truth);
   });
 });
