@@ -195,7 +195,7 @@ export async function locateMrz(
     if (atFull && !(read && doubtful(atFull))) return atFull;
     evidence = [...boxes, ...full];
   }
-  if (read) return read;
+  if (read) return surer(ocr, image, read, boxes, onProgress);
   wholeFrame?.push(...evidence);
   // A quick look ends here: the whole frame at two scales (what finds the MRZ of a scan, and of most
   // photos). The closer looks below cost seconds, and a card's front has no MRZ to find.
@@ -262,6 +262,23 @@ export async function locateMrz(
     }
   }
   return lastResorts[0] ?? null;
+}
+
+/**
+ * The whole frame's doubtful find (its check digits disagree, or it breaks the MRZ's grammar), about
+ * to be returned because no look at full resolution found a surer one, searched for again on the same
+ * boxes with each row cut to fit between its neighbours (`fitBetween`) and lines whose fillers read
+ * as C counted; that find is kept when it is not doubtful. The detector grows boxes around soft
+ * print: a blurred page's MRZ lines came 29–31 px high 25 px apart, the first line read "PCLAVR<"
+ * (its box reached into the second line and the page above), a row of the page's dates was taken
+ * for it ("2018515502626…"); cut 19 px high it read "PEESLAEVARSDOTTIRCCTHUR…". Rows cut so
+ * everywhere, or for the closer looks' doubtful finds too, changed more reads for the worse than
+ * for the better (decisions.md, "Photos, part 27").
+ */
+async function surer(ocr: PaddleOcr, image: Image, found: PaddleMrzRead, boxes: TextBox[], onProgress?: () => void): Promise<PaddleMrzRead> {
+  if (!doubtful(found)) return found;
+  const again = await findMrz(ocr, image, boxes, onProgress, { fit: true, smallPrint: true });
+  return again && !doubtful(again) ? again : found;
 }
 
 /**
@@ -451,6 +468,8 @@ interface FindOptions {
   lastResorts?: PaddleMrzRead[];
   /** How far apart the MRZ's lines lie on the image, when known (the band cut out after a first find). */
   spacing?: number;
+  /** Rows are cut to fit between their neighbours first (`fitBetween`): a doubtful find searched again. */
+  fit?: boolean;
 }
 
 /**
@@ -504,6 +523,7 @@ function directions(rows: TextBox[]): TextBox[][] {
 
 /** `findMrz` among rows that run one way. */
 async function findAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes: TextBox[], onProgress: (() => void) | undefined, options: FindOptions): Promise<PaddleMrzRead | null> {
+  if (options.fit) fitBetween(rows);
   const { otherWay, ...widest } = await orient(ocr, image, rows, options.upright ?? false, onProgress);
   const found = await searchAlong(ocr, image, rows, boxes, widest, onProgress, options);
   // The way up was chosen on one row's reading; where what it found reads doubtfully (an upside-down
@@ -518,6 +538,27 @@ async function findAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes: T
   turnHalfway(rows, true);
   return found;
 }
+
+/**
+ * Rows no taller than FIT of the distance to their nearest neighbour whose extent along the row
+ * overlaps their own (in place): a row reaching into the next one reads both (`surer`).
+ */
+function fitBetween(rows: TextBox[]): void {
+  const nearest = rows.map((row) =>
+    rows.reduce((least, other) => {
+      if (other === row) return least;
+      const { along, across } = alongRow(row, other);
+      const overlaps = Math.abs(along) < (row.width + other.width) / 2;
+      return overlaps && Math.abs(across) > 0.3 * row.height ? Math.min(least, Math.abs(across)) : least;
+    }, Infinity),
+  );
+  rows.forEach((row, i) => {
+    row.height = Math.min(row.height, FIT * nearest[i]!);
+  });
+}
+
+/** A row's height at most this share of the distance to its nearest neighbour (`fitBetween`). */
+const FIT = 0.85;
 
 /** Characters this many times their usual spacing apart are separate print, not one line. */
 const APART = 4;

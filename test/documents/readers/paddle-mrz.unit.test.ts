@@ -171,3 +171,42 @@ describe('locateMrz: small print whose rows lie between its lines', () => {
     expect(found?.lines.map((line) => line.text)).toEqual(truth);
   });
 });
+
+describe("locateMrz: soft print whose rows' boxes reach into each other", () => {
+  const truth = buildTd3(PERSON);
+  // Two MRZ lines 25 px apart, the detector's boxes 31 px high: each reaches into the other.
+  const centres = [400, 425];
+  const rows: TextBox[] = centres.map((cy) => ({ cx: 500, cy, width: 880, height: 31, angle: 0, score: 0.9 }));
+  const reader = (tallFirstLine: string) => {
+    const heights: number[] = [];
+    const ocr = {
+      models: 1,
+      hasFinder: false,
+      detect: () => Promise.resolve(rows.map((row) => ({ ...row }))),
+      recognise: (_image: Image, box: TextBox) => {
+        heights.push(box.height);
+        const line = centres.findIndex((cy) => Math.abs(box.cy - cy) < 3);
+        // Between or beyond the lines: a row of the page's dates.
+        if (line < 0 || Math.cos(box.angle) < 0) return Promise.resolve(sureLine('2018515502626522856207712006528666565656051', 0.4));
+        // The first line's box, as tall as the detector made it, takes in the second line too.
+        if (line === 0 && box.height > 0.9 * 25) return Promise.resolve(sureLine(tallFirstLine, 0.6));
+        return Promise.resolve(sureLine(truth[line]!, 0.9));
+      },
+    } as unknown as PaddleOcr;
+    return { ocr, heights };
+  };
+
+  it('reads them again cut to fit between each other where what was found breaks the MRZ\'s grammar', async () => {
+    const { ocr, heights } = reader('PCLAVR<');
+    const found = await locateMrz(ocr, { width: 1000, height: 800 } as Image);
+    expect(found?.lines.map((line) => line.text)).toEqual(truth);
+    expect(Math.min(...heights)).toBeCloseTo(0.85 * 25);
+  });
+
+  it('leaves a find that reads surely as found, its rows as the detector made them', async () => {
+    const { ocr, heights } = reader(truth[0]!);
+    const found = await locateMrz(ocr, { width: 1000, height: 800 } as Image);
+    expect(found?.lines.map((line) => line.text)).toEqual(truth);
+    expect(Math.min(...heights)).toBe(31);
+  });
+});
