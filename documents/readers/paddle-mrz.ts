@@ -549,6 +549,7 @@ function fitBetween(rows: TextBox[]): void {
       if (other === row) return least;
       const { along, across } = alongRow(row, other);
       const overlaps = Math.abs(along) < (row.width + other.width) / 2;
+      // Closer across than that, a box is on the row itself (`sameRow` merges within 0.35), not next to it.
       return overlaps && Math.abs(across) > 0.3 * row.height ? Math.min(least, Math.abs(across)) : least;
     }, Infinity),
   );
