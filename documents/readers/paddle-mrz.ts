@@ -195,7 +195,7 @@ export async function locateMrz(
     if (atFull && !(read && doubtful(atFull))) return atFull;
     evidence = [...boxes, ...full];
   }
-  if (read) return surer(ocr, image, read, boxes, onProgress);
+  if (read) return (await findFitted(ocr, image, boxes, onProgress)) ?? read;
   wholeFrame?.push(...evidence);
   // A quick look ends here: the whole frame at two scales (what finds the MRZ of a scan, and of most
   // photos). The closer looks below cost seconds, and a card's front has no MRZ to find.
@@ -265,20 +265,19 @@ export async function locateMrz(
 }
 
 /**
- * The whole frame's doubtful find (its check digits disagree, or it breaks the MRZ's grammar), about
- * to be returned because no look at full resolution found a surer one, searched for again on the same
- * boxes with each row cut to fit between its neighbours (`fitBetween`) and lines whose fillers read
- * as C counted; that find is kept when it is not doubtful. The detector grows boxes around soft
- * print: a blurred page's MRZ lines came 29–31 px high 25 px apart, the first line read "PCLAVR<"
- * (its box reached into the second line and the page above), a row of the page's dates was taken
- * for it ("2018515502626…"); cut 19 px high it read "PEESLAEVARSDOTTIRCCTHUR…". Rows cut so
- * everywhere, or for the closer looks' doubtful finds too, changed more reads for the worse than
- * for the better (decisions.md, "Photos, part 27").
+ * The MRZ searched for again where the whole frame's find is doubtful (its check digits disagree, or
+ * it breaks the MRZ's grammar) and no look at full resolution found a surer one: on the same boxes,
+ * each row cut to fit between its neighbours (`fitBetween`), lines whose fillers read as C counted.
+ * Null unless that find is not doubtful. The detector grows boxes around soft print: a blurred
+ * page's MRZ lines came 29–31 px high 25 px apart, the first line read "PCLAVR<" (its box reached
+ * into the second line and the page above), a row of the page's dates was taken for it
+ * ("2018515502626…"); cut 19 px high it read "PEESLAEVARSDOTTIRCCTHUR…". Rows cut so everywhere,
+ * or for the closer looks' doubtful finds too, changed more reads for the worse than for the better
+ * (decisions.md, "Photos, part 27").
  */
-async function surer(ocr: PaddleOcr, image: Image, found: PaddleMrzRead, boxes: TextBox[], onProgress?: () => void): Promise<PaddleMrzRead> {
-  if (!doubtful(found)) return found;
+async function findFitted(ocr: PaddleOcr, image: Image, boxes: TextBox[], onProgress?: () => void): Promise<PaddleMrzRead | null> {
   const again = await findMrz(ocr, image, boxes, onProgress, { fit: true, smallPrint: true });
-  return again && !doubtful(again) ? again : found;
+  return again && !doubtful(again) ? again : null;
 }
 
 /**
@@ -541,7 +540,7 @@ async function findAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes: T
 
 /**
  * Rows no taller than FIT of the distance to their nearest neighbour whose extent along the row
- * overlaps their own (in place): a row reaching into the next one reads both (`surer`).
+ * overlaps their own (in place): a row reaching into the next one reads both (`findFitted`).
  */
 function fitBetween(rows: TextBox[]): void {
   const nearest = rows.map((row) =>

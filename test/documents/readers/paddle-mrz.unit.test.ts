@@ -9,6 +9,10 @@ import { sureLine } from '../../helpers/recognition';
 
 const read = (text: string): RecognisedLine => ({ text, chars: [], lattice: [], confidence: 0.9 });
 
+/** A PaddleOCR stand-in with one recognition model and no finder: the detector finds `rows` (fresh copies each time). */
+const fakeOcr = (rows: TextBox[], recognise: (image: Image, box: TextBox) => Promise<RecognisedLine>) =>
+  ({ models: 1, hasFinder: false, detect: () => Promise.resolve(rows.map((row) => ({ ...row }))), recognise }) as unknown as PaddleOcr;
+
 describe("passportLine (which side a lone MRZ line's sibling is looked for on)", () => {
   it("tells a passport's first line (code and names) from its second (number, dates, check digits)", () => {
     const [first, second] = buildTd3(PERSON);
@@ -73,15 +77,10 @@ describe('locateMrz: which way up the page is read', () => {
     // the widest row says the page is upside down — and what the lines read that way breaks the MRZ's grammar.
     const truth = buildTd3(PERSON);
     const rows: TextBox[] = truth.map((_, l) => ({ cx: 500, cy: 400 + 30 * l, width: 880, height: 20, angle: 0, score: 0.9 }));
-    const ocr = {
-      models: 1,
-      hasFinder: false,
-      detect: () => Promise.resolve(rows.map((row) => ({ ...row }))),
-      recognise: (_image: Image, box: TextBox) => {
-        const line = box.cy < 415 ? 0 : 1;
-        return Promise.resolve(Math.cos(box.angle) > 0 ? sureLine(truth[line]!, 0.8) : sureLine(`${'0222190229'.repeat(4)}<<74`, 0.95));
-      },
-    } as unknown as PaddleOcr;
+    const ocr = fakeOcr(rows, (_image: Image, box: TextBox) => {
+      const line = box.cy < 415 ? 0 : 1;
+      return Promise.resolve(Math.cos(box.angle) > 0 ? sureLine(truth[line]!, 0.8) : sureLine(`${'0222190229'.repeat(4)}<<74`, 0.95));
+    });
     const found = await locateMrz(ocr, { width: 1000, height: 800 } as Image);
     expect(found?.lines.map((line) => line.text)).toEqual(truth);
   });
@@ -155,17 +154,12 @@ describe('locateMrz: small print whose rows lie between its lines', () => {
     const centres = [100, 112, 124];
     // The detector merged the second and third lines into one row between them.
     const rows: TextBox[] = [100, 118.8].map((cy) => ({ cx: 400, cy, width: 210, height: 10, angle: 0, score: 0.9 }));
-    const ocr = {
-      models: 1,
-      hasFinder: false,
-      detect: () => Promise.resolve(rows.map((row) => ({ ...row }))),
-      recognise: (_image: Image, box: TextBox) => {
-        const line = centres.findIndex((cy) => Math.abs(box.cy - cy) < 2);
-        // A row over two lines reads a mix of both, long enough to pass for an MRZ line.
-        if (line < 0 || Math.cos(box.angle) < 0) return Promise.resolve(sureLine('C2T7T223237T2222122222222P29', 0.6));
-        return Promise.resolve(sureLine(truth[line]!, 0.9));
-      },
-    } as unknown as PaddleOcr;
+    const ocr = fakeOcr(rows, (_image: Image, box: TextBox) => {
+      const line = centres.findIndex((cy) => Math.abs(box.cy - cy) < 2);
+      // A row over two lines reads a mix of both, long enough to pass for an MRZ line.
+      if (line < 0 || Math.cos(box.angle) < 0) return Promise.resolve(sureLine('C2T7T223237T2222122222222P29', 0.6));
+      return Promise.resolve(sureLine(truth[line]!, 0.9));
+    });
     const found = await locateMrz(ocr, smallPrint(centres));
     expect(found?.format).toBe('TD1');
     expect(found?.lines.map((line) => line.text)).toEqual(truth);
@@ -179,20 +173,15 @@ describe("locateMrz: soft print whose rows' boxes reach into each other", () => 
   const rows: TextBox[] = centres.map((cy) => ({ cx: 500, cy, width: 880, height: 31, angle: 0, score: 0.9 }));
   const reader = (tallFirstLine: string) => {
     const heights: number[] = [];
-    const ocr = {
-      models: 1,
-      hasFinder: false,
-      detect: () => Promise.resolve(rows.map((row) => ({ ...row }))),
-      recognise: (_image: Image, box: TextBox) => {
-        heights.push(box.height);
-        const line = centres.findIndex((cy) => Math.abs(box.cy - cy) < 3);
-        // Between or beyond the lines: a row of the page's dates.
-        if (line < 0 || Math.cos(box.angle) < 0) return Promise.resolve(sureLine('2018515502626522856207712006528666565656051', 0.4));
-        // The first line's box, as tall as the detector made it, takes in the second line too.
-        if (line === 0 && box.height > 0.9 * 25) return Promise.resolve(sureLine(tallFirstLine, 0.6));
-        return Promise.resolve(sureLine(truth[line]!, 0.9));
-      },
-    } as unknown as PaddleOcr;
+    const ocr = fakeOcr(rows, (_image: Image, box: TextBox) => {
+      heights.push(box.height);
+      const line = centres.findIndex((cy) => Math.abs(box.cy - cy) < 3);
+      // Between or beyond the lines: a row of the page's dates.
+      if (line < 0 || Math.cos(box.angle) < 0) return Promise.resolve(sureLine('2018515502626522856207712006528666565656051', 0.4));
+      // The first line's box, as tall as the detector made it, takes in the second line too.
+      if (line === 0 && box.height > 0.9 * 25) return Promise.resolve(sureLine(tallFirstLine, 0.6));
+      return Promise.resolve(sureLine(truth[line]!, 0.9));
+    });
     return { ocr, heights };
   };
 
