@@ -626,12 +626,15 @@ async function searchAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes:
     const read: Entry[] = [];
     for (const box of rows.slice(0, 12)) {
       if (taken.has(box)) continue;
+      const previous = read.at(-1);
+      // Two lines in hand, a row further than that from the last can join them no more, nor can any
+      // after it (the rows run in order across): the page's print above the MRZ is left unread.
+      if (previous && read.length >= 2 && Math.abs(across(previous.box) - across(box)) > 4 * previous.box.height) break;
       const entry = await readRow(box);
       const { line } = entry;
       // Other text may sit between MRZ lines on specimens ("MACHINE READABLE ZONE"): it is skipped,
       // but lines far apart are not one MRZ.
       if (!likeMrz(line)) continue;
-      const previous = read.at(-1);
       // A second box over a line already read (an outline drawn around the MRZ) is no new line.
       if (previous && Math.abs(across(previous.box) - across(box)) < 0.6 * previous.box.height) continue;
       if (previous && Math.abs(across(previous.box) - across(box)) > 4 * previous.box.height) {

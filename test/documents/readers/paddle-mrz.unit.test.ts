@@ -199,3 +199,40 @@ describe("locateMrz: soft print whose rows' boxes reach into each other", () => 
     expect(Math.min(...heights)).toBe(31);
   });
 });
+
+describe("locateMrz: the page's print above the MRZ", () => {
+  // A passport's MRZ at the foot of its page, three of the page's lines above it: the nearest 3
+  // line heights above the MRZ, the others further up.
+  const truth = buildTd3(PERSON);
+  const page = [200, 260, 340];
+  const centres = [400, 430];
+  const row = (cy: number, width: number): TextBox => ({ cx: 500, cy, width, height: 20, angle: 0, score: 0.9 });
+  const rows = [...page.map((cy) => row(cy, 600)), ...centres.map((cy) => row(cy, 880))];
+  const readAt = (texts: Map<number, string>) => {
+    const read: number[] = [];
+    const ocr = fakeOcr(rows, (_image: Image, box: TextBox) => {
+      read.push(Math.round(box.cy));
+      const text = [...texts].find(([cy]) => Math.abs(box.cy - cy) < 3)?.[1];
+      return Promise.resolve(sureLine(text ?? 'REPUBLICOFUTOPIAPASSPORTPASSEPORT', 0.95));
+    });
+    return { ocr, read };
+  };
+
+  it('is left unread once two MRZ lines are in hand, but for a line near enough to be a third', async () => {
+    const { ocr, read } = readAt(new Map(centres.map((cy, l) => [cy, truth[l]!])));
+    const found = await locateMrz(ocr, { width: 1000, height: 800 } as Image);
+    expect(found?.lines.map((line) => line.text)).toEqual(truth);
+    // 340 lies three line heights above the first line (four at most may hold a card's third); 260 and 200 lie further.
+    expect(read).toContain(340);
+    expect(read).not.toContain(260);
+    expect(read).not.toContain(200);
+  });
+
+  it('is read where the lines below it make no MRZ', async () => {
+    // Only the line at 340 reads as an MRZ line: the rows are read on up the page.
+    const { ocr, read } = readAt(new Map([[340, truth[1]!]]));
+    await locateMrz(ocr, { width: 1000, height: 800 } as Image);
+    expect(read).toContain(260);
+    expect(read).toContain(200);
+  });
+});
