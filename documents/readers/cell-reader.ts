@@ -178,22 +178,31 @@ function wide(model: CellModel): { projection: Float64Array; spreads: Float64Arr
  * class mean in the projected space, measured by the class's own spread, plus the spread's log-determinant.
  */
 function distancesOf(model: CellModel, centred: Float64Array, y: Float64Array, e: Float64Array, out: Float64Array): Float64Array {
-  const { dims, means, logDets } = model;
-  const { projection, spreads } = wide(model);
-  project(projection, dims, centred, y);
-  for (let k = 0; k < K; k++) {
-    for (let r = 0; r < dims; r++) e[r] = y[r]! - means[k * dims + r]!;
-    const o = k * dims * dims;
-    let s = 0;
-    for (let i = 0; i < dims; i++) {
-      let z = 0;
-      const row = o + i * dims;
-      for (let j = 0; j <= i; j++) z += spreads[row + j]! * e[j]!;
-      s += z * z;
-    }
-    out[k] = s + logDets[k]!;
-  }
+  project(wide(model).projection, model.dims, centred, y);
+  for (let k = 0; k < K; k++) out[k] = distanceOf(model, y, e, k, Infinity);
   return out;
+}
+
+/**
+ * One class's distance (to the bit as `distancesOf` gives it), or Infinity as soon as it is
+ * sure to exceed `limit`: the sum of squares only grows. A millionth of slack keeps rounding from
+ * ever dropping a class that would tie.
+ */
+function distanceOf(model: CellModel, y: Float64Array, e: Float64Array, k: number, limit: number): number {
+  const { dims, means, logDets } = model;
+  const { spreads } = wide(model);
+  for (let r = 0; r < dims; r++) e[r] = y[r]! - means[k * dims + r]!;
+  const o = k * dims * dims;
+  const bound = limit - logDets[k]! + 1e-6 * (1 + Math.abs(limit));
+  let s = 0;
+  for (let i = 0; i < dims; i++) {
+    let z = 0;
+    const row = o + i * dims;
+    for (let j = 0; j <= i; j++) z += spreads[row + j]! * e[j]!;
+    s += z * z;
+    if (s > bound) return Infinity;
+  }
+  return s + logDets[k]!;
 }
 
 /** Paper and ink of a line: the 85th and 4th percentiles of its slab (from a histogram of its grey levels). */
@@ -707,37 +716,47 @@ function viterbi(model: CellModel, r: Raster, geo: Geometry, kinds: string[]): {
   const cell = new Float64Array(D);
   const y = new Float64Array(model.dims);
   const e = new Float64Array(model.dims);
-  const dist: Float64Array[] = [];
-  for (let j = 0; j < count; j++) {
+  const cellFor = (j: number) => {
     const c = j + offset;
     let m = 0;
     for (let v = 0; v < CH; v++) {
       for (let u = 0; u < CW; u++, m++) cell[m] = cells[v * columns + c - 11 + 2 * u]! - model.mean[m]!;
     }
-    dist.push(distancesOf(model, cell, y, e, new Float64Array(K)));
-  }
-  // Per position class (and for the first position, without '<'), the least distance at each centre.
-  const least = new Map<string, Float64Array>();
-  const leastFor = (kind: string, first: boolean) => {
-    const key = `${kind}${first ? '1' : ''}`;
-    let row = least.get(key);
-    if (!row) {
-      const classes = [...ALLOWED[kind as keyof typeof ALLOWED]].filter((ch) => !first || ch !== '<').map((ch) => CLASSES.indexOf(ch));
-      row = new Float64Array(count);
-      for (let j = 0; j < count; j++) {
-        let v = Infinity;
-        for (const k of classes) if (dist[j]![k]! < v) v = dist[j]![k]!;
-        row[j] = v;
-      }
-      least.set(key, row);
-    }
-    return row;
+    return cell;
   };
-  const rows = kinds.map((kind, i) => leastFor(kind, i === 0));
+  // Per position class (and for the first position, without '<'), the least distance at each centre;
+  // and the blank cell's distance.
+  const keys = [...new Set(kinds.map((kind, i) => `${kind}${i === 0 ? '1' : ''}`))];
+  const member = keys.map((key) => {
+    const classes = [...ALLOWED[key[0] as keyof typeof ALLOWED]].filter((ch) => key.length === 1 || ch !== '<');
+    return Uint8Array.from(CLASSES, (ch) => (classes.includes(ch) ? 1 : 0));
+  });
+  const least = keys.map(() => new Float64Array(count));
+  const blank = new Float64Array(count);
+  const { projection } = wide(model);
+  const sought = new Float64Array(keys.length);
+  for (let j = 0; j < count; j++) {
+    project(projection, model.dims, cellFor(j), y);
+    blank[j] = distanceOf(model, y, e, BLANK, Infinity);
+    sought.fill(Infinity);
+    // A class's distance is worked out only as far as it could still be the least of a set it is in.
+    for (let k = 0; k < K; k++) {
+      let limit = -Infinity;
+      for (let s = 0; s < keys.length; s++) if (member[s]![k]) limit = Math.max(limit, sought[s]!);
+      if (limit === -Infinity) continue;
+      const distance = distanceOf(model, y, e, k, limit);
+      if (distance === Infinity) continue;
+      for (let s = 0; s < keys.length; s++) {
+        if (member[s]![k] && distance < sought[s]!) sought[s] = distance;
+      }
+    }
+    for (let s = 0; s < keys.length; s++) least[s]![j] = sought[s]!;
+  }
+  const rows = kinds.map((kind, i) => least[keys.indexOf(`${kind}${i === 0 ? '1' : ''}`)]!);
   let f = new Float64Array(count).fill(Infinity);
   const back: Int32Array[] = [new Int32Array(count)];
   const startTo = Math.min(count, STEPS + Math.round((START_REACH[1] - START_REACH[0]) * STEPS));
-  for (let j = STEPS; j <= startTo; j++) f[j] = rows[0]![j]! + dist[j - STEPS]![BLANK]!;
+  for (let j = STEPS; j <= startTo; j++) f[j] = rows[0]![j]! + blank[j - STEPS]!;
   for (let i = 1; i < n; i++) {
     const g = new Float64Array(count).fill(Infinity);
     const bk = new Int32Array(count);
@@ -761,7 +780,7 @@ function viterbi(model: CellModel, r: Raster, geo: Geometry, kinds: string[]): {
   let end = -1;
   let cost = Infinity;
   for (let j = 0; j + STEPS < count; j++) {
-    const v = f[j]! + dist[j + STEPS]![BLANK]!;
+    const v = f[j]! + blank[j + STEPS]!;
     if (v < cost) {
       cost = v;
       end = j;
@@ -773,7 +792,7 @@ function viterbi(model: CellModel, r: Raster, geo: Geometry, kinds: string[]): {
     grid[i] = j;
     j = back[i]![j]!;
   }
-  return { centres: grid.map((j) => from + (j * p) / STEPS), distances: grid.map((j) => dist[j]!), cost };
+  return { centres: grid.map((j) => from + (j * p) / STEPS), distances: grid.map((j) => distancesOf(model, cellFor(j), y, e, new Float64Array(K))), cost };
 }
 
 /**
