@@ -178,19 +178,19 @@ function wide(model: CellModel): { projection: Float64Array; spreads: Float64Arr
  * class mean in the projected space, measured by the class's own spread, plus the spread's log-determinant.
  */
 function distancesOf(model: CellModel, centred: Float64Array, y: Float64Array, e: Float64Array, out: Float64Array): Float64Array {
-  project(wide(model).projection, model.dims, centred, y);
-  for (let k = 0; k < K; k++) out[k] = distanceOf(model, y, e, k, Infinity);
+  const { projection, spreads } = wide(model);
+  project(projection, model.dims, centred, y);
+  for (let k = 0; k < K; k++) out[k] = distanceOf(model, spreads, y, e, k, Infinity);
   return out;
 }
 
 /**
- * One class's distance (to the bit as `distancesOf` gives it), or Infinity as soon as it is
- * sure to exceed `limit`: the sum of squares only grows. A millionth of slack keeps rounding from
- * ever dropping a class that would tie.
+ * One class's distance, to the bit as `distancesOf` gives it (`spreads` from `wide`), or Infinity
+ * as soon as it is sure to exceed `limit`: the sum of squares only grows. A millionth of slack keeps
+ * rounding from ever dropping a class that would tie.
  */
-function distanceOf(model: CellModel, y: Float64Array, e: Float64Array, k: number, limit: number): number {
+function distanceOf(model: CellModel, spreads: Float64Array, y: Float64Array, e: Float64Array, k: number, limit: number): number {
   const { dims, means, logDets } = model;
-  const { spreads } = wide(model);
   for (let r = 0; r < dims; r++) e[r] = y[r]! - means[k * dims + r]!;
   const o = k * dims * dims;
   const bound = limit - logDets[k]! + 1e-6 * (1 + Math.abs(limit));
@@ -726,25 +726,26 @@ function viterbi(model: CellModel, r: Raster, geo: Geometry, kinds: string[]): {
   };
   // Per position class (and for the first position, without '<'), the least distance at each centre;
   // and the blank cell's distance.
-  const keys = [...new Set(kinds.map((kind, i) => `${kind}${i === 0 ? '1' : ''}`))];
+  const keyOf = kinds.map((kind, i) => `${kind}${i === 0 ? '1' : ''}`);
+  const keys = [...new Set(keyOf)];
   const member = keys.map((key) => {
     const classes = [...ALLOWED[key[0] as keyof typeof ALLOWED]].filter((ch) => key.length === 1 || ch !== '<');
     return Uint8Array.from(CLASSES, (ch) => (classes.includes(ch) ? 1 : 0));
   });
   const least = keys.map(() => new Float64Array(count));
   const blank = new Float64Array(count);
-  const { projection } = wide(model);
+  const { projection, spreads } = wide(model);
   const sought = new Float64Array(keys.length);
   for (let j = 0; j < count; j++) {
     project(projection, model.dims, cellFor(j), y);
-    blank[j] = distanceOf(model, y, e, BLANK, Infinity);
+    blank[j] = distanceOf(model, spreads, y, e, BLANK, Infinity);
     sought.fill(Infinity);
     // A class's distance is worked out only as far as it could still be the least of a set it is in.
     for (let k = 0; k < K; k++) {
       let limit = -Infinity;
       for (let s = 0; s < keys.length; s++) if (member[s]![k]) limit = Math.max(limit, sought[s]!);
       if (limit === -Infinity) continue;
-      const distance = distanceOf(model, y, e, k, limit);
+      const distance = distanceOf(model, spreads, y, e, k, limit);
       if (distance === Infinity) continue;
       for (let s = 0; s < keys.length; s++) {
         if (member[s]![k] && distance < sought[s]!) sought[s] = distance;
@@ -752,7 +753,7 @@ function viterbi(model: CellModel, r: Raster, geo: Geometry, kinds: string[]): {
     }
     for (let s = 0; s < keys.length; s++) least[s]![j] = sought[s]!;
   }
-  const rows = kinds.map((kind, i) => least[keys.indexOf(`${kind}${i === 0 ? '1' : ''}`)]!);
+  const rows = keyOf.map((key) => least[keys.indexOf(key)]!);
   let f = new Float64Array(count).fill(Infinity);
   const back: Int32Array[] = [new Int32Array(count)];
   const startTo = Math.min(count, STEPS + Math.round((START_REACH[1] - START_REACH[0]) * STEPS));

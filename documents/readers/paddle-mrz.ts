@@ -557,6 +557,9 @@ function fitBetween(rows: TextBox[]): void {
   });
 }
 
+/** Rows further apart than this many line heights are not lines of one MRZ (a card's three lines lie closer). */
+const MRZ_REACH = 4;
+
 /** A row's height at most this share of the distance to its nearest neighbour (`fitBetween`). */
 const FIT = 0.85;
 
@@ -631,7 +634,7 @@ async function searchAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes:
       // after it (the rows run in order across): the page's print above the MRZ is left unread. (Its
       // distance is taken as detected: a row narrowed when read, `leaveOutPrintApart`, moves along its
       // own angle, which may shift it a hair across; no read changed on 950 photos.)
-      if (previous && read.length >= 2 && Math.abs(across(previous.box) - across(box)) > 4 * previous.box.height) break;
+      if (previous && read.length >= 2 && Math.abs(across(previous.box) - across(box)) > MRZ_REACH * previous.box.height) break;
       const entry = await readRow(box);
       const { line } = entry;
       // Other text may sit between MRZ lines on specimens ("MACHINE READABLE ZONE"): it is skipped,
@@ -639,7 +642,7 @@ async function searchAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes:
       if (!likeMrz(line)) continue;
       // A second box over a line already read (an outline drawn around the MRZ) is no new line.
       if (previous && Math.abs(across(previous.box) - across(box)) < 0.6 * previous.box.height) continue;
-      if (previous && Math.abs(across(previous.box) - across(box)) > 4 * previous.box.height) {
+      if (previous && Math.abs(across(previous.box) - across(box)) > MRZ_REACH * previous.box.height) {
         if (read.length >= 2) break;
         read.length = 0;
       }
