@@ -32,6 +32,11 @@ const FLOOR = 0.01;
  * rules now and then (digits in a nationality field, old two-letter codes).
  */
 const OFF_GRAMMAR: Record<CharClass, number> = { D: 1e-4, C: 1e-4, S: 0.01, A: 0.03, N: 1 };
+/**
+ * The names, unlike the codes, hold letters and fillers only (ICAO 9303 transliterates everything
+ * else): a digit read there (`QU0` for `QUO`) keeps no more of its odds than in a date.
+ */
+const NAME_OFF_GRAMMAR = OFF_GRAMMAR.D;
 
 /**
  * How much each reader's odds count (PaddleOCR, glyph reader). The glyph reader's template distances
@@ -152,15 +157,17 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
         complete = false;
         return null;
       }
+      const inName = l === nameLine && k >= nameStart && k < nameEnd;
+      const offGrammar = Math.log(inName ? NAME_OFF_GRAMMAR : OFF_GRAMMAR[kind]);
       const scores = [...MRZ_ALPHABET].map((char, c) => {
-        let score = ALLOWED[kind].includes(char) ? 0 : Math.log(OFF_GRAMMAR[kind]);
+        let score = ALLOWED[kind].includes(char) ? 0 : offGrammar;
         for (const [i, p] of sources.entries()) score += weights[i]! * Math.log(FLOOR + p[c]!);
         return { char, score };
       });
       const top = Math.max(...scores.map((s) => s.score));
       const norm = Math.log(scores.reduce((sum, s) => sum + Math.exp(s.score - top), 0)) + top;
       const ranked = scores.map((s) => ({ char: s.char, distance: norm - s.score })).sort((a, b) => a.distance - b.distance);
-      const nameCell = nameCells && l === nameLine && k >= nameStart && k < nameEnd ? fromPaddle(nameCells, l, k) : null;
+      const nameCell = nameCells && inName ? fromPaddle(nameCells, l, k) : null;
       if (nameCell) mFromCells(ranked, nameCell);
       // Where the readers disagree, neither is clear: the other reader's choice stays within reach
       // of the check digits (a forged digit both readers see alike stays clear, and forged).
