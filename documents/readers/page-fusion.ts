@@ -48,18 +48,42 @@ function reachOf(readings: RankedReadings, line: number, index: number, char: st
   return found ? found.distance - ranked[0]!.distance : Infinity;
 }
 
-/** Runs of consecutive words of the page's clear lines, joined by '<' as the MRZ joins them. */
-function pagePhrases(page: VizLine[]): string[] {
+/** Runs of consecutive words, joined by '<' as the MRZ joins them. */
+function runsOf(words: string[], into: Set<string>): void {
+  for (let from = 0; from < words.length; from++) {
+    for (let to = from + 1; to <= words.length; to++) into.add(words.slice(from, to).join('<'));
+  }
+}
+
+/** The fewest letters a part of a page word split in two holds (`pagePhrases`). */
+const GLUED_PART = 2;
+/** The fewest letters of an MRZ name the page's line must hold for its words to be split (`pagePhrases`). */
+const GLUED_ANCHOR = 4;
+
+/**
+ * Runs of consecutive words of the page's clear lines, joined by '<' as the MRZ joins them. The
+ * page's reader drops a narrow space now and then ("ALIHAMAD ABDULLAHAL-KAABI" for "ALI HAMAD
+ * ABDULLAH AL-KAABI"): on a line that holds one of the MRZ's names as read (`names`, its words of
+ * GLUED_ANCHOR letters or more), a word is also read as two, split anywhere that leaves two letters
+ * or more on each side.
+ */
+function pagePhrases(page: VizLine[], names: string[]): string[] {
   const phrases = new Set<string>();
+  const anchors = names.filter((name) => name.length >= GLUED_ANCHOR);
   for (const line of page) {
     if (line.confidence < CLEAR_LINE) continue;
     const words = normaliseName(line.text).split(' ').filter(Boolean);
-    for (let from = 0; from < words.length; from++) {
-      for (let to = from + 1; to <= words.length; to++) phrases.add(words.slice(from, to).join('<'));
-    }
+    runsOf(words, phrases);
+    if (!anchors.some((name) => words.join('').includes(name))) continue;
+    words.forEach((word, w) => {
+      for (let at = GLUED_PART; at <= word.length - GLUED_PART; at++) {
+        runsOf([...words.slice(0, w), word.slice(0, at), word.slice(at), ...words.slice(w + 1)], phrases);
+      }
+    });
   }
   return [...phrases];
 }
+
 
 /** A page phrase a letter shorter than an MRZ word is read as that word cut at an edge from this length on. */
 const EDGE_CUT_LENGTH = 5;
@@ -178,7 +202,9 @@ export function correctFromPage(format: MrzFormatName, lines: string[], readings
   const chars = lines.map((l) => [...l]);
   const corrected: PageCorrection['corrected'] = [];
   if (!page.length) return { lines, corrected };
-  if (correctNames(format, chars, readings, pagePhrases(page))) corrected.push('names');
+  const [line, start, end] = NAME_FIELD[format];
+  const names = chars[line]!.slice(start, end).join('').split('<').filter(Boolean);
+  if (correctNames(format, chars, readings, pagePhrases(page, names))) corrected.push('names');
   if (correctNumber(format, chars, readings, page)) corrected.push('documentNumber');
   return { lines: chars.map((l) => l.join('')), corrected };
 }

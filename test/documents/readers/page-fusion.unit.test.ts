@@ -132,6 +132,16 @@ describe('correctFromPage: the printed page as a reader of the MRZ names and num
     expect(correctFromPage('TD3', read, readings, page('ALI HAMAD AL-KAABI')).lines).toEqual(hyphenated);
   });
 
+  it("reads a page word as two glued names on a line holding the MRZ's names, and only there", () => {
+    // "ACI<HAMAD": the page's reader dropped the space between ALI and HAMAD.
+    const names = buildTd3({ ...PERSON, lastName: 'AL KAABI', firstName: 'ALI HAMAD ABDULLAH' });
+    const read = misread(names, { '0:16': 'C' });
+    const readings = readingsOf(read, { '0:16': ['L', 1] });
+    expect(correctFromPage('TD3', read, readings, page('ALIHAMAD ABDULLAHAL-KAABI')).lines).toEqual(names);
+    // A word ending in the same letters on a line without any of the MRZ's names proposes nothing.
+    expect(correctFromPage('TD3', read, readings, page('DAUERAUFENTHALI')).lines).toEqual(read);
+  });
+
   it('does not choose between page words proposing different letters', () => {
     const read = misread(truth, { [`0:${surname}`]: 'S' });
     const readings = readingsOf(read, { [`0:${surname}`]: ['G', 1] });
