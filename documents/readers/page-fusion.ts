@@ -160,8 +160,8 @@ function correctNames(format: MrzFormatName, chars: string[][], readings: Ranked
 }
 
 /**
- * The document number: a token of the page (or a line with its spaces taken out) of the MRZ
- * number's length that differs in at most three characters, each a look-alike or within the
+ * The document number: a token of the page (or a line with its spaces taken out), or either end of a
+ * longer one, of the MRZ number's length that differs in at most three characters, each a look-alike or within the
  * readers' reach, and with which the number's check digit agrees and no other check digit is lost.
  * Taken only when one such number is found.
  */
@@ -174,8 +174,11 @@ function correctNumber(format: MrzFormatName, chars: string[][], readings: Ranke
   for (const { text, confidence } of page) {
     if (confidence < CLEAR_LINE) continue;
     const upper = text.toUpperCase();
-    for (const token of upper.split(/[^A-Z0-9]+/)) tokens.add(token);
-    tokens.add(upper.replace(/[^A-Z0-9]/g, ''));
+    for (const token of [...upper.split(/[^A-Z0-9]+/), upper.replace(/[^A-Z0-9]/g, '')]) {
+      tokens.add(token);
+      // The number glued to print beside it ("555123ABC12"): read from either end of the token.
+      if (token.length > number.length) tokens.add(token.slice(0, number.length)).add(token.slice(-number.length));
+    }
   }
   const lines = chars.map((l) => l.join(''));
   const before = validCheckDigits(format, lines);

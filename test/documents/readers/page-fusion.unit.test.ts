@@ -159,6 +159,9 @@ describe('correctFromPage: the printed page as a reader of the MRZ names and num
     const { lines, corrected } = correctFromPage('TD3', read, readingsOf(read), page('HUN', 'BD0002028'));
     expect(lines).toEqual(truth);
     expect(corrected).toEqual(['documentNumber']);
+    // Read on the page glued to print beside it, at either end.
+    expect(correctFromPage('TD3', read, readingsOf(read), page('BD000202812')).lines).toEqual(truth);
+    expect(correctFromPage('TD3', read, readingsOf(read), page('PBD0002028')).lines).toEqual(truth);
   });
 
   it('keeps the document number when the page number breaks its check digit', () => {
