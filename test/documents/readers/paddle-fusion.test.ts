@@ -106,6 +106,29 @@ describe('fusion of the MRZ readers', () => {
     expect(bestReading([paddle, { ...paddle, cells }], null)!.lines).toEqual(genuine);
   });
 
+  it("aligns the cell reader's lines to the glyph reader's: a cell that took two letters for one shifts nothing", () => {
+    // P<UTOLINDQVIST<<…: the cell reader read LI as one U, the rest of its line a place early.
+    const shifted = [`${genuine[0].slice(0, 5)}U${genuine[0].slice(7)}<`, genuine[1]];
+    const cells = paddleRead(shifted, () => 0.9).lines;
+    const paddle = paddleRead(genuine, () => 0.6);
+    const after = (read: { lines: string[] }) => read.lines[0]!.slice(7);
+    expect(after(fuse('TD3', { ...paddle, cells }, null))).not.toBe(genuine[0].slice(7));
+    // The glyph reader laid out every position (its odds left out here: only its layout guides).
+    const layout: GlyphRead = {
+      format: 'TD3',
+      lines: genuine,
+      readings: genuine.map((line) => [...line].map(() => ({ ranked: [], vector: new Float32Array(), print: new Float32Array() }))),
+      confidence: 0.5,
+      guessed: false,
+      complete: true,
+      skew: 0,
+    };
+    // The merged cell stands where its letters were (whatever it read); after it, nothing shifted.
+    const aligned = fuse('TD3', { ...paddle, cells }, layout);
+    expect(after(aligned)).toBe(genuine[0].slice(7));
+    expect(aligned.lines[1]).toBe(genuine[1]);
+  });
+
   it("reads OCR-B's M that PaddleOCR took for an R or N where the cell reader sees an M, and only so", () => {
     // P<UTOLINDQVIST<<MAJA<…: the M of MAJA read R, the M 0.7 nats behind (small print in a photo).
     const at = genuine[0].indexOf('MAJA');
