@@ -84,7 +84,6 @@ function pagePhrases(page: VizLine[], names: string[]): string[] {
   return [...phrases];
 }
 
-
 /** A page phrase a letter shorter than an MRZ word is read as that word cut at an edge from this length on. */
 const EDGE_CUT_LENGTH = 5;
 
@@ -160,10 +159,10 @@ function correctNames(format: MrzFormatName, chars: string[][], readings: Ranked
 }
 
 /**
- * The document number: a token of the page (or a line with its spaces taken out), or either end of a
- * longer one, of the MRZ number's length that differs in at most three characters, each a look-alike or within the
- * readers' reach, and with which the number's check digit agrees and no other check digit is lost.
- * Taken only when one such number is found.
+ * The document number: a token of the page (or a line with its spaces taken out), or either end of
+ * a longer one, of the MRZ number's length that differs in at most three characters, each a
+ * look-alike or within the readers' reach, and with which the number's check digit agrees and no
+ * other check digit is lost. Taken only when one such number is found.
  */
 function correctNumber(format: MrzFormatName, chars: string[][], readings: RankedReadings, page: VizLine[]): boolean {
   const [line, start, end] = NUMBER_FIELD[format];
