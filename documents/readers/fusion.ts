@@ -68,30 +68,26 @@ const CELL_WEIGHTS: Record<'small' | 'larger', Record<CharClass, number>> = {
 export const bandPitch = (read: PaddleMrzRead): number => (read.band.width - 2 * read.margin) / MRZ_LINE_LENGTHS[read.format][0]!;
 /**
  * PaddleOCR's two recognisers both read OCR-B's M at 10–15 px as R or N (`RARIANA`, `NEULENDIJK`,
- * `SPECIREN`), and its D and O for each other (`ESPANDLA`, `THURIDUR DESP`); the cell reader, learnt
- * on OCR-B, tells them apart there. In a name, a letter read first (a key here) with its look-alike
- * at most CELL_REACH nats behind is read as the look-alike where the cell reader finds it at least
- * CELL_OVER times as likely. One way for M: the cell reader reads R as M too. decisions.md, "Photos,
- * part 20" and "part 29".
+ * `SPECIREN`); the cell reader, learnt on OCR-B, tells them apart there. In a name, an R or N read
+ * first with M at most M_REACH nats behind is read M where the cell reader finds M at least M_OVER
+ * times as likely as that letter. decisions.md, "Photos, part 20".
  */
-const CELL_LOOK_ALIKES: Record<string, string> = { R: 'M', N: 'M', D: 'O', O: 'D' };
-const CELL_REACH = 2.5;
-const CELL_OVER = 3;
+const M_REACH = 2.5;
+const M_OVER = 3;
+const M = MRZ_ALPHABET.indexOf('M');
 
 /**
- * Puts the look-alike first in a name position's ranking where the cell reader says the letter read
- * first is OCR-B's look-alike misread (see CELL_LOOK_ALIKES), level with the letter it displaces: the
- * look-alike, but not clearly.
+ * Puts M first in a name position's ranking where the cell reader says the R or N read first is
+ * OCR-B's M misread (see M_REACH), level with the letter it displaces: M, but not clearly.
  */
-function lookAlikeFromCells(ranked: Array<{ char: string; distance: number }>, cell: Distribution): void {
+function mFromCells(ranked: Array<{ char: string; distance: number }>, cell: Distribution): void {
   const first = ranked[0]!;
-  const other = CELL_LOOK_ALIKES[first.char];
-  if (!other) return;
+  if (first.char !== 'R' && first.char !== 'N') return;
   // Every character of the alphabet is ranked.
-  const at = ranked.findIndex((r) => r.char === other);
-  if (ranked[at]!.distance - first.distance > CELL_REACH || cell[MRZ_ALPHABET.indexOf(other)]! < CELL_OVER * cell[MRZ_ALPHABET.indexOf(first.char)]!) return;
-  ranked.splice(at, 1);
-  ranked.unshift({ char: other, distance: first.distance });
+  const m = ranked.findIndex((r) => r.char === 'M');
+  if (ranked[m]!.distance - first.distance > M_REACH || cell[M]! < M_OVER * cell[MRZ_ALPHABET.indexOf(first.char)]!) return;
+  ranked.splice(m, 1);
+  ranked.unshift({ char: 'M', distance: first.distance });
 }
 
 /** The glyph reader's share of clear positions above which its layout guides the alignment. */
@@ -176,7 +172,7 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
       const norm = Math.log(scores.reduce((sum, s) => sum + Math.exp(s.score - top), 0)) + top;
       const ranked = scores.map((s) => ({ char: s.char, distance: norm - s.score })).sort((a, b) => a.distance - b.distance);
       const nameCell = nameCells && inName ? fromPaddle(nameCells, l, k) : null;
-      if (nameCell) lookAlikeFromCells(ranked, nameCell);
+      if (nameCell) mFromCells(ranked, nameCell);
       // Where the readers disagree, neither is clear: the other reader's choice stays within reach
       // of the check digits (a forged digit both readers see alike stays clear, and forged).
       const choices = new Set(sources.map((p) => MRZ_ALPHABET[p.indexOf(Math.max(...p))]!).filter((c) => ALLOWED[kind].includes(c)));

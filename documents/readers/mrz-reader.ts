@@ -59,8 +59,8 @@ const SURE_GLYPHS = 0.9;
 const CELL_SCALE = 4;
 /**
  * From CELL_PITCH up to this pitch (px) the cell reader reads a doubtful band's name line only,
- * heard only to tell apart OCR-B's look-alikes PaddleOCR's recognisers confuse (M read R or N, D and
- * O read for each other: fusion.ts, `lookAlikeFromCells`).
+ * heard only to tell OCR-B's M from the R or N PaddleOCR's recognisers read for it (fusion.ts,
+ * `mFromCells`).
  */
 const NAME_PITCH = 24;
 

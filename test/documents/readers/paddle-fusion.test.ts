@@ -161,26 +161,6 @@ describe('fusion of the MRZ readers', () => {
     expect(fuse('TD3', { ...doubtful('H', 'M'), nameCells: nameCells('M') }, null).lines[0]).toBe(withLetter(genuine[0], 'H'));
   });
 
-  it("reads OCR-B's D and O, which PaddleOCR reads for each other, as the cell reader tells them apart", () => {
-    // P<UTOESPANOLA<<…: the O read D, the O 0.5 nats behind (an 11 px name in a photo).
-    const printed = buildTd3({ ...PERSON, lastName: 'ESPANOLA', firstName: 'DORA' });
-    const o = printed[0].indexOf('ESPANOLA') + 5;
-    const d = printed[0].indexOf('DORA');
-    const withLetter = (line: string, at: number, char: string) => line.slice(0, at) + char + line.slice(at + 1);
-    const doubtful = (at: number, first: string, second: string) => {
-      const read = paddleRead([withLetter(printed[0], at, first), printed[1]], (l, k) => (l === 0 && k === at ? 0.6 : 0.97));
-      read.positions[0]![at]!.probabilities[MRZ_ALPHABET.indexOf(second)] = 0.35;
-      return read;
-    };
-    const nameCells = paddleRead([printed[0], ''], () => 0.9).lines;
-    // Either way round: the O read D, the D read O.
-    for (const [at, misread] of [[o, 'D'], [d, 'O']] as const) {
-      const paddle = doubtful(at, misread, printed[0][at]!);
-      expect(fuse('TD3', paddle, null).lines[0]).toBe(withLetter(printed[0], at, misread));
-      expect(fuse('TD3', { ...paddle, nameCells }, null).lines).toEqual(printed);
-    }
-  });
-
   it("takes the chevron read as a C for the surname separator when the name field has none", () => {
     // P<UTOLINDQVIST<<MAJA<ELISE<<<…: the separator's second '<' read as C, '<' a close second.
     const at = genuine[0].indexOf('<<', 5) + 1;
