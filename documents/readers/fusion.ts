@@ -138,8 +138,9 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
   const models = paddle ? modelPositions(paddle, reference) : [];
   // The cell reader reads a character per cell and may lose its place in a line (two narrow letters
   // read as one cell: "FRAULYSSE" as "FJULYSSE<", the names after it a place early); its lines are
-  // aligned to the glyph reader's, laid on the print by its own, where it laid out every position.
-  const guide = reference ?? (glyphs?.complete ? glyphs.lines : undefined);
+  // aligned to the glyph reader's, laid on the print by its own, where it laid out every position
+  // (`reference`, when given, is those same lines).
+  const guide = glyphs?.complete ? glyphs.lines : undefined;
   const cells = paddle?.cells?.map((line, l) => (guide?.[l] ? alignTo(line, guide[l]!) : line.chars));
   const cellWeights = CELL_WEIGHTS[paddle && bandPitch(paddle) < SMALL_PITCH ? 'small' : 'larger'];
   const nameCells = paddle?.nameCells?.map((line) => line.chars);

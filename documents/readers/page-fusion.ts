@@ -74,7 +74,8 @@ function pagePhrases(page: VizLine[], names: string[]): string[] {
     if (line.confidence < CLEAR_LINE) continue;
     const words = normaliseName(line.text).split(' ').filter(Boolean);
     runsOf(words, phrases);
-    if (!anchors.some((name) => words.join('').includes(name))) continue;
+    const letters = words.join('');
+    if (!anchors.some((name) => letters.includes(name))) continue;
     words.forEach((word, w) => {
       for (let at = GLUED_PART; at <= word.length - GLUED_PART; at++) {
         runsOf([...words.slice(0, w), word.slice(0, at), word.slice(at), ...words.slice(w + 1)], phrases);
@@ -99,10 +100,11 @@ const differing = (unit: string, phrase: string) => [...unit].flatMap((c, i) => 
  * at most, each within the MRZ readers' reach, proposes its letters; where phrases propose
  * different letters (or one confirms the MRZ's), none is taken.
  */
-function correctNames(format: MrzFormatName, chars: string[][], readings: RankedReadings, phrases: string[]): boolean {
+function correctNames(format: MrzFormatName, chars: string[][], readings: RankedReadings, page: VizLine[]): boolean {
   const [line, start, end] = NAME_FIELD[format];
   const field = chars[line]!.slice(start, end).join('');
   const names = field.replace(/<+$/, '');
+  const phrases = pagePhrases(page, names.split('<').filter(Boolean));
   const separator = names.indexOf('<<');
   const parts = separator >= 0 ? [{ at: 0, text: names.slice(0, separator) }, { at: separator + 2, text: names.slice(separator + 2) }] : [{ at: 0, text: names }];
   const units = parts.flatMap((part) => {
@@ -204,9 +206,7 @@ export function correctFromPage(format: MrzFormatName, lines: string[], readings
   const chars = lines.map((l) => [...l]);
   const corrected: PageCorrection['corrected'] = [];
   if (!page.length) return { lines, corrected };
-  const [line, start, end] = NAME_FIELD[format];
-  const names = chars[line]!.slice(start, end).join('').split('<').filter(Boolean);
-  if (correctNames(format, chars, readings, pagePhrases(page, names))) corrected.push('names');
+  if (correctNames(format, chars, readings, page)) corrected.push('names');
   if (correctNumber(format, chars, readings, page)) corrected.push('documentNumber');
   return { lines: chars.map((l) => l.join('')), corrected };
 }
