@@ -736,21 +736,33 @@ function viterbi(model: CellModel, r: Raster, geo: Geometry, kinds: string[]): {
   const blank = new Float64Array(count);
   const { projection, spreads } = wide(model);
   const sought = new Float64Array(keys.length);
+  // Per set, the class that was its least at the column before, and the classes already weighed.
+  const nearest = new Int32Array(keys.length).fill(-1);
+  const weighed = new Uint8Array(K);
+  // A class's distance is worked out only as far as it could still be the least of a set it is in.
+  const weigh = (k: number) => {
+    weighed[k] = 1;
+    let limit = -Infinity;
+    for (let s = 0; s < keys.length; s++) if (member[s]![k]) limit = Math.max(limit, sought[s]!);
+    if (limit === -Infinity) return;
+    const distance = distanceOf(model, spreads, y, e, k, limit);
+    if (distance === Infinity) return;
+    for (let s = 0; s < keys.length; s++) {
+      if (member[s]![k] && distance < sought[s]!) {
+        sought[s] = distance;
+        nearest[s] = k;
+      }
+    }
+  };
   for (let j = 0; j < count; j++) {
     project(projection, model.dims, cellFor(j), y);
     blank[j] = distanceOf(model, spreads, y, e, BLANK, Infinity);
     sought.fill(Infinity);
-    // A class's distance is worked out only as far as it could still be the least of a set it is in.
-    for (let k = 0; k < K; k++) {
-      let limit = -Infinity;
-      for (let s = 0; s < keys.length; s++) if (member[s]![k]) limit = Math.max(limit, sought[s]!);
-      if (limit === -Infinity) continue;
-      const distance = distanceOf(model, spreads, y, e, k, limit);
-      if (distance === Infinity) continue;
-      for (let s = 0; s < keys.length; s++) {
-        if (member[s]![k] && distance < sought[s]!) sought[s] = distance;
-      }
-    }
+    weighed.fill(0);
+    // Neighbouring columns look alike: the classes least there are weighed first, so that the others
+    // are given up after a few terms. The least distances are the same in any order, to the bit.
+    for (let s = 0; s < keys.length; s++) if (nearest[s]! >= 0 && !weighed[nearest[s]!]) weigh(nearest[s]!);
+    for (let k = 0; k < K; k++) if (!weighed[k]) weigh(k);
     for (let s = 0; s < keys.length; s++) least[s]![j] = sought[s]!;
   }
   const rows = keyOf.map((key) => least[keys.indexOf(key)]!);

@@ -166,7 +166,7 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
       const offGrammar = Math.log(inName ? NAME_OFF_GRAMMAR : OFF_GRAMMAR[kind]);
       const scores = [...MRZ_ALPHABET].map((char, c) => {
         let score = ALLOWED[kind].includes(char) ? 0 : offGrammar;
-        for (const [i, p] of sources.entries()) score += weights[i]! * Math.log(FLOOR + p[c]!);
+        for (let i = 0; i < sources.length; i++) score += weights[i]! * Math.log(FLOOR + sources[i]![c]!);
         return { char, score };
       });
       const top = Math.max(...scores.map((s) => s.score));

@@ -405,10 +405,8 @@ function locateMrz(components: Component[]): { format: MrzFormatName; lines: Mrz
 
 function readCell(cell: Cell, labels: Int32Array, width: number, ref: LineReference): CharacterReading | null {
   if (cell.parts.length === 0) return null;
-  const labelSet = new Set(cell.parts.map((p) => p.label));
   const from = cell.clip ? Math.max(0, Math.ceil(cell.clip.from)) : 0;
   const to = cell.clip ? Math.floor(cell.clip.to) : Infinity;
-  const isInk = (x: number, y: number) => x >= from && x <= to && labelSet.has(labels[y * width + x]!);
   const box = { minX: Infinity, maxX: -1, minY: Infinity, maxY: -1 };
   for (const p of cell.parts) {
     for (let y = p.minY; y <= p.maxY; y++) {
@@ -422,6 +420,16 @@ function readCell(cell: Cell, labels: Int32Array, width: number, ref: LineRefere
     }
   }
   if (box.maxX < 0) return null;
+  // The cell's ink within its box (its parts' pixels, inside the clip), looked up by both feature
+  // grids: each samples its box 1,728 times.
+  const w = box.maxX - box.minX + 1;
+  const ink = new Uint8Array(w * (box.maxY - box.minY + 1));
+  for (const p of cell.parts) {
+    for (let y = p.minY; y <= p.maxY; y++) {
+      for (let x = Math.max(p.minX, from); x <= Math.min(p.maxX, to); x++) if (labels[y * width + x] === p.label) ink[(y - box.minY) * w + x - box.minX] = 1;
+    }
+  }
+  const isInk = (x: number, y: number) => ink[(y - box.minY) * w + x - box.minX] === 1;
   return { ...classify(features(isInk, box, ref)), print: features(isInk, box, ref, 'pitch') };
 }
 
