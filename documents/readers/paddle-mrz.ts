@@ -3,7 +3,7 @@ import { ALLOWED, checkedFields, MRZ_LINE_LENGTHS, positionKinds, validCheckDigi
 import type { RecognisedChar, RecognisedLine } from './ctc';
 import { fuse, SMALL_PITCH } from './fusion';
 import { place } from './positions';
-import { cutOut, type PaddleOcr, type Region, type TextBox } from './paddle';
+import { cutOut, type PaddleOcr, type Region, type Smoothing, type TextBox } from './paddle';
 import { greyCrop } from './raster';
 
 /** The MRZ as PaddleOCR read it: per line and position, the character's probabilities (null: none read there). */
@@ -128,7 +128,7 @@ export async function rereadStraight(ocr: PaddleOcr, image: Image, read: PaddleM
   // Its lines lie as far apart as the first search found them (its band is the lines and a line's
   // height of margin around them): a line found alone here has its sibling that far away.
   const apart = read.lines.length > 1 ? ((read.band.height - 3 * read.margin) / (read.lines.length - 1)) * (band.width / wide.width) : undefined;
-  const again = await findMrz(ocr, band, rows, onProgress, { smallPrint: true, upright: true, spacing: apart });
+  const again = await findMrz(ocr, band, rows, onProgress, { smallPrint: true, upright: true, spacing: apart, resampled: true });
   onProgress?.();
   if (!again) return null;
   const { pageBand } = again;
@@ -469,6 +469,8 @@ interface FindOptions {
   spacing?: number;
   /** Rows are cut to fit between their neighbours first (`fitBetween`): a doubtful find searched again. */
   fit?: boolean;
+  /** The lines found are read once more, resampled finer, as a further opinion (`secondOpinions`). */
+  resampled?: boolean;
 }
 
 /**
@@ -607,7 +609,7 @@ function narrowed(box: TextBox, { chars }: RecognisedLine, [from, to]: [number, 
 }
 
 /** `findAlong` the way up `widest` (the widest row, read) says. */
-async function searchAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes: TextBox[], widest: Entry, onProgress: (() => void) | undefined, { smallPrint = false, lastResorts, spacing }: FindOptions): Promise<PaddleMrzRead | null> {
+async function searchAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes: TextBox[], widest: Entry, onProgress: (() => void) | undefined, { smallPrint = false, lastResorts, spacing, resampled = false }: FindOptions): Promise<PaddleMrzRead | null> {
   // The dominant angle orders the rows top to bottom even when the photo is turned.
   const { angle } = widest.box;
   const across = (r: TextBox) => -r.cx * Math.sin(angle) + r.cy * Math.cos(angle);
@@ -676,7 +678,7 @@ async function searchAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes:
     }
     if (read.length < 2) break;
     for (const { box } of read) taken.add(box);
-    const lines = await readLines(ocr, image, read, across, rows, onProgress);
+    const lines = await readLines(ocr, image, read, across, rows, resampled, onProgress);
     const found = lines && { ...lines, page: boxes };
     if (loose) {
       if (found && !doubtful(found)) lastResorts?.push(found);
@@ -693,7 +695,7 @@ async function searchAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes:
  * lines' full extent and to its format's length, a card's missing third line looked for, and read
  * again by the other models. Null when the rows make no MRZ format.
  */
-async function readLines(ocr: PaddleOcr, image: Image, read: Entry[], across: (box: TextBox) => number, rows: TextBox[], onProgress?: () => void): Promise<Omit<PaddleMrzRead, 'page'> | null> {
+async function readLines(ocr: PaddleOcr, image: Image, read: Entry[], across: (box: TextBox) => number, rows: TextBox[], resampled: boolean, onProgress?: () => void): Promise<Omit<PaddleMrzRead, 'page'> | null> {
   read.sort((a, b) => across(a.box) - across(b.box));
   await onInk(ocr, image, read, across, onProgress);
   await span(ocr, image, read, onProgress);
@@ -720,7 +722,7 @@ async function readLines(ocr: PaddleOcr, image: Image, read: Entry[], across: (b
   const lines = format === 'TD1' ? read : read.slice(-2);
   if (format !== 'TD1' && read.length === 3 && longest <= 34) return null;
   for (const [i, entry] of lines.entries()) await extend(ocr, image, entry, MRZ_LINE_LENGTHS[format][i]!, onProgress);
-  const opinions = await secondOpinions(ocr, image, format, lines, onProgress);
+  const opinions = await secondOpinions(ocr, image, format, lines, resampled, onProgress);
   return {
     format,
     positions: lines.map((r, i) => place(r.line, MRZ_LINE_LENGTHS[format][i]!)),
@@ -732,12 +734,22 @@ async function readLines(ocr: PaddleOcr, image: Image, read: Entry[], across: (b
   };
 }
 
-/** The MRZ lines' boxes read by the other models (second opinions), placed at positions, per model. */
-async function secondOpinions(ocr: PaddleOcr, image: Image, format: MrzFormatName, lines: Entry[], onProgress?: () => void): Promise<PaddleMrzRead['opinions']> {
+/**
+ * The MRZ lines' boxes read by the other models (second opinions), placed at positions, per model;
+ * with `resampled`, by the first model again too, each box enlarged by the canvas's finer filter.
+ * Small, soft print reads differently so (a name's M read H one way and M the other, a line found
+ * whole one way only): heard beside the first reading, the two outvote each other's slips. Only on
+ * the band of a doubtful read, read again (`rereadStraight`): on seeds 26–35 read fresh, 8 fields
+ * gained and 1 lost. As the first reading everywhere instead, it read more wrong (session 12; seeds
+ * 26–33 now: 133 → 141 wrong fields): the models learnt on bilinear resizing.
+ */
+async function secondOpinions(ocr: PaddleOcr, image: Image, format: MrzFormatName, lines: Entry[], resampled: boolean, onProgress?: () => void): Promise<PaddleMrzRead['opinions']> {
+  const readers: Array<[number, Smoothing]> = Array.from({ length: ocr.models - 1 }, (_, i) => [i + 1, 'low']);
+  if (resampled) readers.push([0, 'high']);
   const opinions: PaddleMrzRead['opinions'] = [];
-  for (let model = 1; model < ocr.models; model++) {
+  for (const [model, smoothing] of readers) {
     const read: RecognisedLine[] = [];
-    for (const { box } of lines) read.push(await ocr.recognise(image, box, model));
+    for (const { box } of lines) read.push(await ocr.recognise(image, box, model, smoothing));
     onProgress?.();
     opinions.push({ lines: read, positions: read.map((line, i) => place(line, MRZ_LINE_LENGTHS[format][i]!)) });
   }

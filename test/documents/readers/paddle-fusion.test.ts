@@ -7,7 +7,7 @@ import { bestReading, fuse } from '../../../documents/readers/fusion';
 import { settledAlone } from '../../../documents/readers/mrz-reader';
 import { readExactly, type RecognisedLine } from '../../../documents/readers/ctc';
 import { PaddleOcr, type TextBox } from '../../../documents/readers/paddle';
-import { locateMrz, type PaddleMrzRead } from '../../../documents/readers/paddle-mrz';
+import { locateMrz, rereadStraight, type PaddleMrzRead } from '../../../documents/readers/paddle-mrz';
 import { alignTo, place } from '../../../documents/readers/positions';
 import { renderDocument } from '../../../corpus/render';
 import { PERSON } from '../../helpers/documents';
@@ -695,6 +695,20 @@ describe('PaddleOCR on a rendered passport page', () => {
       const wrong = placed.filter(([k, char]) => char !== truth[l]![k] && !lookAlike.has(char + truth[l]![k]));
       expect(wrong).toEqual([]);
     });
+  }, 60_000);
+
+  it('hears the band read again once more, enlarged by the finer filter, as a further opinion', async () => {
+    const image = await loadImage(renderDocument({ kind: 'passport', person: PERSON }));
+    const read = await locateMrz(ocr, image);
+    // The first find: the other models' opinions only.
+    expect(read!.opinions).toHaveLength(ocr.models - 1);
+    const again = await rereadStraight(ocr, image, read!);
+    expect(again?.format).toBe('TD3');
+    expect(again!.opinions).toHaveLength(ocr.models);
+    // The last is the first model's reading of the same boxes resampled finer: the same page.
+    const finer = again!.opinions.at(-1)!.lines.map((line) => line.text);
+    expect(finer[0]).toContain('LINDQVIST<<MAJA<ELISE');
+    expect(finer[1]).toContain(PERSON.birthDate.slice(2).replaceAll('-', ''));
   }, 60_000);
 
   it('detects a page turned sideways with the image turned a quarter turn, boxes back in its pixels', async () => {
