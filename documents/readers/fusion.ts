@@ -90,6 +90,23 @@ function mFromCells(ranked: Array<{ char: string; distance: number }>, cell: Dis
   ranked.unshift({ char: 'M', distance: first.distance });
 }
 
+/** Share of clearly read positions above which a reading is final even if check digits disagree. */
+export const DECISIVE_CONFIDENCE = 0.85;
+
+/**
+ * PaddleOCR's read alone is sure: every check digit agrees, nearly every character is clear — and
+ * every character of the names is, which no check digit guards: a soft photo's name separator read
+ * as a C with '<' a close second ("LOESCALBERTINE") under agreeing check digits is read again on its
+ * band cut out straight, where it reads '<' (photo seeds 1–11: three more documents fully read,
+ * four fields gained and two lost — a Qatari "AL<KAABI" whose band reads its K as '<').
+ */
+export function settledAlone(read: PaddleMrzRead): boolean {
+  const fused = fuse(read.format, read, null);
+  if (!fused.complete || fused.confidence < DECISIVE_CONFIDENCE || validCheckDigits(fused.format, fused.lines) !== checkDigitCount(fused.format)) return false;
+  const [line, start, end] = NAME_FIELD[fused.format];
+  return fused.readings[line]!.slice(start, end).every((reading) => reading !== null && clearlyFirst(reading.ranked));
+}
+
 /** The glyph reader's share of clear positions above which its layout guides the alignment. */
 const ALIGNMENT_CONFIDENCE = 0.9;
 

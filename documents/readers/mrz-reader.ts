@@ -3,8 +3,10 @@ import { loadImage, type Image } from '@napi-rs/canvas';
 import { measureQuality, type ImageQuality } from '../image-quality';
 import { checkDigitCount, MRZ_LINE_LENGTHS, NAME_FIELD, validCheckDigits } from '../mrz/layout';
 import { cellModel, readMrzCells } from './cell-reader';
-import { bandPitch, bestReading, CELL_PITCH, fuse, SMALL_PITCH } from './fusion';
-import { clearlyFirst, MAX_SKEW, readMrzGlyphs, type GlyphRead } from './glyph-reader';
+import { bandPitch, bestReading, CELL_PITCH, DECISIVE_CONFIDENCE, fuse, settledAlone, SMALL_PITCH } from './fusion';
+
+export { settledAlone };
+import { MAX_SKEW, readMrzGlyphs, type GlyphRead } from './glyph-reader';
 import { cutOut, PaddleOcr, type TextBox } from './paddle';
 import { correctFromPage } from './page-fusion';
 import { readVisualZone, type VizLine } from './viz-reader';
@@ -63,23 +65,6 @@ const CELL_SCALE = 4;
  * `mFromCells`).
  */
 const NAME_PITCH = 24;
-
-/** Share of clearly read positions above which a reading is final even if check digits disagree. */
-const DECISIVE_CONFIDENCE = 0.85;
-
-/**
- * PaddleOCR's read alone is sure: every check digit agrees, nearly every character is clear — and
- * every character of the names is, which no check digit guards: a soft photo's name separator read
- * as a C with '<' a close second ("LOESCALBERTINE") under agreeing check digits is read again on its
- * band cut out straight, where it reads '<' (photo seeds 1–11: three more documents fully read,
- * four fields gained and two lost — a Qatari "AL<KAABI" whose band reads its K as '<').
- */
-export function settledAlone(read: PaddleMrzRead): boolean {
-  const fused = fuse(read.format, read, null);
-  if (!fused.complete || fused.confidence < DECISIVE_CONFIDENCE || validCheckDigits(fused.format, fused.lines) !== checkDigitCount(fused.format)) return false;
-  const [line, start, end] = NAME_FIELD[fused.format];
-  return fused.readings[line]!.slice(start, end).every((reading) => reading !== null && clearlyFirst(reading.ranked));
-}
 
 /**
  * Reads the machine-readable zone of a document image offline with two readers: PaddleOCR

@@ -1,7 +1,7 @@
 import type { Image } from '@napi-rs/canvas';
 import { ALLOWED, checkedFields, MRZ_LINE_LENGTHS, positionKinds, validCheckDigits, type MrzFormatName } from '../mrz/layout';
 import type { RecognisedChar, RecognisedLine } from './ctc';
-import { fuse, SMALL_PITCH } from './fusion';
+import { fuse, settledAlone, SMALL_PITCH } from './fusion';
 import { place } from './positions';
 import { cutOut, type PaddleOcr, type Region, type Smoothing, type TextBox } from './paddle';
 import { greyCrop } from './raster';
@@ -722,16 +722,19 @@ async function readLines(ocr: PaddleOcr, image: Image, read: Entry[], across: (b
   const lines = format === 'TD1' ? read : read.slice(-2);
   if (format !== 'TD1' && read.length === 3 && longest <= 34) return null;
   for (const [i, entry] of lines.entries()) await extend(ocr, image, entry, MRZ_LINE_LENGTHS[format][i]!, onProgress);
-  const opinions = await secondOpinions(ocr, image, format, lines, resampled, onProgress);
-  return {
+  const first = {
     format,
     positions: lines.map((r, i) => place(r.line, MRZ_LINE_LENGTHS[format][i]!)),
     lines: lines.map((r) => r.line),
-    opinions,
+    opinions: [],
     band: bandOf(lines.map((r) => r.box)),
     margin: marginOf(lines.map((r) => r.box)),
     ...(lines.some((r) => r.wide) && { pageBand: bandOf(lines.map((r) => r.wide ?? r.box)) }),
   };
+  // What the first model settles alone (every check digit agrees, every letter of the names is
+  // clear) is not read by the others: their opinions are for what it cannot settle.
+  if (settledAlone({ ...first, page: [] })) return first;
+  return { ...first, opinions: await secondOpinions(ocr, image, format, lines, resampled, onProgress) };
 }
 
 /**
