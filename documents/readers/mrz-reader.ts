@@ -4,8 +4,6 @@ import { measureQuality, type ImageQuality } from '../image-quality';
 import { checkDigitCount, MRZ_LINE_LENGTHS, NAME_FIELD, validCheckDigits } from '../mrz/layout';
 import { cellModel, readMrzCells } from './cell-reader';
 import { bandPitch, bestReading, CELL_PITCH, DECISIVE_CONFIDENCE, fuse, settledAlone, SMALL_PITCH } from './fusion';
-
-export { settledAlone };
 import { MAX_SKEW, readMrzGlyphs, type GlyphRead } from './glyph-reader';
 import { cutOut, PaddleOcr, type TextBox } from './paddle';
 import { correctFromPage } from './page-fusion';

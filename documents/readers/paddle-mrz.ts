@@ -693,7 +693,7 @@ async function searchAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes:
 /**
  * The MRZ on the rows found to read like its lines (two or three, any order): each read over the
  * lines' full extent and to its format's length, a card's missing third line looked for, and read
- * again by the other models. Null when the rows make no MRZ format.
+ * again by the other models unless the first settles them alone. Null when the rows make no MRZ format.
  */
 async function readLines(ocr: PaddleOcr, image: Image, read: Entry[], across: (box: TextBox) => number, rows: TextBox[], resampled: boolean, onProgress?: () => void): Promise<Omit<PaddleMrzRead, 'page'> | null> {
   read.sort((a, b) => across(a.box) - across(b.box));
