@@ -98,7 +98,9 @@ export const DECISIVE_CONFIDENCE = 0.85;
  * every character of the names is, which no check digit guards: a soft photo's name separator read
  * as a C with '<' a close second ("LOESCALBERTINE") under agreeing check digits is read again on its
  * band cut out straight, where it reads '<' (photo seeds 1–11: three more documents fully read,
- * four fields gained and two lost — a Qatari "AL<KAABI" whose band reads its K as '<').
+ * four fields gained and two lost — a Qatari "AL<KAABI" whose band reads its K as '<'). A find the
+ * first recognition model settles alone is read neither by the other models (`readLines`) nor again
+ * on its band.
  */
 export function settledAlone(read: PaddleMrzRead): boolean {
   const fused = fuse(read.format, read, null);
