@@ -407,11 +407,19 @@ function readCell(cell: Cell, labels: Int32Array, width: number, ref: LineRefere
   if (cell.parts.length === 0) return null;
   const from = cell.clip ? Math.max(0, Math.ceil(cell.clip.from)) : 0;
   const to = cell.clip ? Math.floor(cell.clip.to) : Infinity;
+  // The cell's ink (its parts' pixels, inside the clip) marked over its parts' extent in one pass,
+  // its box found on the way: both feature grids look ink up there (each samples the box 1,728 times).
+  const x0 = Math.max(from, Math.min(...cell.parts.map((p) => p.minX)));
+  const y0 = Math.min(...cell.parts.map((p) => p.minY));
+  const w = Math.min(to, Math.max(...cell.parts.map((p) => p.maxX))) - x0 + 1;
+  if (w <= 0) return null;
+  const ink = new Uint8Array(w * (Math.max(...cell.parts.map((p) => p.maxY)) - y0 + 1));
   const box = { minX: Infinity, maxX: -1, minY: Infinity, maxY: -1 };
   for (const p of cell.parts) {
     for (let y = p.minY; y <= p.maxY; y++) {
       for (let x = Math.max(p.minX, from); x <= Math.min(p.maxX, to); x++) {
         if (labels[y * width + x] !== p.label) continue;
+        ink[(y - y0) * w + x - x0] = 1;
         if (x < box.minX) box.minX = x;
         if (x > box.maxX) box.maxX = x;
         if (y < box.minY) box.minY = y;
@@ -420,16 +428,7 @@ function readCell(cell: Cell, labels: Int32Array, width: number, ref: LineRefere
     }
   }
   if (box.maxX < 0) return null;
-  // The cell's ink within its box (its parts' pixels, inside the clip), looked up by both feature
-  // grids: each samples its box 1,728 times.
-  const w = box.maxX - box.minX + 1;
-  const ink = new Uint8Array(w * (box.maxY - box.minY + 1));
-  for (const p of cell.parts) {
-    for (let y = p.minY; y <= p.maxY; y++) {
-      for (let x = Math.max(p.minX, from); x <= Math.min(p.maxX, to); x++) if (labels[y * width + x] === p.label) ink[(y - box.minY) * w + x - box.minX] = 1;
-    }
-  }
-  const isInk = (x: number, y: number) => ink[(y - box.minY) * w + x - box.minX] === 1;
+  const isInk = (x: number, y: number) => ink[(y - y0) * w + x - x0] === 1;
   return { ...classify(features(isInk, box, ref)), print: features(isInk, box, ref, 'pitch') };
 }
 
