@@ -365,6 +365,29 @@ describe('fusion of the MRZ readers', () => {
     expect(bestReading([first, { ...again, format: 'TD2' }], null)!.lines).toEqual(withO);
   });
 
+  it("keeps the lines with check digits as read without the cell reader where its misread keeps them from agreeing, the names as heard with it", () => {
+    // Soft small print: PaddleOCR reads the surname's Q as an O (the Q a distant second) and the
+    // second line right; the cell reader reads the Q surely, and lost a place on the second line
+    // (every character after its first a place early), as surely.
+    const q = genuine[0].indexOf('Q');
+    const withO = [genuine[0].slice(0, q) + 'O' + genuine[0].slice(q + 1), genuine[1]];
+    const misreadBy = (lines: string[]) => {
+      const read = paddleRead(lines, (l, k) => (l === 0 && k === q ? 0.7 : 0.9));
+      read.positions[0]![q]!.probabilities[MRZ_ALPHABET.indexOf('Q')] = 0.2;
+      return read;
+    };
+    const paddle = misreadBy(withO);
+    const cells = paddleRead([genuine[0], genuine[1].slice(1) + '<'], () => 0.95).lines;
+    const heard = fuse('TD3', { ...paddle, cells }, null);
+    expect(heard.lines[0]).toBe(genuine[0]);
+    expect(validCheckDigits('TD3', heard.lines)).toBeLessThan(5);
+    expect(fuse('TD3', paddle, null).lines[0]).toBe(withO[0]);
+    expect(bestReading([{ ...paddle, cells }], null)!.lines).toEqual(genuine);
+    // Where the reading without it settles nothing either, the reading heard with it stands.
+    const forged = misreadBy([withO[0]!, genuine[1].slice(0, 15) + String((Number(genuine[1][15]) + 3) % 10) + genuine[1].slice(16)]);
+    expect(bestReading([{ ...forged, cells }], null)!.lines).toEqual(fuse('TD3', { ...forged, cells }, null).lines);
+  });
+
   it('counts a read as settled alone only when its names are read clearly too: no check digit guards them', () => {
     expect(settledAlone(paddleRead(genuine))).toBe(true);
     // P<UTOLINDQVIST<<MAJA<ELISE…: the given names' separator read as C, '<' a close second; every
