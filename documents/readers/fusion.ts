@@ -224,6 +224,9 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
  * alone; one whose check digits all agree wins, else the most confident complete one.
  */
 export function bestReading(paddleReads: PaddleMrzRead[], glyphs: GlyphRead | null): FusedRead | null {
+  // What PaddleOCR's models settle alone the cell reader is heard on as on larger print: for its
+  // name line's M only (see `settledWithoutCells`).
+  if (paddleReads.some(settledWithoutCells)) paddleReads = paddleReads.map((read) => (read.cells ? { ...read, cells: undefined, nameCells: read.cells } : read));
   // The cell reader's name line, read on the band read again, holds at the first find's positions too.
   const named = paddleReads.find((read) => read.nameCells);
   if (named) paddleReads = paddleReads.map((read) => (read.format === named.format ? { ...read, nameCells: named.nameCells } : read));
@@ -269,7 +272,8 @@ export function bestReading(paddleReads: PaddleMrzRead[], glyphs: GlyphRead | nu
  * garbage (a place lost, "OB1L99OO18KS<111…" for "99003853<1CZE1…") and so keeps the check digits
  * from agreeing, while on the names it tells a filler from a letter better than PaddleOCR's
  * recognisers (heard without it there, names lose their separators: "VIRTANENC MARIA OLTVIACCC").
- * Seeds 26–35, concluded again from the kept sightings: 162 → 157 wrong fields, none lost.
+ * Concluded again from the kept sightings: seeds 26–35 5 fields gained, none lost; seeds 16–25 2
+ * gained, 1 lost (a nationality, which no check digit covers, read on the line taken without it).
  */
 function checkedWithoutCells(best: FusedRead, paddleReads: PaddleMrzRead[]): FusedRead | null {
   const [nameLine] = NAME_FIELD[best.format];
@@ -287,6 +291,22 @@ function checkedWithoutCells(best: FusedRead, paddleReads: PaddleMrzRead[]): Fus
     }
   }
   return null;
+}
+
+/**
+ * A read the cell reader was heard on that PaddleOCR's models settle without it: every check digit
+ * agrees, every letter of the names is clear (`settledAlone`), and no look-alike was guessed. Its
+ * other opinions are for what the models cannot settle (as PP-OCRv4's are, `readLines`): on such a
+ * band the cell reader's misreads only cost (seed 34's `VIRTANEN` read `VIRAAEE` with it, its number's
+ * X read 3 — a pair the check digit cannot tell apart), while its M told from an R or N still counts
+ * (`mFromCells`). A guess is not settled: where only an O/0 swap makes the check digits agree, the
+ * cells' O is what settles it (a French card's `K682T8YLO`). Concluded again from the kept
+ * sightings: seeds 26–35 4 fields gained, none lost; seeds 16–25 and 36–45 unchanged.
+ */
+function settledWithoutCells(read: PaddleMrzRead): boolean {
+  if (!read.cells) return false;
+  const without = { ...read, cells: undefined };
+  return settledAlone(without) && !fuse(read.format, without, null).guessed;
 }
 
 /** The reads of one format taken as one: each read's models are opinions of the first. */

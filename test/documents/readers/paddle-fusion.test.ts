@@ -90,12 +90,13 @@ describe('fusion of the MRZ readers', () => {
   });
 
   it("hears the cell reader on small print: its sure reading outweighs PaddleOCR's doubtful one", () => {
-    // A photo's 8 px print: PaddleOCR reads the surname's Q as an O, the Q a distant second (a name
+    // A photo's 8 px print: PaddleOCR reads the surname's Q as an O, unsurely, the Q second (a name
     // has no check digit to settle it); the cell reader reads the Q surely.
     const q = genuine[0].indexOf('Q');
     const misread = [genuine[0].slice(0, q) + 'O' + genuine[0].slice(q + 1), genuine[1]];
-    const paddle = paddleRead(misread, (l, k) => (l === 0 && k === q ? 0.7 : 0.97));
-    paddle.positions[0]![q]!.probabilities[MRZ_ALPHABET.indexOf('Q')] = 0.2;
+    const paddle = paddleRead(misread, (l, k) => (l === 0 && k === q ? 0.5 : 0.97));
+    paddle.positions[0]![q]!.probabilities[MRZ_ALPHABET.indexOf('Q')] = 0.35;
+    expect(settledAlone(paddle)).toBe(false);
     expect(fuse('TD3', paddle, null).lines).toEqual(misread);
     const cells = paddleRead(genuine, () => 0.9).lines;
     const heard = fuse('TD3', { ...paddle, cells }, null);
@@ -366,14 +367,14 @@ describe('fusion of the MRZ readers', () => {
   });
 
   it("keeps the lines with check digits as read without the cell reader where its misread keeps them from agreeing, the names as heard with it", () => {
-    // Soft small print: PaddleOCR reads the surname's Q as an O (the Q a distant second) and the
+    // Soft small print: PaddleOCR reads the surname's Q as an O, unsurely (the Q second), and the
     // second line right; the cell reader reads the Q surely, and lost a place on the second line
     // (every character after its first a place early), as surely.
     const q = genuine[0].indexOf('Q');
     const withO = [genuine[0].slice(0, q) + 'O' + genuine[0].slice(q + 1), genuine[1]];
     const misreadBy = (lines: string[]) => {
-      const read = paddleRead(lines, (l, k) => (l === 0 && k === q ? 0.7 : 0.9));
-      read.positions[0]![q]!.probabilities[MRZ_ALPHABET.indexOf('Q')] = 0.2;
+      const read = paddleRead(lines, (l, k) => (l === 0 && k === q ? 0.5 : 0.9));
+      read.positions[0]![q]!.probabilities[MRZ_ALPHABET.indexOf('Q')] = 0.35;
       return read;
     };
     const paddle = misreadBy(withO);
@@ -386,6 +387,16 @@ describe('fusion of the MRZ readers', () => {
     // Where the reading without it settles nothing either, the reading heard with it stands.
     const forged = misreadBy([withO[0]!, genuine[1].slice(0, 15) + String((Number(genuine[1][15]) + 3) % 10) + genuine[1].slice(16)]);
     expect(bestReading([{ ...forged, cells }], null)!.lines).toEqual(fuse('TD3', { ...forged, cells }, null).lines);
+  });
+
+  it("does not hear the cell reader's letters on a band PaddleOCR's models settle alone", () => {
+    // Every check digit agrees and every letter is clear as PaddleOCR reads the band; the cell reader
+    // reads the surname's Q as an O, surely. Heard, its O would win the name (no check digit there).
+    const paddle = paddleRead(genuine);
+    const q = genuine[0].indexOf('Q');
+    const cells = paddleRead([genuine[0].slice(0, q) + 'O' + genuine[0].slice(q + 1), genuine[1]], () => 0.99).lines;
+    expect(fuse('TD3', { ...paddle, cells }, null).lines[0]).not.toBe(genuine[0]);
+    expect(bestReading([{ ...paddle, cells }], null)!.lines).toEqual(genuine);
   });
 
   it('counts a read as settled alone only when its names are read clearly too: no check digit guards them', () => {
