@@ -221,7 +221,9 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
 
 /**
  * The reading to keep from what the readers saw: both fused when they agree on the format, and each
- * alone; one whose check digits all agree wins, else the most confident complete one.
+ * alone; one whose check digits all agree wins, else the most confident complete one. The cell
+ * reader is heard less where PaddleOCR's models settle without it (`settledWithoutCells`,
+ * `checkedWithoutCells`).
  */
 export function bestReading(paddleReads: PaddleMrzRead[], glyphs: GlyphRead | null): FusedRead | null {
   // What PaddleOCR's models settle alone the cell reader is heard on as on larger print: for its
