@@ -103,11 +103,18 @@ export const DECISIVE_CONFIDENCE = 0.85;
  * on its band.
  */
 export function settledAlone(read: PaddleMrzRead): boolean {
-  const fused = fuse(read.format, read, null);
-  if (!fused.complete || fused.confidence < DECISIVE_CONFIDENCE || validCheckDigits(fused.format, fused.lines) !== checkDigitCount(fused.format)) return false;
+  return settles(fuse(read.format, read, null));
+}
+
+/** A fused reading complete and confident, every check digit agreeing, every letter of the names clear (`settledAlone`). */
+function settles(fused: FusedRead): boolean {
+  if (!fused.complete || fused.confidence < DECISIVE_CONFIDENCE || !allAgree(fused)) return false;
   const [line, start, end] = NAME_FIELD[fused.format];
   return fused.readings[line]!.slice(start, end).every((reading) => reading !== null && clearlyFirst(reading.ranked));
 }
+
+/** Every check digit of the reading agrees, the composite included. */
+const allAgree = ({ format, lines }: { format: MrzFormatName; lines: string[] }) => validCheckDigits(format, lines) === checkDigitCount(format);
 
 /** The glyph reader's share of clear positions above which its layout guides the alignment. */
 const ALIGNMENT_CONFIDENCE = 0.9;
@@ -284,7 +291,7 @@ function checkedWithoutCells(best: FusedRead, paddleReads: PaddleMrzRead[]): Fus
     // Heard without it with the other models' opinions, and (as in `bestReading`) without them too.
     for (const read of [{ ...paddle, cells: undefined }, { ...paddle, cells: undefined, opinions: [] }]) {
       const without = fuse(read.format, read, null);
-      if (validCheckDigits(without.format, without.lines) !== checkDigitCount(without.format)) continue;
+      if (!allAgree(without)) continue;
       return {
         ...without,
         lines: without.lines.map((line, l) => (l === nameLine ? best.lines[l]! : line)),
@@ -307,8 +314,8 @@ function checkedWithoutCells(best: FusedRead, paddleReads: PaddleMrzRead[]): Fus
  */
 function settledWithoutCells(read: PaddleMrzRead): boolean {
   if (!read.cells) return false;
-  const without = { ...read, cells: undefined };
-  return settledAlone(without) && !fuse(read.format, without, null).guessed;
+  const without = fuse(read.format, { ...read, cells: undefined }, null);
+  return settles(without) && !without.guessed;
 }
 
 /** The reads of one format taken as one: each read's models are opinions of the first. */
