@@ -697,38 +697,55 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
     if (/[A-Z]/.test(read) && /\d/.test(read)) chars[line]!.splice(start, 3, ...lettered(line, start));
   }
   const [nameLine, nameStart] = NAME_FIELD[format];
+  // Each step may open the way for another (a letter taken as filler leaves the names without their
+  // separator, which is then sought): the name field is tidied until it holds still.
+  for (let pass = 0; pass < NAME_PASSES; pass++) {
+    const before = chars[nameLine]!.join('');
+    tidyNames(chars[nameLine]!, readings[nameLine]!, nameStart);
+    if (chars[nameLine]!.join('') === before) break;
+  }
+  if (format === 'TD3' && chars[1]![42] === '<') chars[1]!.fill('<', 28, 42);
+  return chars.map((line) => line.join(''));
+}
+
+/** How many times at most the name field's tidying steps are run in turn (`applyStructure`). */
+const NAME_PASSES = 3;
+
+/**
+ * The name field's structure (from `start` in `line`, changed in place): filler read as letters, the
+ * surname separator and the separators between words where a chevron was read as a letter.
+ */
+function tidyNames(line: string[], readings: RankedReadings[number], start: number): void {
   // No name has a letter three times in a row, nor three soft C/E/K in a row: such a run is filler
   // whose chevrons read as letters ("VZORCCCCCCCC", "OESPCEECC") — or, with a name after it, the
   // surname separator and the name's first letter ("LINCCCHIEN": '<<' where a chevron is likelier).
-  const names = chevronsReadAsC(chars[nameLine]!, readings[nameLine]!, nameStart);
-  const nameField = chars[nameLine]!.slice(nameStart).join('');
-  for (const [from, to] of chevronRuns(nameField, names, nameStart)) {
-    const after = nameField.slice(to - nameStart);
+  const names = chevronsReadAsC(line, readings, start);
+  const nameField = line.slice(start).join('');
+  for (const [from, to] of chevronRuns(nameField, names, start)) {
+    const after = nameField.slice(to - start);
     // A name follows when the next word has two letters a chevron is not read as ("CHIEN"; not "CECRCCC").
     const word = /^[A-Z]*/.exec(after)![0];
     if ([...word].filter((char) => !CHEVRON_LOOK_ALIKES.includes(char)).length < 2) {
-      chars[nameLine]!.fill('<', from, to);
+      line.fill('<', from, to);
       continue;
     }
     let pair = from;
     const cost = (k: number) => chevronCostAt(names, k) + chevronCostAt(names, k + 1);
     for (let k = from + 1; k + 1 < to; k++) if (cost(k) < cost(pair)) pair = k;
-    chars[nameLine]!.fill('<', pair, pair + 2);
+    line.fill('<', pair, pair + 2);
   }
   // The filler after the names: from the last '<' that only chevrons and letters read from them follow.
-  chars[nameLine]!.fill('<', fillerTail(chars[nameLine]!, names, nameStart));
-  separateNames(chars[nameLine]!, names, nameStart);
-  separateWords(chars[nameLine]!, names, nameStart);
-  const field = chars[nameLine]!.slice(nameStart).join('');
+  line.fill('<', fillerTail(line, names, start));
+  separateNames(line, names, start);
+  separateWords(line, names, start);
+  const field = line.slice(start).join('');
   const fillerFrom = field.indexOf('<<<');
-  if (fillerFrom >= 0) chars[nameLine]!.fill('<', nameStart + fillerFrom);
+  if (fillerFrom >= 0) line.fill('<', start + fillerFrom);
   // '<<' ends the names after the surname's: what follows is filler, and a letter or two there
   // among fillers is a misread chevron ("ERIKA<<S<<<").
   const separator = field.indexOf('<<');
   const end = separator >= 0 ? field.indexOf('<<', separator + 2) : -1;
-  if (end >= 0 && /^<*(?:[A-Z0-9]{1,2}<+)*[A-Z0-9]{0,2}$/.test(field.slice(end))) chars[nameLine]!.fill('<', nameStart + end);
-  if (format === 'TD3' && chars[1]![42] === '<') chars[1]!.fill('<', 28, 42);
-  return chars.map((line) => line.join(''));
+  if (end >= 0 && /^<*(?:[A-Z0-9]{1,2}<+)*[A-Z0-9]{0,2}$/.test(field.slice(end))) line.fill('<', start + end);
 }
 
 /**

@@ -252,4 +252,16 @@ describe('resolving ambiguous glyphs with the check digits', () => {
     expect(oneLookAlikeApart('OAT', 'QAQ')).toBe(false);
     expect(oneLookAlikeApart('SAT', 'QAT')).toBe(false);
   });
+
+  it("tidies a name field until it holds still: filler read as letters taken out, then the surname separator read as a C found", () => {
+    // A photo's chevrons read as C/E/K, '<' close behind each (seed 36's r028): the run CCEC is filler,
+    // which leaves OESP<<C<<<; that lone C is filler too, and the names then have no '<<' but "<C".
+    const printed = ['P<ISLAEVARSDOTTIR<<THURIDUR<OESP<<<<<<<<<<<<', 'A2040611<0ISL1212123F1106297121212<1239<<<66'];
+    const read = ['P<ISLAEVARSDOTTIR<CTHURIDUR<OESP<<C<<CCEC<ES', printed[1]!];
+    const doubt = Object.fromEntries([18, 34, 37, 38, 39, 40, 42, 43].map((k) => [`0:${k}`, '<']));
+    expect(applyStructure('TD3', readingsOf(read, doubt), read, { keepClearCodes: true })).toEqual(printed);
+    // A C read clearly after a word's '<' is a name's letter ("DE<CASTRO"): with none of that doubt at 18, the C stays.
+    const { '0:18': _, ...clear } = doubt;
+    expect(applyStructure('TD3', readingsOf(read, clear), read, { keepClearCodes: true })[0]).toBe('P<ISLAEVARSDOTTIR<CTHURIDUR<OESP<<<<<<<<<<<<');
+  });
 });
