@@ -528,9 +528,11 @@ async function findAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes: T
   const { otherWay, ...widest } = await orient(ocr, image, rows, options.upright ?? false, onProgress);
   const found = await searchAlong(ocr, image, rows, boxes, widest, onProgress, options);
   // The way up was chosen on one row's reading; where what it found reads doubtfully (an upside-down
-  // page whose widest row read better turned: "0222190229…" for "P<CZESPECIMEN<<…"), the other way
-  // is searched too, and kept when it reads surely.
-  if (!otherWay || !found || !doubtful(found)) return found;
+  // page whose widest row read better turned: "0222190229…" for "P<CZESPECIMEN<<…"), or where nothing
+  // was found that way, the other way is searched too, and kept when it reads surely. (A phone's
+  // 12 MP photo: its widest row at 960 px two MRZ lines merged, read "W" as it lay and "WONWWW"
+  // turned; the MRZ, read upside down, was found only by the closer looks, seconds later.)
+  if (!otherWay || (found && !doubtful(found))) return found;
   turnHalfway(rows);
   // The widest row read the other way as it was found — unless the search narrowed it since (`printApart`).
   const line = widest.wide ? await ocr.recognise(image, widest.box) : otherWay;

@@ -525,6 +525,27 @@ describe('finding the MRZ: text that runs another way', () => {
   });
 });
 
+describe('finding the MRZ: a widest row that reads better upside down', () => {
+  const genuine = PASSPORT_MRZ;
+  // The page's print above the MRZ, two lines merged into the widest row: a letter as it lies, a
+  // little more turned a half turn — which says nothing of which way the MRZ runs.
+  const blob: TextBox = { cx: 500, cy: 300, width: 950, height: 50, angle: 0, score: 0.9 };
+  const read = (at: TextBox) =>
+    Math.abs(at.cy - blob.cy) < 3 ? (Math.cos(at.angle) > 0 ? sureLine('W', 0.34) : sureLine('WONWWW', 0.63)) : readsRows(MRZ_ROWS)(at);
+
+  it('searches the other way up when nothing was found the way the widest row chose, without a closer look', async () => {
+    const looks: boolean[] = [];
+    const ocr = scriptedOcr((_side, region) => {
+      looks.push(region !== undefined);
+      return region ? [] : [blob, lineBox(400), lineBox(432)];
+    }, read);
+    const found = await locateMrz(ocr, createCanvas(1000, 800) as unknown as Image);
+    expect(found?.format).toBe('TD3');
+    expect(found!.lines.map((l) => l.text)).toEqual(genuine);
+    expect(looks).toEqual([false]);
+  });
+});
+
 describe('finding the MRZ: a page turned a quarter turn, its rows given either way up', () => {
   const genuine = PASSPORT_MRZ;
   // The page turned clockwise: its lines run down the image, its top on the right. The detector
