@@ -179,7 +179,7 @@ export async function locateMrz(
   const boxes = await ocr.detect(image, 960);
   onProgress?.();
   const lastResorts: PaddleMrzRead[] = [];
-  const read = await findMrz(ocr, image, boxes, onProgress, { lastResorts });
+  const read = await findMrz(ocr, image, boxes, onProgress, { lastResorts, eitherWay: true });
   if (read && !doubtful(read)) return read;
   // A page small in a photo has print too small for the detector at the whole image's scale: what
   // text it finds at full resolution (at most FULL_SIDE: a phone's 12 MP frame costs seconds more
@@ -191,7 +191,7 @@ export async function locateMrz(
   if (longest > 1200) {
     const full = await ocr.detect(image, longest);
     onProgress?.();
-    const atFull = await findMrz(ocr, image, full, onProgress, { lastResorts });
+    const atFull = await findMrz(ocr, image, full, onProgress, { lastResorts, eitherWay: true });
     if (atFull && !(read && doubtful(atFull))) return atFull;
     evidence = [...boxes, ...full];
   }
@@ -471,6 +471,12 @@ interface FindOptions {
   fit?: boolean;
   /** The lines found are read once more, resampled finer, as a further opinion (`secondOpinions`). */
   resampled?: boolean;
+  /**
+   * Where nothing was found the way the widest row chose, the other way is searched too (the whole
+   * frame's search: a large page whose widest row is two lines merged). A closer look, at a page too
+   * small for the whole frame, is not: there the second search read a dozen rows more for nothing.
+   */
+  eitherWay?: boolean;
 }
 
 /**
@@ -528,11 +534,12 @@ async function findAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes: T
   const { otherWay, ...widest } = await orient(ocr, image, rows, options.upright ?? false, onProgress);
   const found = await searchAlong(ocr, image, rows, boxes, widest, onProgress, options);
   // The way up was chosen on one row's reading; where what it found reads doubtfully (an upside-down
-  // page whose widest row read better turned: "0222190229…" for "P<CZESPECIMEN<<…"), or where nothing
-  // was found that way, the other way is searched too, and kept when it reads surely. (A phone's
-  // 12 MP photo: its widest row at 960 px two MRZ lines merged, read "W" as it lay and "WONWWW"
-  // turned; the MRZ, read upside down, was found only by the closer looks, seconds later.)
-  if (!otherWay || (found && !doubtful(found))) return found;
+  // page whose widest row read better turned: "0222190229…" for "P<CZESPECIMEN<<…"), or — searching
+  // the whole frame (`eitherWay`) — where nothing was found that way, the other way is searched too,
+  // and kept when it reads surely. (A phone's 12 MP photo: its widest row at 960 px two MRZ lines
+  // merged, read "W" as it lay and "WONWWW" turned; the MRZ, read upside down, was found only by
+  // the closer looks, seconds later.)
+  if (!otherWay || (found ? !doubtful(found) : !options.eitherWay)) return found;
   turnHalfway(rows);
   // The widest row read the other way as it was found — unless the search narrowed it since (`printApart`).
   const line = widest.wide ? await ocr.recognise(image, widest.box) : otherWay;
