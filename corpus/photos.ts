@@ -55,14 +55,22 @@ export async function writePhotoSet(from: string, out: string, options: PhotoSet
     if (!isPhotoSource(doc)) continue;
     for (let n = 1; n <= options.variants; n++) {
       const entry = photoEntry(doc, n);
-      const random = seededRandom(hash(`${options.seed}:${entry.id}`));
-      for (const [i, image] of doc.images.entries()) {
-        const photo = await photograph(fs.readFileSync(path.join(from, image)), random, samplePhotoParams(random, options.frame));
-        fs.writeFileSync(path.join(out, entry.images[i]!), photo.jpeg);
-      }
+      const photos = await photographDocument(from, doc, n, options);
+      for (const [i, jpeg] of photos.entries()) fs.writeFileSync(path.join(out, entry.images[i]!), jpeg);
       written.push(entry);
     }
   }
   fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify({ documents: written }, null, 2) + '\n');
   return written;
+}
+
+/**
+ * Photo `n` of `doc` (its images in `from`) as `writePhotoSet` takes it with these options: one JPEG
+ * per image, the same bytes whether the set is made whole or this photo alone (a test's).
+ */
+export async function photographDocument(from: string, doc: ManifestDocument, n: number, options: Pick<PhotoSetOptions, 'seed' | 'frame'>): Promise<Buffer[]> {
+  const random = seededRandom(hash(`${options.seed}:${photoEntry(doc, n).id}`));
+  const photos: Buffer[] = [];
+  for (const image of doc.images) photos.push((await photograph(fs.readFileSync(path.join(from, image)), random, samplePhotoParams(random, options.frame))).jpeg);
+  return photos;
 }

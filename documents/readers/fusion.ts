@@ -313,7 +313,15 @@ function checkedWithoutCells(best: FusedRead, paddleReads: PaddleMrzRead[]): Fus
  * sightings: seeds 26–35 4 fields gained, none lost; seeds 16–25 and 36–45 unchanged.
  */
 function settledWithoutCells(read: PaddleMrzRead): boolean {
-  if (!read.cells) return false;
+  return read.cells !== undefined && settledByPaddle(read);
+}
+
+/**
+ * PaddleOCR's models settle the read without the cell reader (`settles`) and without guessing a
+ * look-alike: its cells would be heard on the name line's M only (`settledWithoutCells`), so the
+ * reader reads that line only (`MrzReader.hearCells`).
+ */
+export function settledByPaddle(read: PaddleMrzRead): boolean {
   const without = fuse(read.format, { ...read, cells: undefined }, null);
   return settles(without) && !without.guessed;
 }

@@ -3,7 +3,7 @@ import { loadImage, type Image } from '@napi-rs/canvas';
 import { measureQuality, type ImageQuality } from '../image-quality';
 import { checkDigitCount, MRZ_LINE_LENGTHS, NAME_FIELD, validCheckDigits } from '../mrz/layout';
 import { cellModel, readMrzCells } from './cell-reader';
-import { bandPitch, bestReading, CELL_PITCH, DECISIVE_CONFIDENCE, fuse, settledAlone, SMALL_PITCH } from './fusion';
+import { bandPitch, bestReading, CELL_PITCH, DECISIVE_CONFIDENCE, fuse, settledAlone, settledByPaddle, SMALL_PITCH } from './fusion';
 import { MAX_SKEW, readMrzGlyphs, type GlyphRead } from './glyph-reader';
 import { cutOut, PaddleOcr, type TextBox } from './paddle';
 import { correctFromPage } from './page-fusion';
@@ -131,8 +131,9 @@ export class MrzReader {
   /**
    * The cell reader's reading of a band whose print is small (below CELL_PITCH), heard in the
    * fusion beside PaddleOCR's (on larger print the cell reader misreads more than PaddleOCR's
-   * recognisers do); up to NAME_PITCH, of its name line only (`nameCells`); cut out so that its
-   * pitch is at most small print's.
+   * recognisers do); up to NAME_PITCH, and on a band PaddleOCR's models settle alone
+   * (`settledByPaddle`), of its name line only (`nameCells`); cut out so that its pitch is at most
+   * small print's.
    */
   private async hearCells(image: Image, read: PaddleMrzRead): Promise<void> {
     const lengths = MRZ_LINE_LENGTHS[read.format];
@@ -140,7 +141,8 @@ export class MrzReader {
     if (pitch >= NAME_PITCH) return;
     const model = await cellModel();
     if (!model) return;
-    const everyLine = pitch < CELL_PITCH;
+    // A band PaddleOCR's models settle alone has its cells heard on its name line only, as larger print.
+    const everyLine = pitch < CELL_PITCH && !settledByPaddle(read);
     const scale = CELL_SCALE * Math.min(1, SMALL_PITCH / pitch);
     const band = cutOut(image, read.band, read.band.width * scale);
     const spacing = (read.band.height - 2 * read.margin) / lengths.length;

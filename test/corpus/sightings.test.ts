@@ -4,7 +4,11 @@ import path from 'node:path';
 import { sightingFromJson, sightingToJson, SightingsReader } from '../../corpus/sightings';
 import { buildTd3 } from '../../documents/mrz/build';
 import { renderDocument } from '../../corpus/render';
+import { readManifest } from '../../corpus/manifest';
+import { photographDocument } from '../../corpus/photos';
+import { bandPitch, CELL_PITCH, settledByPaddle } from '../../documents/readers/fusion';
 import { PERSON } from '../helpers/documents';
+import { realDocumentsDir } from '../helpers/real-documents';
 
 describe('sightings kept for re-running the fusion rules (npm run eval -- --sightings)', () => {
   it('keeps the recognisers\' probabilities through JSON', () => {
@@ -46,4 +50,32 @@ describe('sightings kept for re-running the fusion rules (npm run eval -- --sigh
       fs.rmSync(dir, { recursive: true });
     }
   });
+
+  it("hears the cell reader on the name line only of a small band PaddleOCR's models settle alone", async () => {
+    // Photo seed 39's r007-p1: a Lithuanian passport in small print (below CELL_PITCH), its band read
+    // again straight; PaddleOCR's models settle that read without the cell reader, whose other lines
+    // the fusion would not hear (fusion.ts, `settledWithoutCells`), so they are not read.
+    const from = realDocumentsDir();
+    const doc = readManifest(from).find((d) => d.id === 'r007')!;
+    const [photo] = await photographDocument(from, doc, 1, { seed: 39 });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kycflow-sightings-'));
+    try {
+      const reader = new SightingsReader(dir);
+      let read;
+      try {
+        read = await reader.read(photo!);
+      } finally {
+        await reader.close();
+      }
+      expect(read.lines).toEqual(doc.mrzLines);
+      const sighting = sightingFromJson(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]!), 'utf8'));
+      const heard = sighting.paddle.find((p) => p.cells ?? p.nameCells)!;
+      expect(bandPitch(heard)).toBeLessThan(CELL_PITCH);
+      expect(settledByPaddle(heard)).toBe(true);
+      expect(heard.cells).toBeUndefined();
+      expect(heard.nameCells?.filter((line) => line.text.length > 0)).toHaveLength(1);
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
+  }, 60_000);
 });
