@@ -62,7 +62,9 @@ const CELL_SCALE = 4;
  * heard only to tell OCR-B's M from the R or N PaddleOCR's recognisers read for it (fusion.ts,
  * `mFromCells`).
  */
-const NAME_PITCH = 24;
+export const NAME_PITCH = 24;
+/** The longer side of the frame the pitches above were measured at (the photo sets' 1600 × 1200). */
+const FRAME_SIDE = 1600;
 
 /**
  * Reads the machine-readable zone of a document image offline with two readers: PaddleOCR
@@ -137,12 +139,15 @@ export class MrzReader {
    */
   private async hearCells(image: Image, read: PaddleMrzRead): Promise<void> {
     const lengths = MRZ_LINE_LENGTHS[read.format];
+    // How small the print is, as at the photos' usual frame: a phone's full-size frame prints a page
+    // at more pixels a character, and blurs it over as many more.
     const pitch = bandPitch(read);
-    if (pitch >= NAME_PITCH) return;
+    const size = pitch * Math.min(1, FRAME_SIDE / Math.max(image.width, image.height));
+    if (size >= NAME_PITCH) return;
     const model = await cellModel();
     if (!model) return;
     // A band PaddleOCR's models settle alone has its cells heard on its name line only, as larger print.
-    const everyLine = pitch < CELL_PITCH && !settledByPaddle(read);
+    const everyLine = size < CELL_PITCH && !settledByPaddle(read);
     const scale = CELL_SCALE * Math.min(1, SMALL_PITCH / pitch);
     const band = cutOut(image, read.band, read.band.width * scale);
     const spacing = (read.band.height - 2 * read.margin) / lengths.length;

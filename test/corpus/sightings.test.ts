@@ -7,6 +7,7 @@ import { renderDocument } from '../../corpus/render';
 import { readManifest } from '../../corpus/manifest';
 import { photographDocument } from '../../corpus/photos';
 import { bandPitch, CELL_PITCH, settledByPaddle } from '../../documents/readers/fusion';
+import { NAME_PITCH } from '../../documents/readers/mrz-reader';
 import { PERSON } from '../helpers/documents';
 import { realDocumentsDir } from '../helpers/real-documents';
 
@@ -74,6 +75,33 @@ describe('sightings kept for re-running the fusion rules (npm run eval -- --sigh
       expect(settledByPaddle(heard)).toBe(true);
       expect(heard.cells).toBeUndefined();
       expect(heard.nameCells?.filter((line) => line.text.length > 0)).toHaveLength(1);
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
+  }, 60_000);
+
+  it("hears the cell reader on every line of a phone's full-size photo whose print is as small as the usual frame's", async () => {
+    // Photo seed 11's r029-p1 at 12 MP: its band prints 25 px a character (9.9 at 1600 × 1200), its
+    // blur as many times wider; judged as at the usual frame, the cell reader reads every line, and
+    // tells the surname's M from the R PaddleOCR's models read ("SPECIREN").
+    const from = realDocumentsDir();
+    const doc = readManifest(from).find((d) => d.id === 'r029')!;
+    const [photo] = await photographDocument(from, doc, 1, { seed: 11, frame: { width: 4032, height: 3024 } });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kycflow-sightings-'));
+    try {
+      const reader = new SightingsReader(dir);
+      let read;
+      try {
+        read = await reader.read(photo!);
+      } finally {
+        await reader.close();
+      }
+      expect(read.lines).toEqual(doc.mrzLines);
+      const sighting = sightingFromJson(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]!), 'utf8'));
+      const heard = sighting.paddle.find((p) => p.cells ?? p.nameCells)!;
+      // In the image's own pixels, print that large would have no cell reader at all.
+      expect(bandPitch(heard)).toBeGreaterThan(NAME_PITCH);
+      expect(heard.cells?.filter((line) => line.text.length > 0)).toHaveLength(doc.mrzLines!.length);
     } finally {
       fs.rmSync(dir, { recursive: true });
     }
