@@ -56,54 +56,45 @@ describe('sightings kept for re-running the fusion rules (npm run eval -- --sigh
     // Photo seed 39's r007-p1: a Lithuanian passport in small print (below CELL_PITCH), its band read
     // again straight; PaddleOCR's models settle that read without the cell reader, whose other lines
     // the fusion would not hear (fusion.ts, `settledWithoutCells`), so they are not read.
-    const from = realDocumentsDir();
-    const doc = readManifest(from).find((d) => d.id === 'r007')!;
-    const [photo] = await photographDocument(from, doc, 1, { seed: 39 });
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kycflow-sightings-'));
-    try {
-      const reader = new SightingsReader(dir);
-      let read;
-      try {
-        read = await reader.read(photo!);
-      } finally {
-        await reader.close();
-      }
-      expect(read.lines).toEqual(doc.mrzLines);
-      const sighting = sightingFromJson(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]!), 'utf8'));
-      const heard = sighting.paddle.find((p) => p.cells ?? p.nameCells)!;
-      expect(bandPitch(heard)).toBeLessThan(CELL_PITCH);
-      expect(settledByPaddle(heard)).toBe(true);
-      expect(heard.cells).toBeUndefined();
-      expect(heard.nameCells?.filter((line) => line.text.length > 0)).toHaveLength(1);
-    } finally {
-      fs.rmSync(dir, { recursive: true });
-    }
+    const { doc, read, heard } = await readPhoto('r007', { seed: 39 });
+    expect(read.lines).toEqual(doc.mrzLines);
+    expect(bandPitch(heard)).toBeLessThan(CELL_PITCH);
+    expect(settledByPaddle(heard)).toBe(true);
+    expect(heard.cells).toBeUndefined();
+    expect(heard.nameCells?.filter((line) => line.text.length > 0)).toHaveLength(1);
   }, 60_000);
 
   it("hears the cell reader on every line of a phone's full-size photo whose print is as small as the usual frame's", async () => {
     // Photo seed 11's r029-p1 at 12 MP: its band prints 25 px a character (9.9 at 1600 × 1200), its
     // blur as many times wider; judged as at the usual frame, the cell reader reads every line, and
     // tells the surname's M from the R PaddleOCR's models read ("SPECIREN").
-    const from = realDocumentsDir();
-    const doc = readManifest(from).find((d) => d.id === 'r029')!;
-    const [photo] = await photographDocument(from, doc, 1, { seed: 11, frame: { width: 4032, height: 3024 } });
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kycflow-sightings-'));
-    try {
-      const reader = new SightingsReader(dir);
-      let read;
-      try {
-        read = await reader.read(photo!);
-      } finally {
-        await reader.close();
-      }
-      expect(read.lines).toEqual(doc.mrzLines);
-      const sighting = sightingFromJson(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]!), 'utf8'));
-      const heard = sighting.paddle.find((p) => p.cells ?? p.nameCells)!;
-      // In the image's own pixels, print that large would have no cell reader at all.
-      expect(bandPitch(heard)).toBeGreaterThan(NAME_PITCH);
-      expect(heard.cells?.filter((line) => line.text.length > 0)).toHaveLength(doc.mrzLines!.length);
-    } finally {
-      fs.rmSync(dir, { recursive: true });
-    }
+    const { doc, read, heard } = await readPhoto('r029', { seed: 11, frame: { width: 4032, height: 3024 } });
+    expect(read.lines).toEqual(doc.mrzLines);
+    // In the image's own pixels, print that large would have no cell reader at all.
+    expect(bandPitch(heard)).toBeGreaterThan(NAME_PITCH);
+    expect(heard.cells?.filter((line) => line.text.length > 0)).toHaveLength(doc.mrzLines!.length);
   }, 60_000);
 });
+
+/**
+ * Photo 1 of a shared real document as `npm run corpus -- --photos` takes it with these options, read
+ * through a SightingsReader: what was concluded, and the read the cell reader was heard on as kept.
+ */
+async function readPhoto(id: string, options: { seed: number; frame?: { width: number; height: number } }) {
+  const from = realDocumentsDir();
+  const doc = readManifest(from).find((d) => d.id === id)!;
+  const [photo] = await photographDocument(from, doc, 1, options);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kycflow-sightings-'));
+  try {
+    const reader = new SightingsReader(dir);
+    try {
+      const read = await reader.read(photo!);
+      const sighting = sightingFromJson(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]!), 'utf8'));
+      return { doc, read, heard: sighting.paddle.find((p) => p.cells ?? p.nameCells)! };
+    } finally {
+      await reader.close();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true });
+  }
+}
