@@ -303,8 +303,8 @@ function checkedWithoutCells(best: FusedRead, paddleReads: PaddleMrzRead[]): Fus
 }
 
 /**
- * A read the cell reader was heard on that PaddleOCR's models settle without it: every check digit
- * agrees, every letter of the names is clear (`settledAlone`), and no look-alike was guessed. Its
+ * A read the cell reader was heard on that PaddleOCR's models settle without it (`settledByPaddle`:
+ * every check digit agrees, every letter of the names is clear, no look-alike was guessed). Its
  * other opinions are for what the models cannot settle (as PP-OCRv4's are, `readLines`): on such a
  * band the cell reader's misreads only cost (seed 34's `VIRTANEN` read `VIRAAEE` with it, its number's
  * X read 3 — a pair the check digit cannot tell apart), while its M told from an R or N still counts

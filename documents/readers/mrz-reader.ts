@@ -131,23 +131,22 @@ export class MrzReader {
   }
 
   /**
-   * The cell reader's reading of a band whose print is small (below CELL_PITCH), heard in the
-   * fusion beside PaddleOCR's (on larger print the cell reader misreads more than PaddleOCR's
-   * recognisers do); up to NAME_PITCH, and on a band PaddleOCR's models settle alone
-   * (`settledByPaddle`), of its name line only (`nameCells`); cut out so that its pitch is at most
-   * small print's.
+   * The cell reader's reading of a band whose print is small (below CELL_PITCH, as at FRAME_SIDE),
+   * heard in the fusion beside PaddleOCR's (on larger print the cell reader misreads more than
+   * PaddleOCR's recognisers do); up to NAME_PITCH, and on a band PaddleOCR's models settle alone
+   * (`settledByPaddle`: the fusion would hear nothing else of it), of its name line only
+   * (`nameCells`); cut out so that its pitch in the image is at most small print's.
    */
   private async hearCells(image: Image, read: PaddleMrzRead): Promise<void> {
     const lengths = MRZ_LINE_LENGTHS[read.format];
-    // How small the print is, as at the photos' usual frame: a phone's full-size frame prints a page
-    // at more pixels a character, and blurs it over as many more.
     const pitch = bandPitch(read);
-    const size = pitch * Math.min(1, FRAME_SIDE / Math.max(image.width, image.height));
-    if (size >= NAME_PITCH) return;
+    // How small the print is as at the photos' usual frame: a phone's full-size frame prints a page
+    // at more pixels a character, and blurs it over as many more.
+    const framePitch = pitch * Math.min(1, FRAME_SIDE / Math.max(image.width, image.height));
+    if (framePitch >= NAME_PITCH) return;
     const model = await cellModel();
     if (!model) return;
-    // A band PaddleOCR's models settle alone has its cells heard on its name line only, as larger print.
-    const everyLine = size < CELL_PITCH && !settledByPaddle(read);
+    const everyLine = framePitch < CELL_PITCH && !settledByPaddle(read);
     const scale = CELL_SCALE * Math.min(1, SMALL_PITCH / pitch);
     const band = cutOut(image, read.band, read.band.width * scale);
     const spacing = (read.band.height - 2 * read.margin) / lengths.length;
