@@ -63,7 +63,7 @@ export async function extractDocument(reader: Pick<MrzReader, 'read'>, input: Do
     return {
       agreeing,
       settled: result.settled,
-      allAgree: agreeing === checkDigitCount(format),
+      allAgree: agreeing === checkDigitCount(format, result.lines),
       extraction: {
         ...extraction,
         confidence: Number((extraction.confidence * Math.max(0.5, result.confidence)).toFixed(3)),

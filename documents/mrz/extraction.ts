@@ -1,6 +1,6 @@
 import { parse } from 'mrz';
 import { SPECIAL_STATE_CODES } from './state-codes';
-import type { MrzFormatName } from './layout';
+import { isVisa, type MrzFormatName } from './layout';
 import type { VisualZone } from '../visual-zone';
 
 
@@ -62,7 +62,10 @@ export function mrzDateToIso(value: string | null | undefined, kind: 'birth' | '
   return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== iso ? null : iso;
 }
 
-/** Parses MRZ text (TD1, TD2, TD3) into fields with per-field validity. */
+/** What a visa's line 2 does not hold, though a passport's or TD2's does (`extractFromMrz`). */
+const VISA_ABSENT = new Set(['personalNumber', 'personalNumberCheckDigit', 'compositeCheckDigit']);
+
+/** Parses MRZ text (TD1, TD2, TD3; visas of TD3's and TD2's size) into fields with per-field validity. */
 export function extractFromMrz(text: string, source: Extraction['source'] = 'mrz_text', now = new Date()): Extraction {
   const lines = normaliseMrzLines(text);
   let result: ReturnType<typeof parse>;
@@ -77,11 +80,16 @@ export function extractFromMrz(text: string, source: Extraction['source'] = 'mrz
     const value = detail?.value ?? (range ? (lines[range.line] ?? '').slice(range.start, range.end).replace(/<+$/, '') : null);
     return value === null || value === '' ? null : value;
   };
+  // A visa (MRV-A, MRV-B) has a passport's or TD2's lines, which the `mrz` package parses as such:
+  // its V code is then invalid, and the optional data after its expiry date is taken for a personal
+  // number with a check digit and a composite one that a visa does not have (ICAO 9303 part 7).
+  const visa = isVisa(result.format as MrzFormatName, lines);
   const fieldValidity: Record<string, boolean> = {};
   for (const detail of result.details) {
-    if (!detail.field) continue;
+    if (!detail.field || (visa && VISA_ABSENT.has(detail.field))) continue;
     const special = (detail.field === 'issuingState' || detail.field === 'nationality') && SPECIAL_STATE_CODES.has(raw(detail.field) ?? '');
-    fieldValidity[detail.field] = detail.valid || special;
+    const visaCode = visa && detail.field === 'documentCode' && /^V[A-Z<]$/.test(raw('documentCode') ?? '');
+    fieldValidity[detail.field] = detail.valid || special || visaCode;
   }
   const validCount = Object.values(fieldValidity).filter(Boolean).length;
   const sex = raw('sex');
@@ -98,7 +106,7 @@ export function extractFromMrz(text: string, source: Extraction['source'] = 'mrz
       birthDate: mrzDateToIso(raw('birthDate'), 'birth', now),
       expirationDate: mrzDateToIso(raw('expirationDate'), 'expiry', now),
       sex: sex === 'male' || sex === 'female' ? sex : sex === null ? null : 'unspecified',
-      personalNumber: raw('personalNumber'),
+      personalNumber: visa ? null : raw('personalNumber'),
     },
     fieldValidity,
     confidence: Object.keys(fieldValidity).length === 0 ? 0 : Number((validCount / Object.keys(fieldValidity).length).toFixed(3)),

@@ -92,9 +92,24 @@ export function positionKinds(format: MrzFormatName): CharClass[][] {
 }
 
 /** The fields a check digit covers, and where that digit is. */
-export function checkedFields(format: MrzFormatName): Array<{ line: number; start: number; end: number; check: number }> {
-  return LAYOUTS[format].fields.flatMap((f) => (f.check === undefined ? [] : [{ line: f.line, start: f.start, end: f.end, check: f.check }]));
+export function checkedFields(format: MrzFormatName, lines?: string[]): Array<{ line: number; start: number; end: number; check: number }> {
+  return LAYOUTS[format].fields.flatMap((f) =>
+    f.check === undefined || (lines && isVisa(format, lines) && f.check > VISA_LAST_CHECK) ? [] : [{ line: f.line, start: f.start, end: f.end, check: f.check }],
+  );
 }
+
+/**
+ * A machine-readable visa (ICAO 9303 part 7): its document code begins with V, on lines the size
+ * of TD3 (MRV-A) or TD2 (MRV-B). Line 2 is a passport's up to the expiry date's check digit; what
+ * follows is optional data for the issuing state, with neither a personal number's check digit nor
+ * a composite one.
+ */
+export function isVisa(format: MrzFormatName, lines: string[]): boolean {
+  return format !== 'TD1' && lines[0]?.[0] === 'V';
+}
+
+/** The position of a visa's last check digit on line 2 (the expiry date's): see `isVisa`. */
+const VISA_LAST_CHECK = 27;
 
 export const MRZ_LINE_LENGTHS: Record<MrzFormatName, number[]> = { TD1: LAYOUTS.TD1.lengths, TD2: LAYOUTS.TD2.lengths, TD3: LAYOUTS.TD3.lengths };
 
@@ -111,8 +126,9 @@ const COMPOSITE_RANGES: Record<MrzFormatName, Array<[number, number, number]>> =
   TD3: [[1, 0, 10], [1, 13, 20], [1, 21, 43]],
 };
 
-export function checkDigitCount(format: MrzFormatName): number {
-  return LAYOUTS[format].fields.filter((f) => f.check !== undefined).length + 1;
+/** How many check digits lines of the format hold, the composite included — fewer on a visa's `lines` (`isVisa`). */
+export function checkDigitCount(format: MrzFormatName, lines?: string[]): number {
+  return checkRelations(format, lines).length;
 }
 
 /**
@@ -135,9 +151,19 @@ function relationsOf({ fields, composite }: Layout, format: MrzFormatName): Chec
 
 const RELATIONS: Record<MrzFormatName, CheckRelation[]> = { TD1: relationsOf(LAYOUTS.TD1, 'TD1'), TD2: relationsOf(LAYOUTS.TD2, 'TD2'), TD3: relationsOf(LAYOUTS.TD3, 'TD3') };
 
-/** The format's check digits, its fields' first and the composite last. */
-export function checkRelations(format: MrzFormatName): CheckRelation[] {
-  return RELATIONS[format];
+/** A visa's check digits: the document number's and the two dates' (`isVisa`). */
+const VISA_RELATIONS: Record<MrzFormatName, CheckRelation[]> = {
+  TD1: RELATIONS.TD1,
+  TD2: RELATIONS.TD2.filter((r) => r.optional && r.index <= VISA_LAST_CHECK),
+  TD3: RELATIONS.TD3.filter((r) => r.optional && r.index <= VISA_LAST_CHECK),
+};
+
+/**
+ * The format's check digits, its fields' first and the composite last; given the `lines`, those
+ * they hold (a visa's are fewer: `isVisa`).
+ */
+export function checkRelations(format: MrzFormatName, lines?: string[]): CheckRelation[] {
+  return lines && isVisa(format, lines) ? VISA_RELATIONS[format] : RELATIONS[format];
 }
 
 /** Whether one check digit agrees with what it covers on the lines. */
@@ -150,7 +176,7 @@ export function checkAgrees({ ranges, line, index, optional }: CheckRelation, li
 /** How many check digits (including the composite) agree: the score for choosing an alignment. */
 export function validCheckDigits(format: MrzFormatName, lines: string[]): number {
   let valid = 0;
-  for (const relation of checkRelations(format)) if (checkAgrees(relation, lines)) valid++;
+  for (const relation of checkRelations(format, lines)) if (checkAgrees(relation, lines)) valid++;
   return valid;
 }
 

@@ -113,8 +113,8 @@ function settles(fused: FusedRead): boolean {
   return fused.readings[line]!.slice(start, end).every((reading) => reading !== null && clearlyFirst(reading.ranked));
 }
 
-/** Every check digit of the reading agrees, the composite included. */
-const allAgree = ({ format, lines }: { format: MrzFormatName; lines: string[] }) => validCheckDigits(format, lines) === checkDigitCount(format);
+/** Every check digit of the reading agrees, the composite included (a visa has fewer: `isVisa`). */
+const allAgree = ({ format, lines }: { format: MrzFormatName; lines: string[] }) => validCheckDigits(format, lines) === checkDigitCount(format, lines);
 
 /** The glyph reader's share of clear positions above which its layout guides the alignment. */
 const ALIGNMENT_CONFIDENCE = 0.9;
@@ -340,7 +340,7 @@ function strongestReading(candidates: FusedRead[]): { read: FusedRead; score: nu
   let best: { read: FusedRead; score: number; settled: boolean; fused: boolean } | null = null;
   for (const read of candidates) {
     const agreeing = validCheckDigits(read.format, read.lines);
-    const settled = agreeing === checkDigitCount(read.format);
+    const settled = agreeing === checkDigitCount(read.format, read.lines);
     // A reading whose every check digit agrees wins. Otherwise (a misread, or a forged document whose
     // check digits cannot all agree) agreeing digits count for little: a doubtful reader's garbage
     // can agree by chance with more of them than a confident reading of a forged line.

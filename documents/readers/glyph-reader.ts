@@ -1,7 +1,7 @@
 import { setImmediate as tick } from 'node:timers/promises';
 import { createCanvas, GlobalFonts, type Image } from '@napi-rs/canvas';
 import { checkDigit } from '../mrz/build';
-import { ALLOWED, checkAgrees, checkDigitCount, checkRelations, checkedFields, isStateCode, MRZ_ALPHABET, MRZ_LINE_LENGTHS, type MrzFormatName, NAME_FIELD, positionKinds, STATE_POSITIONS, validCheckDigits } from '../mrz/layout';
+import { ALLOWED, checkAgrees, checkDigitCount, checkRelations, checkedFields, isStateCode, isVisa, MRZ_ALPHABET, MRZ_LINE_LENGTHS, type MrzFormatName, NAME_FIELD, positionKinds, STATE_POSITIONS, validCheckDigits } from '../mrz/layout';
 import { adaptiveInkMask, connectedComponents, darkestThreshold, greyCrop, heightOf, inkMask, median, widthOf, type Component, type Grey } from './raster';
 
 /**
@@ -468,7 +468,7 @@ function calibrate(format: MrzFormatName, readings: Array<Array<CharacterReading
   const confirmed = lines.map((line) => new Array<boolean>(line.length).fill(false));
   // A digit field (a date) whose check digit agrees confirms each of its characters, clear or not.
   // Alphanumeric fields confirm nothing: two O/0 swaps at weights 7 and 3 leave a check digit intact.
-  for (const field of checkedFields(format)) {
+  for (const field of checkedFields(format, lines)) {
     const line = lines[field.line]!;
     const value = line.slice(field.start, field.end);
     if (kinds[field.line]![field.start] !== 'D' || checkDigit(value) !== line[field.check]) continue;
@@ -548,12 +548,12 @@ function decode(format: MrzFormatName, readings: Array<Array<CharacterReading | 
  * forged digit stays forged; a reading that swapped O and 0 is a guess, and goes to an analyst.
  */
 export function resolveAmbiguities(format: MrzFormatName, readings: RankedReadings, lines: string[]): { lines: string[]; guessed: boolean } {
-  const all = checkDigitCount(format);
+  const all = checkDigitCount(format, lines);
   if (validCheckDigits(format, lines) === all) return { lines, guessed: false };
   const kinds = positionKinds(format);
   // Every position a check digit covers, or stands at, with the check digits it bears on (a mask of
   // `relations`): fields only the composite covers (a card's optional data) may be settled by it too.
-  const relations = checkRelations(format);
+  const relations = checkRelations(format, lines);
   const bearsOn = new Map<string, number>();
   relations.forEach(({ ranges, line, index }, r) => {
     const mark = (l: number, k: number) => bearsOn.set(`${l}:${k}`, (bearsOn.get(`${l}:${k}`) ?? 0) | (1 << r));
@@ -704,7 +704,8 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
     tidyNames(chars[nameLine]!, readings[nameLine]!, nameStart);
     if (chars[nameLine]!.join('') === before) break;
   }
-  if (format === 'TD3' && chars[1]![42] === '<') chars[1]!.fill('<', 28, 42);
+  // An empty personal number (its check digit filler) is all filler; a visa has no personal number there.
+  if (format === 'TD3' && chars[1]![42] === '<' && !isVisa(format, [chars[0]!.join('')])) chars[1]!.fill('<', 28, 42);
   return chars.map((line) => line.join(''));
 }
 

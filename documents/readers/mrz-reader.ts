@@ -46,7 +46,7 @@ export function conclude({ quality, paddle, glyphs, visualZone }: Sighting): Ocr
   const { lines } = correctFromPage(fused.format, fused.lines, readings, visualZone);
   const agreeing = validCheckDigits(fused.format, lines);
   // A confident read stands even when check digits disagree: a forged digit must stay forged.
-  const settled = agreeing === checkDigitCount(fused.format) || (fused.confidence >= DECISIVE_CONFIDENCE && fused.complete && agreeing >= 2);
+  const settled = agreeing === checkDigitCount(fused.format, lines) || (fused.confidence >= DECISIVE_CONFIDENCE && fused.complete && agreeing >= 2);
   return { lines, confidence: fused.confidence, guessed: fused.guessed, settled, quality, visualZone };
 }
 

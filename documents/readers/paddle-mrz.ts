@@ -297,7 +297,7 @@ function doubtful(read: PaddleMrzRead): boolean {
   const fused = fuse(read.format, read, null);
   // A check digit read as filler agrees with a field read as filler (an empty optional field): where
   // only such agree, nothing was read (two lines of a page's print placed as MRZ lines, all filler).
-  const empty = checkedFields(fused.format).filter(({ line, start, end, check }) => /^<+$/.test(fused.lines[line]!.slice(start, end)) && fused.lines[line]![check] === '<');
+  const empty = checkedFields(fused.format, fused.lines).filter(({ line, start, end, check }) => /^<+$/.test(fused.lines[line]!.slice(start, end)) && fused.lines[line]![check] === '<');
   if (validCheckDigits(fused.format, fused.lines) - empty.length === 0) return true;
   const kinds = positionKinds(read.format);
   let constrained = 0;

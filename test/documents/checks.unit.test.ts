@@ -2,7 +2,9 @@ import type { Check } from '../../domain/checks';
 import { namesMatch, runChecks } from '../../documents/checks';
 import { extractFromMrz } from '../../documents/mrz/extraction';
 import { checkDigit } from '../../documents/mrz/build';
-import { APPLICANT, forgedBirthDateMrz, idCardMrz, passportMrz } from '../helpers/documents';
+import { APPLICANT, forgedBirthDateMrz, idCardMrz, passportMrz, visaMrz } from '../helpers/documents';
+import { readManifest } from '../../corpus/manifest';
+import { realDocumentsDir } from '../helpers/real-documents';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
 const failing = (checks: Check[]) => checks.filter((c) => c.result !== 'pass').map((c) => `${c.code}:${c.result}`);
@@ -27,6 +29,24 @@ describe('extraction from MRZ text', () => {
     });
   });
 
+  it("reads a visa's fields, its optional data not taken for a personal number (ICAO 9303 part 7)", () => {
+    for (const [size, format, code] of [['MRV-A', 'TD3', 'VI'], ['MRV-B', 'TD2', 'VC']] as const) {
+      const extraction = extractFromMrz(visaMrz(size), 'mrz_text', NOW);
+      expect(extraction).toMatchObject({ format, confidence: 1, fields: { documentCode: code, documentNumber: 'K4T7Q92M1', lastName: 'LINDQVIST', expirationDate: '2033-09-30', personalNumber: null } });
+      expect(Object.keys(extraction.fieldValidity)).not.toEqual(expect.arrayContaining(['compositeCheckDigit']));
+    }
+  });
+
+  it("holds the shared set's real visas (a US MRV-A, a Schengen MRV-B) to a visa's check digits", () => {
+    const visas = readManifest(realDocumentsDir()).filter((doc) => doc.mrzLines?.[0]?.startsWith('V'));
+    expect(visas.map((doc) => doc.mrzLines![0]!.length).sort()).toEqual([36, 44]);
+    for (const doc of visas) {
+      const failed = failing(runChecks(extractFromMrz(doc.mrzLines!.join('\n'), 'mrz_text', NOW), { applicant: null, now: NOW, minimumAge: 18 }));
+      expect(failed.filter((check) => check.startsWith('mrz_'))).toEqual([]);
+      expect(failed).toContain('document_expired:fail');
+    }
+  });
+
   it('reads a TD1 identity card', () => {
     expect(extractFromMrz(idCardMrz(), 'mrz_text', NOW)).toMatchObject({ format: 'TD1', fields: { documentNumber: 'ZR81F03X2', lastName: 'LINDQVIST' } });
   });
@@ -36,6 +56,9 @@ describe('authenticity checks', () => {
   it.each<[string, string, Record<string, string> | null, string[]]>([
     ['a genuine passport', passportMrz(), APPLICANT, []],
     ['a genuine ID card', idCardMrz(), APPLICANT, []],
+    ['a genuine visa (MRV-A)', visaMrz('MRV-A'), APPLICANT, []],
+    ['a genuine visa (MRV-B)', visaMrz('MRV-B'), APPLICANT, []],
+    ['a visa altered after issue', visaMrz('MRV-A').replace('880314', '890314'), null, ['mrz_check_digit_invalid:fail']],
     ['an altered birth date', forgedBirthDateMrz(), null, ['mrz_check_digit_invalid:fail']],
     ['an expired passport', passportMrz({ expirationDate: '2024-01-31' }), APPLICANT, ['document_expired:fail']],
     ['an underage holder', passportMrz({ birthDate: '2012-05-05' }), null, ['underage:fail']],

@@ -1,4 +1,4 @@
-import { buildTd1, buildTd3, type MrzPerson } from '../../documents/mrz/build';
+import { buildTd1, buildTd2, buildTd3, type MrzPerson } from '../../documents/mrz/build';
 
 /** Synthetic people only — never real personal data. */
 export const PERSON: MrzPerson = {
@@ -20,6 +20,17 @@ export function passportMrz(overrides: Partial<MrzPerson> = {}): string {
 
 export function idCardMrz(overrides: Partial<MrzPerson> = {}): string {
   return buildTd1({ ...PERSON, documentNumber: 'ZR81F03X2', ...overrides }).join('\n');
+}
+
+/**
+ * A machine-readable visa of a passport's size (MRV-A, code VI) or of TD2's (MRV-B, code VC): line 2
+ * is a passport's up to the expiry date's check digit, then optional data with no check digit
+ * (ICAO 9303 part 7) — here data a passport's personal-number and composite check digits disagree with.
+ */
+export function visaMrz(size: 'MRV-A' | 'MRV-B' = 'MRV-A'): string {
+  const [line1, line2] = size === 'MRV-A' ? buildTd3(PERSON) : buildTd2(PERSON);
+  const optional = size === 'MRV-A' ? 'IFLND00AMS803085' : '<M300703';
+  return `${size === 'MRV-A' ? 'VI' : 'VC'}${line1.slice(2)}\n${line2.slice(0, 28)}${optional}`;
 }
 
 /** A genuine MRZ whose birth date was altered afterwards: its check digits no longer match. */

@@ -1,6 +1,6 @@
 import { buildTd1, buildTd3 } from '../../../documents/mrz/build';
-import { formatOf, isStateCode, positionKinds, validCheckDigits } from '../../../documents/mrz/layout';
-import { PERSON } from '../../helpers/documents';
+import { checkDigitCount, formatOf, isStateCode, isVisa, positionKinds, validCheckDigits } from '../../../documents/mrz/layout';
+import { PERSON, visaMrz } from '../../helpers/documents';
 
 const td3 = buildTd3({ ...PERSON, documentNumber: 'K4T7Q92M1' });
 const td1 = buildTd1({ ...PERSON, documentNumber: 'ZR81F03X2' });
@@ -17,6 +17,20 @@ describe('MRZ layouts', () => {
     expect(validCheckDigits('TD3', td3)).toBe(5);
     expect(validCheckDigits('TD1', td1)).toBe(4);
     expect(validCheckDigits('TD3', [td3[0], replaceAt(td3[1], 19, String((Number(td3[1][19]) + 1) % 10))])).toBe(3);
+  });
+
+  it("counts a visa's three check digits only: its line 2 ends in optional data", () => {
+    for (const [size, format] of [['MRV-A', 'TD3'], ['MRV-B', 'TD2']] as const) {
+      const lines = visaMrz(size).split('\n');
+      expect(isVisa(format, lines)).toBe(true);
+      expect(checkDigitCount(format, lines)).toBe(3);
+      expect(validCheckDigits(format, lines)).toBe(3);
+      // The same lines under another document code are held to a passport's or card's check digits, and fail.
+      const card = [`${format === 'TD3' ? 'P' : 'I'}${lines[0]!.slice(1)}`, lines[1]!];
+      expect(isVisa(format, card)).toBe(false);
+      expect(validCheckDigits(format, card)).toBeLessThan(checkDigitCount(format, card));
+    }
+    expect(checkDigitCount('TD3')).toBe(5);
   });
 
   it('says what each position may hold', () => {
