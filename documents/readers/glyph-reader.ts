@@ -618,12 +618,27 @@ export function resolveAmbiguities(format: MrzFormatName, readings: RankedReadin
 const DIGIT_LOOK_ALIKE: Record<string, string> = { '0': 'O', '1': 'I', '5': 'S', '8': 'B', '2': 'Z' };
 
 /** Letters OCR confuses in MRZ print (each group), for telling a misread code from a printed one. */
-const LETTER_LOOK_ALIKES = ['OQDC', 'CG', 'IL', 'UV', 'MNWH', 'EF', 'PR', 'KX'];
+const LETTER_LOOK_ALIKES = ['OQDC', 'CG', 'IL', 'UV', 'MNWH', 'EF', 'PR', 'KX', 'BD'];
 
 /** Two codes that differ in one position, by letters of one look-alike group. */
 export function oneLookAlikeApart(a: string, b: string): boolean {
   const differing = [...a].flatMap((char, i) => (char === b[i] ? [] : [[char, b[i]!]]));
   return differing.length === 1 && LETTER_LOOK_ALIKES.some((group) => group.includes(differing[0]![0]!) && group.includes(differing[0]![1]!));
+}
+
+/** The known state codes one look-alike letter away from a code (`oneLookAlikeApart`). */
+export function lookAlikeCodes(code: string): string[] {
+  const near = new Set<string>();
+  [...code].forEach((char, i) => {
+    for (const group of LETTER_LOOK_ALIKES) {
+      if (!group.includes(char)) continue;
+      for (const other of group) {
+        const changed = code.slice(0, i) + other + code.slice(i + 1);
+        if (other !== char && isStateCode(changed)) near.add(changed);
+      }
+    }
+  });
+  return [...near];
 }
 
 /** The first character of the document code (ICAO 9303): passports and visas, cards. */
@@ -656,12 +671,17 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
     return keepClearCodes && [0, 1, 2].every((i) => clearlyFirst(readings[line]![start + i]?.ranked ?? []));
   });
   // A code kept only because the reader was sure of it, one look-alike letter away from the other
-  // code, a known one, is that code (QAT read OAT above QAT): the two are mostly one code.
+  // code, a known one, is that code (QAT read OAT above QAT): the two are mostly one code. Else, one
+  // look-alike letter away from a single known code, it is that code (both QAT read OAT; Germany's
+  // D<< read B<< or O<<): of the codes the shared set prints outside the list (BDR, COU, INP, SI<,
+  // 132) none lies so near a known one.
   const code = (line: number, start: number) => chars[line]!.slice(start, start + 3).join('');
   for (const [p, [line, start]] of STATE_POSITIONS[format].entries()) {
     if (!kept[p] || isStateCode(code(line, start))) continue;
     const other = STATE_POSITIONS[format].find(([l, s], q) => q !== p && isStateCode(code(l, s)));
+    const near = lookAlikeCodes(code(line, start));
     if (other && oneLookAlikeApart(code(line, start), code(...other))) chars[line]!.splice(start, 3, ...code(...other));
+    else if (near.length === 1) chars[line]!.splice(start, 3, ...near[0]!);
   }
   for (const [p, [line, start]] of STATE_POSITIONS[format].entries()) {
     if (kept[p]) continue;

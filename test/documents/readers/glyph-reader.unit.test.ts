@@ -1,5 +1,5 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import { applyStructure, oneLookAlikeApart, readMrzGlyphs, resolveAmbiguities } from '../../../documents/readers/glyph-reader';
+import { applyStructure, lookAlikeCodes, oneLookAlikeApart, readMrzGlyphs, resolveAmbiguities } from '../../../documents/readers/glyph-reader';
 import { buildTd1, buildTd2, buildTd3 } from '../../../documents/mrz/build';
 import { checkDigitCount, validCheckDigits } from '../../../documents/mrz/layout';
 import { renderDocument, type RenderOptions } from '../../../corpus/render';
@@ -251,6 +251,21 @@ describe('resolving ambiguous glyphs with the check digits', () => {
     expect(oneLookAlikeApart('OAT', 'QAT')).toBe(true);
     expect(oneLookAlikeApart('OAT', 'QAQ')).toBe(false);
     expect(oneLookAlikeApart('SAT', 'QAT')).toBe(false);
+  });
+
+  it('reads a clear code outside the list one look-alike letter from a single listed code as that code, however the other reads', () => {
+    const qatari = buildTd3({ ...PERSON, issuingState: 'QAT', nationality: 'QAT' });
+    const codes = (lines: string[]) => [lines[0]!.slice(2, 5), lines[1]!.slice(10, 13)];
+    // Both read OAT: neither is a listed code for the other to follow.
+    const both = [qatari[0]!.replace('P<QAT', 'P<OAT'), `${qatari[1]!.slice(0, 10)}OAT${qatari[1]!.slice(13)}`];
+    expect(codes(applyStructure('TD3', readingsOf(both), both, { keepClearCodes: true }))).toEqual(['QAT', 'QAT']);
+    // Germany's one-letter code read B, beside the old issuing code BDR (outside the list: it stays).
+    const german = buildTd3({ ...PERSON, issuingState: 'BDR', nationality: 'D' });
+    const read = [german[0]!, `${german[1]!.slice(0, 10)}B<<${german[1]!.slice(13)}`];
+    expect(codes(applyStructure('TD3', readingsOf(read), read, { keepClearCodes: true }))).toEqual(['BDR', 'D<<']);
+    // The codes the shared real documents print outside the list have no listed code so near.
+    for (const printed of ['BDR', 'COU', 'INP', 'SI<', '132']) expect(lookAlikeCodes(printed)).toEqual([]);
+    expect(lookAlikeCodes('NLB')).toEqual(['NLD']);
   });
 
   it("tidies a name field until it holds still: filler read as letters taken out, then the surname separator read as a C found", () => {
