@@ -31,6 +31,9 @@ export const PAGE_REACH = 3.25;
  */
 export const BREAK_REACH = 4.6;
 
+/** What PaddleOCR's recognisers read a small M as (fusion.ts, `mFromCells`). */
+const M_MISREADS = 'RN';
+
 /** Digits and letters printed alike (the page's type and the MRZ's OCR-B). */
 const LOOK_ALIKES = new Set(['0O', '0D', '0Q', '1I', '2Z', '5S', '6G', '8B'].flatMap((pair) => [pair, pair[1]! + pair[0]!]));
 
@@ -142,6 +145,9 @@ function correctNames(format: MrzFormatName, chars: string[][], readings: Ranked
         const diffs = differing(covered, text);
         if (cut !== undefined && diffs.includes(cut)) continue;
         if (diffs.length > Math.max(1, Math.floor(unit.text.length / 4))) continue;
+        // The page is read by PaddleOCR's models, which take a small M for R or N on the page as in
+        // the MRZ ("SUPERRAN" on both): an M the fusion read (the cell reader's, `mFromCells`) stays.
+        if (diffs.some((i) => covered[i] === 'M' && M_MISREADS.includes(text[i]!))) continue;
         // The page's phrase must be a reading of the MRZ's print: every letter it differs in within
         // reach. A phrase printed as the MRZ reads confirms its letters (another phrase proposing
         // something else there is then one of two page readings, and not taken).

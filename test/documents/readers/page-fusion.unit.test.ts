@@ -47,6 +47,17 @@ describe('correctFromPage: the printed page as a reader of the MRZ names and num
     expect(corrected).toEqual(['names']);
   });
 
+  it("keeps an M the fusion read where the page reads R or N, the recognisers' own misread of a small M", () => {
+    const superman = buildTd3({ ...PERSON, lastName: 'SAVA', firstName: 'SUPERMAN' });
+    const m = 5 + 'SAVA<<SUPER'.length;
+    // The cell reader's M put first, level with the R PaddleOCR's models read (`mFromCells`).
+    const readings = readingsOf(superman, { [`0:${m}`]: ['R', 0] });
+    expect(correctFromPage('TD3', superman, readings, page('SAVA', 'SUPERRAN')).lines).toEqual(superman);
+    expect(correctFromPage('TD3', superman, readingsOf(superman, { [`0:${m}`]: ['N', 0] }), page('SUPERNAN')).lines).toEqual(superman);
+    // Any other letter the page reads there is taken as before.
+    expect(correctFromPage('TD3', superman, readingsOf(superman, { [`0:${m}`]: ['W', 0] }), page('SUPERWAN')).lines[0]).toContain('SUPERWAN');
+  });
+
   it('keeps a clearly printed MRZ letter the page contradicts (an altered MRZ stays altered)', () => {
     const read = misread(truth, { [`0:${surname}`]: 'S' });
     const readings = readingsOf(read, { [`0:${surname}`]: ['G', PAGE_REACH + 1] });
