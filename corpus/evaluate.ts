@@ -25,6 +25,8 @@ export interface DocumentResult {
   ms: number;
   /** Time of each image read (a two-sided card may need both). */
   imageMs: number[];
+  /** The manifest's `pageShare`, for a photo set `npm run corpus -- --photos` made. */
+  pageShare?: number;
 }
 
 export interface FieldAccuracy {
@@ -39,6 +41,11 @@ export interface EvaluationReport {
   fieldAccuracy: FieldAccuracy;
   /** The same per kind of image (scan, photo, render) when the manifest says. */
   byKind: Record<string, FieldAccuracy & { documents: number; msPerDocument: { p50: number; p95: number }; msPerImage: { p50: number; p95: number } }>;
+  /**
+   * The same by how large the page lies in the frame (the manifest's `pageShare`, in PAGE_SHARES'
+   * ranges), for a photo set that says: absent otherwise.
+   */
+  byPageShare?: Record<string, FieldAccuracy & { documents: number }>;
   decisionAccuracy: number;
   /** confusion[expected][actual] */
   confusion: Record<Outcome, Record<Outcome, number>>;
@@ -100,7 +107,20 @@ export async function evaluateDocument(reader: MrzReader, dir: string, doc: Mani
   }));
   const page = extraction?.visualZone;
   const visualZone = { result: page ? (page.disagreeing.length ? ('consider' as const) : ('pass' as const)) : null, disagreeing: page?.disagreeing ?? [] };
-  return { id: doc.id, kind: doc.kind ?? 'render', expected: doc.expected, actual, expectedReasons: doc.expectedReasons, reasons, fieldsCorrect, misread, visualZone, ms: performance.now() - started, imageMs: [...msByImage.values()] };
+  return {
+    id: doc.id,
+    kind: doc.kind ?? 'render',
+    expected: doc.expected,
+    actual,
+    expectedReasons: doc.expectedReasons,
+    reasons,
+    fieldsCorrect,
+    misread,
+    visualZone,
+    ms: performance.now() - started,
+    imageMs: [...msByImage.values()],
+    ...(doc.pageShare !== undefined && { pageShare: doc.pageShare }),
+  };
 }
 
 function percentile(values: number[], p: number): number {
@@ -117,6 +137,28 @@ function fieldAccuracy(results: DocumentResult[]): FieldAccuracy {
     perField: Object.fromEntries(Object.entries(perField).map(([k, v]) => [k, round(v)])),
     documentsFullyRead: results.filter((r) => TRUTH_FIELDS.every((f) => r.fieldsCorrect[f])).length,
   };
+}
+
+/**
+ * The ranges of a photo's page share the report breaks accuracy down by: a page a quarter to a
+ * third of the frame's side prints its MRZ 5–8 px a character at 1600 × 1200.
+ */
+export const PAGE_SHARES: Array<{ name: string; from: number; to: number }> = [
+  { name: '0.25–0.3', from: 0, to: 0.3 },
+  { name: '0.3–0.4', from: 0.3, to: 0.4 },
+  { name: '0.4–0.5', from: 0.4, to: 0.5 },
+  { name: '0.5–1', from: 0.5, to: Infinity },
+];
+
+function byPageShare(results: DocumentResult[]): EvaluationReport['byPageShare'] {
+  const shared = results.filter((r) => r.pageShare !== undefined);
+  if (!shared.length) return undefined;
+  return Object.fromEntries(
+    PAGE_SHARES.flatMap(({ name, from, to }) => {
+      const subset = shared.filter((r) => r.pageShare! >= from && r.pageShare! < to);
+      return subset.length ? [[name, { documents: subset.length, ...fieldAccuracy(subset) }]] : [];
+    }),
+  );
 }
 
 const spread = (ms: number[]) => ({ p50: percentile(ms, 50), p95: percentile(ms, 95) });
@@ -136,6 +178,7 @@ export function summarise(results: DocumentResult[]): EvaluationReport {
   }
   for (const entry of Object.values(reasonRecall)) entry.recall = entry.found / entry.expected;
   const kinds = [...new Set(results.map((r) => r.kind))].sort();
+  const shares = byPageShare(results);
   return {
     documents: results.length,
     fieldAccuracy: fieldAccuracy(results),
@@ -145,6 +188,7 @@ export function summarise(results: DocumentResult[]): EvaluationReport {
         return [kind, { documents: subset.length, ...fieldAccuracy(subset), msPerDocument: timing(subset), msPerImage: imageTiming(subset) }];
       }),
     ),
+    ...(shares && { byPageShare: shares }),
     decisionAccuracy: round(results.filter((r) => r.actual === r.expected).length / results.length),
     confusion,
     reasonRecall,

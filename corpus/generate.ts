@@ -61,6 +61,11 @@ export interface ManifestDocument {
   mrzLines?: string[];
   /** Where the image comes from: a URL for real sets, the original's id for derived ones. */
   source?: string;
+  /**
+   * For a photo `npm run corpus -- --photos` made: the share of the frame's width or height
+   * (whichever limits) the page spans, 0.25–1 (its first image's, for a document of several).
+   */
+  pageShare?: number;
 }
 
 export interface GeneratedDocument {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { seededRandom } from '../lib/random';
 import type { ManifestDocument } from './generate';
 import { ManifestError, readManifest } from './manifest';
-import { samplePhotoParams } from './photo-geometry';
+import { samplePhotoParams, type PhotoParams } from './photo-geometry';
 import { photograph } from './photo-scene';
 
 /** Flat images of a page become photos; real photos are photos already. */
@@ -56,8 +56,8 @@ export async function writePhotoSet(from: string, out: string, options: PhotoSet
     for (let n = 1; n <= options.variants; n++) {
       const entry = photoEntry(doc, n);
       const photos = await photographDocument(from, doc, n, options);
-      for (const [i, jpeg] of photos.entries()) fs.writeFileSync(path.join(out, entry.images[i]!), jpeg);
-      written.push(entry);
+      for (const [i, { jpeg }] of photos.entries()) fs.writeFileSync(path.join(out, entry.images[i]!), jpeg);
+      written.push({ ...entry, pageShare: Number(photos[0]!.params.fill.toFixed(3)) });
     }
   }
   fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify({ documents: written }, null, 2) + '\n');
@@ -66,11 +66,20 @@ export async function writePhotoSet(from: string, out: string, options: PhotoSet
 
 /**
  * Photo `n` of `doc` (its images in `from`) as `writePhotoSet` takes it with these options: one JPEG
- * per image, the same bytes whether the set is made whole or this photo alone (a test's).
+ * per image, the same bytes whether the set is made whole or this photo alone (a test's), and how
+ * each was taken.
  */
-export async function photographDocument(from: string, doc: ManifestDocument, n: number, options: Pick<PhotoSetOptions, 'seed' | 'frame'>): Promise<Buffer[]> {
+export async function photographDocument(
+  from: string,
+  doc: ManifestDocument,
+  n: number,
+  options: Pick<PhotoSetOptions, 'seed' | 'frame'>,
+): Promise<Array<{ jpeg: Buffer; params: PhotoParams }>> {
   const random = seededRandom(hash(`${options.seed}:${photoEntry(doc, n).id}`));
-  const photos: Buffer[] = [];
-  for (const image of doc.images) photos.push((await photograph(fs.readFileSync(path.join(from, image)), random, samplePhotoParams(random, options.frame))).jpeg);
+  const photos: Array<{ jpeg: Buffer; params: PhotoParams }> = [];
+  for (const image of doc.images) {
+    const params = samplePhotoParams(random, options.frame);
+    photos.push({ jpeg: (await photograph(fs.readFileSync(path.join(from, image)), random, params)).jpeg, params });
+  }
   return photos;
 }

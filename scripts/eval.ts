@@ -61,6 +61,14 @@ async function main(): Promise<void> {
       ]),
     ),
   );
+  if (report.byPageShare) {
+    console.log("by the page's share of the frame's side (photo sets)");
+    console.table(
+      Object.fromEntries(
+        Object.entries(report.byPageShare).map(([share, k]) => [share, { documents: k.documents, fields: `${(k.overall * 100).toFixed(2)} %`, 'fully read': `${k.documentsFullyRead}/${k.documents}` }]),
+      ),
+    );
+  }
   // The process's peak resident memory: the models, the reader and the documents of this run.
   const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
   console.log(`peak RSS: ${peakRssMiB} MiB`);

@@ -139,6 +139,9 @@ describe('writePhotoSet', () => {
       const original = doc.id.startsWith('pass') ? 'pass' : 'card';
       expect(doc).toMatchObject({ kind: 'photo', source: original, truth: TRUTH, mrzLines: ['P<UTO…', 'K4T7Q92M1…'], expected: 'accepted', expectedReasons: [], documentType: original === 'card' ? 'id_card' : 'passport' });
       expect(doc.images).toHaveLength(original === 'card' ? 2 : 1);
+      // How large the page lies in the frame, for the evaluation's breakdown.
+      expect(doc.pageShare).toBeGreaterThanOrEqual(0.25);
+      expect(doc.pageShare).toBeLessThanOrEqual(1);
       for (const image of doc.images) expect(isJpeg(fs.readFileSync(path.join(dir, image)))).toBe(true);
     }
     // The source scans are never copied: only the new photos and the manifest.

@@ -92,12 +92,12 @@ describe('sightings kept for re-running the fusion rules (npm run eval -- --sigh
 async function readPhoto(id: string, options: { seed: number; frame?: { width: number; height: number } }) {
   const from = realDocumentsDir();
   const doc = readManifest(from).find((d) => d.id === id)!;
-  const [photo] = await photographDocument(from, doc, 1, options);
+  const photo = (await photographDocument(from, doc, 1, options))[0]!.jpeg;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kycflow-sightings-'));
   try {
     const reader = new SightingsReader(dir);
     try {
-      const read = await reader.read(photo!);
+      const read = await reader.read(photo);
       const sighting = sightingFromJson(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]!), 'utf8'));
       return { doc, read, heard: sighting.paddle.find((p) => p.cells ?? p.nameCells)! };
     } finally {
