@@ -198,7 +198,9 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
       const top = Math.max(...scores.map((s) => s.score));
       const norm = Math.log(scores.reduce((sum, s) => sum + Math.exp(s.score - top), 0)) + top;
       const ranked = scores.map((s) => ({ char: s.char, distance: norm - s.score })).sort((a, b) => a.distance - b.distance);
-      const nameCell = nameCells && inName ? fromPaddle(nameCells, l, k) : null;
+      // The cell reader's M, whether it read the name line only or every line (its odds then weigh in
+      // the sum above too, but PaddleOCR's models, three to its one, outvote it on the M they misread).
+      const nameCell = inName ? fromPaddle(nameCells ?? cells ?? [], l, k) : null;
       if (nameCell) mFromCells(ranked, nameCell);
       // Where the readers disagree, neither is clear: the other reader's choice stays within reach
       // of the check digits (a forged digit both readers see alike stays clear, and forged).

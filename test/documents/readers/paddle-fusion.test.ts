@@ -155,6 +155,21 @@ describe('fusion of the MRZ readers', () => {
       expect(fuse('TD3', { ...paddle, nameCells: unsure }, null).lines[0]).toBe(withLetter(genuine[0], letter));
       expect(fuse('TD3', { ...doubtful(letter, 'M', 0.02), nameCells: nameCells('M') }, null).lines[0]).toBe(withLetter(genuine[0], letter));
     }
+    // The cell reader heard on every line (small print), its odds summed with the three models': they
+    // outvote it on the M they all read R (seed 35's MILICA read RILICA), and its M still counts so.
+    const sureR = () => {
+      const read = paddleRead([withLetter(genuine[0], 'R'), genuine[1]], (l, k) => (l === 0 && k === at ? 0.9 : 0.97));
+      read.positions[0]![at]!.probabilities[MRZ_ALPHABET.indexOf('M')] = 0.05;
+      return read;
+    };
+    // Print of 12 px a character: the cell reader is heard less than the models in the names.
+    const models = { ...sureR(), band: { cx: 0, cy: 0, width: 44 * 12, height: 30, angle: 0, score: 1 } };
+    models.opinions = [sureR(), sureR()].map(({ lines, positions }) => ({ lines, positions }));
+    const everyLine = paddleRead([withLetter(genuine[0], 'M'), genuine[1]], () => 0.97).lines;
+    everyLine[0]!.chars[at]!.probabilities[MRZ_ALPHABET.indexOf('R')] = 0.02;
+    const heardOnEveryLine = fuse('TD3', { ...models, cells: everyLine }, null);
+    expect(heardOnEveryLine.lines).toEqual(genuine);
+    expect(heardOnEveryLine.readings[0]![at]!.ranked[1]!.char).toBe('R');
     // One way only: an M read first stays an M whatever the cell reader sees (it reads R as M too).
     expect(fuse('TD3', { ...doubtful('M', 'R'), nameCells: nameCells('R') }, null).lines).toEqual(genuine);
     // And an H is not an M's misread: SINGH stays SINGH.
