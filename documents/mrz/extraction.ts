@@ -88,7 +88,8 @@ export function extractFromMrz(text: string, source: Extraction['source'] = 'mrz
   for (const detail of result.details) {
     if (!detail.field || (visa && VISA_ABSENT.has(detail.field))) continue;
     const special = (detail.field === 'issuingState' || detail.field === 'nationality') && SPECIAL_STATE_CODES.has(raw(detail.field) ?? '');
-    const visaCode = visa && detail.field === 'documentCode' && /^V[A-Z<]$/.test(raw('documentCode') ?? '');
+    // V and a letter, or V< (read as V, its filler dropped).
+    const visaCode = visa && detail.field === 'documentCode' && /^V[A-Z]?$/.test(raw('documentCode') ?? '');
     fieldValidity[detail.field] = detail.valid || special || visaCode;
   }
   const validCount = Object.values(fieldValidity).filter(Boolean).length;

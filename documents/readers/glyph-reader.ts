@@ -679,9 +679,12 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
   for (const [p, [line, start]] of STATE_POSITIONS[format].entries()) {
     if (!kept[p] || isStateCode(code(line, start))) continue;
     const other = STATE_POSITIONS[format].find(([l, s], q) => q !== p && isStateCode(code(l, s)));
+    if (other && oneLookAlikeApart(code(line, start), code(...other))) {
+      chars[line]!.splice(start, 3, ...code(...other));
+      continue;
+    }
     const near = lookAlikeCodes(code(line, start));
-    if (other && oneLookAlikeApart(code(line, start), code(...other))) chars[line]!.splice(start, 3, ...code(...other));
-    else if (near.length === 1) chars[line]!.splice(start, 3, ...near[0]!);
+    if (near.length === 1) chars[line]!.splice(start, 3, ...near[0]!);
   }
   for (const [p, [line, start]] of STATE_POSITIONS[format].entries()) {
     if (kept[p]) continue;

@@ -58,6 +58,7 @@ describe('authenticity checks', () => {
     ['a genuine ID card', idCardMrz(), APPLICANT, []],
     ['a genuine visa (MRV-A)', visaMrz('MRV-A'), APPLICANT, []],
     ['a genuine visa (MRV-B)', visaMrz('MRV-B'), APPLICANT, []],
+    ['a genuine visa with the code V<', visaMrz('MRV-A').replace(/^VI/, 'V<'), APPLICANT, []],
     ['a visa altered after issue', visaMrz('MRV-A').replace('880314', '890314'), null, ['mrz_check_digit_invalid:fail']],
     ['an altered birth date', forgedBirthDateMrz(), null, ['mrz_check_digit_invalid:fail']],
     ['an expired passport', passportMrz({ expirationDate: '2024-01-31' }), APPLICANT, ['document_expired:fail']],
