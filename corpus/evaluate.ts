@@ -143,7 +143,7 @@ function fieldAccuracy(results: DocumentResult[]): FieldAccuracy {
  * The ranges of a photo's page share the report breaks accuracy down by: a page a quarter to a
  * third of the frame's side prints its MRZ 5–8 px a character at 1600 × 1200.
  */
-export const PAGE_SHARES: Array<{ name: string; from: number; to: number }> = [
+const PAGE_SHARES: Array<{ name: string; from: number; to: number }> = [
   { name: '0.25–0.3', from: 0, to: 0.3 },
   { name: '0.3–0.4', from: 0.3, to: 0.4 },
   { name: '0.4–0.5', from: 0.4, to: 0.5 },

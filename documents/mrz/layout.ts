@@ -93,9 +93,8 @@ export function positionKinds(format: MrzFormatName): CharClass[][] {
 
 /** The fields a check digit covers, and where that digit is. */
 export function checkedFields(format: MrzFormatName, lines?: string[]): Array<{ line: number; start: number; end: number; check: number }> {
-  return LAYOUTS[format].fields.flatMap((f) =>
-    f.check === undefined || (lines && isVisa(format, lines) && f.check > VISA_LAST_CHECK) ? [] : [{ line: f.line, start: f.start, end: f.end, check: f.check }],
-  );
+  // The check relations but the composite's: each field's one range and its digit.
+  return checkRelations(format, lines).flatMap(({ ranges, index, optional }) => (optional ? [{ line: ranges[0]![0], start: ranges[0]![1], end: ranges[0]![2], check: index }] : []));
 }
 
 /**

@@ -75,6 +75,8 @@ export const bandPitch = (read: PaddleMrzRead): number => (read.band.width - 2 *
 const M_REACH = 2.5;
 const M_OVER = 3;
 const M = MRZ_ALPHABET.indexOf('M');
+/** What PaddleOCR's recognisers read OCR-B's small M as (`mFromCells`; the page they read too: page-fusion.ts). */
+export const M_MISREADS = 'RN';
 
 /**
  * Puts M first in a name position's ranking where the cell reader says the R or N read first is
@@ -82,7 +84,7 @@ const M = MRZ_ALPHABET.indexOf('M');
  */
 function mFromCells(ranked: Array<{ char: string; distance: number }>, cell: Distribution): void {
   const first = ranked[0]!;
-  if (first.char !== 'R' && first.char !== 'N') return;
+  if (!M_MISREADS.includes(first.char)) return;
   // Every character of the alphabet is ranked.
   const m = ranked.findIndex((r) => r.char === 'M');
   if (ranked[m]!.distance - first.distance > M_REACH || cell[M]! < M_OVER * cell[MRZ_ALPHABET.indexOf(first.char)]!) return;
@@ -169,7 +171,9 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
   const guide = glyphs?.complete ? glyphs.lines : undefined;
   const cells = paddle?.cells?.map((line, l) => (guide?.[l] ? alignTo(line, guide[l]!) : line.chars));
   const cellWeights = CELL_WEIGHTS[paddle && bandPitch(paddle) < SMALL_PITCH ? 'small' : 'larger'];
-  const nameCells = paddle?.nameCells?.map((line) => line.chars);
+  // The cell reader's M is heard whether it read the name line only or every line (its odds then
+  // weigh in the sum below too, but PaddleOCR's models, three to its one, outvote it on the M they misread).
+  const mCells = paddle?.nameCells?.map((line) => line.chars) ?? cells;
   const [nameLine, nameStart, nameEnd] = NAME_FIELD[format];
   let clear = 0;
   let total = 0;
@@ -198,10 +202,8 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
       const top = Math.max(...scores.map((s) => s.score));
       const norm = Math.log(scores.reduce((sum, s) => sum + Math.exp(s.score - top), 0)) + top;
       const ranked = scores.map((s) => ({ char: s.char, distance: norm - s.score })).sort((a, b) => a.distance - b.distance);
-      // The cell reader's M, whether it read the name line only or every line (its odds then weigh in
-      // the sum above too, but PaddleOCR's models, three to its one, outvote it on the M they misread).
-      const nameCell = inName ? fromPaddle(nameCells ?? cells ?? [], l, k) : null;
-      if (nameCell) mFromCells(ranked, nameCell);
+      const cell = mCells && inName ? fromPaddle(mCells, l, k) : null;
+      if (cell) mFromCells(ranked, cell);
       // Where the readers disagree, neither is clear: the other reader's choice stays within reach
       // of the check digits (a forged digit both readers see alike stays clear, and forged).
       const choices = new Set(sources.map((p) => MRZ_ALPHABET[p.indexOf(Math.max(...p))]!).filter((c) => ALLOWED[kind].includes(c)));

@@ -2,6 +2,7 @@ import { normaliseName } from '../checks';
 import { checkDigit } from '../mrz/build';
 import { NAME_FIELD, NUMBER_FIELD, validCheckDigits, type MrzFormatName } from '../mrz/layout';
 import { CLEAR_LINE } from '../visual-zone';
+import { M_MISREADS } from './fusion';
 import type { RankedReadings } from './glyph-reader';
 import type { VizLine } from './viz-reader';
 
@@ -30,9 +31,6 @@ export const PAGE_REACH = 3.25;
  * as the MRZ reads it, are the evidence the letter lacks.
  */
 export const BREAK_REACH = 4.6;
-
-/** What PaddleOCR's recognisers read a small M as (fusion.ts, `mFromCells`). */
-const M_MISREADS = 'RN';
 
 /** Digits and letters printed alike (the page's type and the MRZ's OCR-B). */
 const LOOK_ALIKES = new Set(['0O', '0D', '0Q', '1I', '2Z', '5S', '6G', '8B'].flatMap((pair) => [pair, pair[1]! + pair[0]!]));
