@@ -106,6 +106,17 @@ const looksLikeMrz = (line: RecognisedLine) =>
  */
 const looksLikeMrzInSmallPrint = (line: RecognisedLine) => looksLikeMrz(line) || (line.text.length >= 20 && (line.text.match(/CC+/g)?.length ?? 0) >= 2);
 
+/**
+ * Looked for only in the last looks at a small page (`locateMrz`): also a long line whose fillers
+ * read as C, E and K mixed, SOFT_FILLER of them in runs of three or more (a card's MRZ line 6 px a
+ * character: "BOSETREFDEDBOBBCOUCEEEEEEEEENA"; a name's "BECKER" holds one run of four). Taken in the
+ * earlier looks too, it found worse lines before better ones (decisions.md, "Photos, part 34").
+ */
+const looksLikeMrzInSoftPrint = (line: RecognisedLine) => looksLikeMrzInSmallPrint(line) || (line.text.length >= 20 && (line.text.match(/[CEK]{3,}/g) ?? []).join('').length >= SOFT_FILLER);
+
+/** How many soft fillers (C, E or K in runs of three or more) make a long line of small print an MRZ line. */
+const SOFT_FILLER = 8;
+
 /** The MRZ band is cut out straight at this width to be read again (about 25 px per character of a passport). */
 export const BAND_WIDTH = 1200;
 
@@ -204,12 +215,11 @@ export async function locateMrz(
   // detector missed at the edge of the page come inside); right after the first, the first again,
   // cut tight and enlarged 3× — a page a quarter of the frame wide prints its MRZ a few pixels high,
   // and until it is enlarged that much the detector merges its lines (and the page's) into blobs.
-  const looks = textClusters(evidence, image)
-    .slice(0, MAX_REGIONS)
-    .flatMap((cluster, i) => {
-      const zoomed = { region: around(cluster, image, 0.4, reachIn(image)), side: ZOOMED_SIDE, smallPrint: false };
-      return i === 0 ? [zoomed, { region: around(cluster, image, 0.05), side: CLOSEST_SIDE, smallPrint: true }] : [zoomed];
-    });
+  const clusters = textClusters(evidence, image).slice(0, MAX_REGIONS);
+  const looks = clusters.flatMap((cluster, i) => {
+    const zoomed = { region: around(cluster, image, 0.4, reachIn(image)), side: ZOOMED_SIDE, smallPrint: false };
+    return i === 0 ? [zoomed, { region: around(cluster, image, 0.05), side: CLOSEST_SIDE, smallPrint: true }] : [zoomed];
+  });
   // Each look is taken level, then — when what text it found runs up or down the image rather than
   // across — turned a quarter turn: the detector finds small print of a page turned sideways only
   // when it lies level. Once a last resort is in hand (an MRZ line read, its sibling's fillers read
@@ -245,6 +255,26 @@ export async function locateMrz(
       onProgress?.();
       if (found) return found;
       sideways ||= runsUpOrDown(boxes);
+    }
+  }
+  // Still nothing, and no last resort: each place with text cut tight (as the closest look is) and
+  // searched with PP-OCRv6's detector, enlarged twice. Where the closest look went to the sheets of
+  // paper beside a card (they had the most text) and the whole frame's pass saw the card's MRZ too
+  // small (a card a third of the frame wide: 6 px a character, 0.8 × at FINDER_SIDE), PP-OCRv6's
+  // detector finds its three lines there (PP-OCRv4's finds none, at any size), and their fillers
+  // read as C, E and K mixed (`softPrint`). Over seeds 16–65, 31 fields more and none fewer (a few of
+  // each page's fields: the print is 5–7 px a character); enlarged three times, fewer and slower.
+  if (!lastResorts.length && ocr.hasFinder) {
+    for (const cluster of clusters) {
+      const region = around(cluster, image, 0.05);
+      const side = Math.min(CLOSEST_SIDE, FINDER_ZOOM * Math.max(region.width, region.height));
+      for (const turn of [0, Math.PI / 2]) {
+        if (turn && !sideways) break;
+        const boxes = await ocr.detect(image, side, region, { turn, finder: true });
+        onProgress?.();
+        const found = await findMrz(ocr, image, boxes, onProgress, { smallPrint: true, softPrint: true, lastResorts });
+        if (found) return found;
+      }
     }
   }
   // Still nothing, and no last resort: the closest look turned an eighth of a turn either way.
@@ -352,6 +382,9 @@ const CLOSEST_SIDE = 1600;
  */
 const FINDER_SIDE = 1280;
 
+/** The places with text are enlarged this many times at most for PP-OCRv6's detector (`locateMrz`'s last looks). */
+const FINDER_ZOOM = 2;
+
 /** How many places of a photo are looked at closer, the most text first. */
 const MAX_REGIONS = 3;
 /** A region is detected again at this size (enlarged at most three times). */
@@ -455,6 +488,8 @@ const SURE_WAY_UP = { confidence: 0.9, length: 10 };
 interface FindOptions {
   /** Lines whose fillers read as runs of C count as MRZ lines (the closest look at a small page). */
   smallPrint?: boolean;
+  /** With `smallPrint`, lines whose fillers read as C, E and K mixed count too (`looksLikeMrzInSoftPrint`). */
+  softPrint?: boolean;
   /** The image is known to be upright (a band cut out along the text's direction). */
   upright?: boolean;
   /**
@@ -618,7 +653,7 @@ function narrowed(box: TextBox, { chars }: RecognisedLine, [from, to]: [number, 
 }
 
 /** `findAlong` the way up `widest` (the widest row, read) says. */
-async function searchAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes: TextBox[], widest: Entry, onProgress: (() => void) | undefined, { smallPrint = false, lastResorts, spacing, resampled = false }: FindOptions): Promise<PaddleMrzRead | null> {
+async function searchAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes: TextBox[], widest: Entry, onProgress: (() => void) | undefined, { smallPrint = false, softPrint = false, lastResorts, spacing, resampled = false }: FindOptions): Promise<PaddleMrzRead | null> {
   // The dominant angle orders the rows top to bottom even when the photo is turned.
   const { angle } = widest.box;
   const across = (r: TextBox) => -r.cx * Math.sin(angle) + r.cy * Math.cos(angle);
@@ -672,7 +707,7 @@ async function searchAlong(ocr: PaddleOcr, image: Image, rows: TextBox[], boxes:
     let likeMrz = looksLikeMrz;
     let read = await collect(likeMrz, taken);
     if (read.length < 2 && smallPrint) {
-      likeMrz = looksLikeMrzInSmallPrint;
+      likeMrz = softPrint ? looksLikeMrzInSoftPrint : looksLikeMrzInSmallPrint;
       read = await collect(likeMrz, taken);
     }
     let loose = false;
