@@ -1,7 +1,7 @@
 import { setImmediate as tick } from 'node:timers/promises';
 import { createCanvas, GlobalFonts, type Image } from '@napi-rs/canvas';
 import { checkDigit } from '../mrz/build';
-import { ALLOWED, checkAgrees, checkDigitCount, checkRelations, checkedFields, isStateCode, isVisa, MRZ_ALPHABET, MRZ_LINE_LENGTHS, type MrzFormatName, NAME_FIELD, positionKinds, STATE_POSITIONS, validCheckDigits } from '../mrz/layout';
+import { ALLOWED, checkAgrees, checkDigitCount, checkRelations, checkedFields, isStateCode, isVisa, MRZ_ALPHABET, MRZ_LINE_LENGTHS, type MrzFormatName, NAME_FIELD, NUMBER_FIELD, positionKinds, STATE_POSITIONS, validCheckDigits } from '../mrz/layout';
 import { adaptiveInkMask, connectedComponents, darkestThreshold, greyCrop, heightOf, inkMask, median, widthOf, type Component, type Grey } from './raster';
 
 /**
@@ -616,6 +616,27 @@ export function resolveAmbiguities(format: MrzFormatName, readings: RankedReadin
 
 /** Digits printed like letters in OCR-B and common fonts. */
 const DIGIT_LOOK_ALIKE: Record<string, string> = { '0': 'O', '1': 'I', '5': 'S', '8': 'B', '2': 'Z' };
+
+/**
+ * A document number's O among digits is a 0. Issuers leave the letter O out of their numbers beside
+ * digits (it prints as 0 does); where a number holds it, it stands among letters (a French card's
+ * `K682T8YLO`). Small print's 0 reads as O now and then, and the check digits cannot always tell:
+ * O counts 24, so three Os for 0s at weights 7, 1 and 7 change the sum by 360 (`XX0O0OO0` agreed
+ * with its check digit and the composite). Each run of 0s and Os in the number that holds a 0, or
+ * touches another digit, is read as 0s — unless that makes a check digit that agreed disagree.
+ */
+export function zerosAmongDigits(format: MrzFormatName, lines: string[]): string[] {
+  const [line, start, end] = NUMBER_FIELD[format];
+  const number = lines[line]?.slice(start, end);
+  if (!number?.includes('O')) return lines;
+  const zeroed = number.replace(/(^|.)([0O]+)(?=(.?))/g, (_, before: string, run: string, after: string) =>
+    before + (/[0-9]/.test(before + run + after) ? run.replace(/O/g, '0') : run),
+  );
+  if (zeroed === number) return lines;
+  const changed = lines.map((l, i) => (i === line ? l.slice(0, start) + zeroed + l.slice(end) : l));
+  const breaks = checkRelations(format, lines).some((relation) => checkAgrees(relation, lines) && !checkAgrees(relation, changed));
+  return breaks ? lines : changed;
+}
 
 /** Letters OCR confuses in MRZ print (each group), for telling a misread code from a printed one. */
 const LETTER_LOOK_ALIKES = ['OQDC', 'CG', 'IL', 'UV', 'MNWH', 'EF', 'PR', 'KX', 'BD'];

@@ -4,7 +4,7 @@ import { measureQuality, type ImageQuality } from '../image-quality';
 import { checkDigitCount, MRZ_LINE_LENGTHS, NAME_FIELD, validCheckDigits } from '../mrz/layout';
 import { cellModel, readMrzCells } from './cell-reader';
 import { bandPitch, bestReading, CELL_PITCH, DECISIVE_CONFIDENCE, fuse, settledAlone, settledByPaddle, SMALL_PITCH } from './fusion';
-import { MAX_SKEW, readMrzGlyphs, type GlyphRead } from './glyph-reader';
+import { MAX_SKEW, readMrzGlyphs, zerosAmongDigits, type GlyphRead } from './glyph-reader';
 import { cutOut, PaddleOcr, type TextBox } from './paddle';
 import { correctFromPage } from './page-fusion';
 import { readVisualZone, type VizLine } from './viz-reader';
@@ -43,7 +43,7 @@ export function conclude({ quality, paddle, glyphs, visualZone }: Sighting): Ocr
   if (!fused) return nothingRead(quality);
   // The glyph reader's own ranking is in template distances: the page is weighed against its odds.
   const readings = fused.sources === 'glyphs' && glyphs ? fuse(fused.format, null, glyphs).readings : fused.readings;
-  const { lines } = correctFromPage(fused.format, fused.lines, readings, visualZone);
+  const lines = zerosAmongDigits(fused.format, correctFromPage(fused.format, fused.lines, readings, visualZone).lines);
   const agreeing = validCheckDigits(fused.format, lines);
   // A confident read stands even when check digits disagree: a forged digit must stay forged.
   const settled = agreeing === checkDigitCount(fused.format, lines) || (fused.confidence >= DECISIVE_CONFIDENCE && fused.complete && agreeing >= 2);

@@ -1,5 +1,5 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import { applyStructure, lookAlikeCodes, oneLookAlikeApart, readMrzGlyphs, resolveAmbiguities } from '../../../documents/readers/glyph-reader';
+import { applyStructure, lookAlikeCodes, oneLookAlikeApart, readMrzGlyphs, resolveAmbiguities, zerosAmongDigits } from '../../../documents/readers/glyph-reader';
 import { buildTd1, buildTd2, buildTd3 } from '../../../documents/mrz/build';
 import { checkDigitCount, validCheckDigits } from '../../../documents/mrz/layout';
 import { renderDocument, type RenderOptions } from '../../../corpus/render';
@@ -146,6 +146,26 @@ describe('resolving ambiguous glyphs with the check digits', () => {
     const twoChanges = misread(misread(read, 1, 2, '0'), 1, 5, '0');
     expect(validCheckDigits('TD3', twoChanges)).toBe(checkDigitCount('TD3'));
     expect(resolveAmbiguities('TD3', readingsOf(read, { '1:2': '0', '1:5': '0' }), read)).toEqual({ lines: printed, guessed: true });
+  });
+
+  it('reads Os among a document number\'s digits as 0s where no check digit that agreed comes to disagree', () => {
+    // XX000000 read XX0O0OO0: the three Os (24 each, at weights 7, 1 and 7) leave the check digit and
+    // the composite agreeing, so only the number's own shape can tell.
+    const printed = buildTd3({ ...PERSON, documentNumber: 'XX000000' });
+    const read = misread(misread(misread(printed, 1, 3, 'O'), 1, 5, 'O'), 1, 6, 'O');
+    expect(validCheckDigits('TD3', read)).toBe(checkDigitCount('TD3'));
+    expect(zerosAmongDigits('TD3', read)).toEqual(printed);
+    // An O among letters is printed so (a French card's K682T8YLO).
+    const lettered = buildTd3({ ...PERSON, documentNumber: 'K682T8YLO' });
+    expect(zerosAmongDigits('TD3', lettered)).toBe(lettered);
+    // An O whose 0 would make an agreeing check digit disagree stays an O.
+    const oneO = buildTd3({ ...PERSON, documentNumber: 'K4T7Q9OM1' });
+    expect(zerosAmongDigits('TD3', oneO)).toBe(oneO);
+    // A card's number (line 1 of three) likewise, where the O made its check digit disagree.
+    const card = buildTd1({ ...PERSON, documentNumber: 'ZE000509' });
+    const cardRead = misread(card, 0, 8, 'O');
+    expect(validCheckDigits('TD1', cardRead)).toBeLessThan(checkDigitCount('TD1'));
+    expect(zerosAmongDigits('TD1', cardRead)).toEqual(card);
   });
 
   it('takes nothing when two readings would both agree', () => {
