@@ -28,10 +28,12 @@ export interface FusedRead {
 const FLOOR = 0.01;
 /**
  * A character the position class does not allow keeps this share of its probability: dates and
- * check digits are digits on every document, while names and codes on real documents break the
- * rules now and then (digits in a nationality field, old two-letter codes).
+ * check digits are digits on every document, and the sex F, M, X or < (no check digit guards it: a
+ * photo's small F read as a 7 or a 4 by PaddleOCR's recognisers, where the cell reader saw the F,
+ * was kept at 0.01 — seeds 6–55: three sexes right more, none fewer), while names and codes on real
+ * documents break the rules now and then (digits in a nationality field, old two-letter codes).
  */
-const OFF_GRAMMAR: Record<CharClass, number> = { D: 1e-4, C: 1e-4, S: 0.01, A: 0.03, N: 1 };
+const OFF_GRAMMAR: Record<CharClass, number> = { D: 1e-4, C: 1e-4, S: 1e-4, A: 0.03, N: 1 };
 /**
  * The names, unlike the codes, hold letters and fillers only (ICAO 9303 transliterates everything
  * else): a digit read there (`QU0` for `QUO`) keeps no more of its odds than in a date.

@@ -732,7 +732,14 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
         }
       }
     }
-    if (best) chars[line]!.splice(start, 3, ...best.code);
+    if (best) {
+      chars[line]!.splice(start, 3, ...best.code);
+      continue;
+    }
+    // None there: a code one look-alike letter from a single known code is that code, however clear
+    // the letter (NLB, its B read clearly, is NLD), as a kept code is above.
+    const near = lookAlikeCodes(code(line, start));
+    if (near.length === 1) chars[line]!.splice(start, 3, ...near[0]!);
   }
   // Codes outside the list are letters, or digits throughout (an old card's numeric "132"): a code
   // of letters with a digit among them (a specimen's COU read C0U) holds that digit's look-alike letter.

@@ -260,6 +260,18 @@ describe('resolving ambiguous glyphs with the check digits', () => {
     expect(nationality(applyStructure('TD1', readingsOf(numeric), numeric, { keepClearCodes: true }))).toBe('132');
   });
 
+  it('reads an unsure code that no combination of its letters makes a listed code as the one listed code a look-alike letter away (NLB is NLD)', () => {
+    const dutch = buildTd3({ ...PERSON, issuingState: 'NLD', nationality: 'NLD' });
+    // The issuing state's D read clearly as B, its L unsure (an I close behind): no code has N, the
+    // L's first choices, then B.
+    const read = [dutch[0]!.replace('P<NLD', 'P<NLB'), dutch[1]!];
+    const issuing = (lines: string[]) => lines[0]!.slice(2, 5);
+    expect(issuing(applyStructure('TD3', readingsOf(read, { '0:3': 'I' }), read))).toBe('NLD');
+    // A code with no listed code a look-alike letter away stays as read (a specimen's COU read CDU).
+    const specimen = [dutch[0]!.replace('P<NLD', 'P<CDU'), dutch[1]!];
+    expect(issuing(applyStructure('TD3', readingsOf(specimen, { '0:3': 'O' }), specimen))).toBe('CDU');
+  });
+
   it('reads a clear code outside the list one look-alike letter from the other, listed, code as that code (OAT above QAT)', () => {
     const qatari = buildTd3({ ...PERSON, issuingState: 'QAT', nationality: 'QAT' });
     const read = [qatari[0]!.replace('P<QAT', 'P<OAT'), qatari[1]!];

@@ -327,6 +327,18 @@ describe('fusion of the MRZ readers', () => {
     expect(read.lines).toEqual(genuine);
   });
 
+  it('reads the sex as F, M, X or <, never a digit, however the readers lean: no document prints one there', () => {
+    // A photo's small F read as a 7 by PaddleOCR surely, by the cell reader as a 7 more than an F.
+    const sex = 20;
+    const misread = [genuine[0], genuine[1].slice(0, sex) + '7' + genuine[1].slice(sex + 1)];
+    const cells = paddleRead(genuine, () => 0.9).lines;
+    const cell = cells[1]!.chars[sex]!.probabilities;
+    cell.fill(0.1 / (MRZ_ALPHABET.length - 2));
+    cell[MRZ_ALPHABET.indexOf(genuine[1][sex]!)] = 0.3;
+    cell[MRZ_ALPHABET.indexOf('7')] = 0.6;
+    expect(fuse('TD3', { ...paddleRead(misread), cells }, null).lines).toEqual(genuine);
+  });
+
   it('reads a digit in a name as the letter read next to it, however sure: names hold letters only', () => {
     // The given name's O read as 0, a hundred times as likely as O: in a code (real documents print
     // digits in codes) that would stand; in a name it is the O.
