@@ -716,6 +716,12 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
       chars[line]!.splice(start, 3, ...letters);
       continue;
     }
+    // Read one letter from the other code, a listed one, it is that code (USR under USA, CAV beside CAN).
+    const listed = STATE_POSITIONS[format].map(([l, s]) => code(l, s)).find((other, q) => q !== p && isStateCode(other));
+    if (listed && [...letters].filter((char, i) => char !== listed[i]).length === 1) {
+      chars[line]!.splice(start, 3, ...listed);
+      continue;
+    }
     // A letter read clearly stays: the code is sought among the unclear positions' look-alikes (a
     // specimen's COU, outside the list, its O unclear, is not COL for a far fourth choice of its clear U).
     const options = [0, 1, 2].map((i) => {

@@ -272,6 +272,16 @@ describe('resolving ambiguous glyphs with the check digits', () => {
     expect(issuing(applyStructure('TD3', readingsOf(specimen, { '0:3': 'O' }), specimen))).toBe('CDU');
   });
 
+  it('reads an unsure code one letter from the other, listed, code as that code (CAV beside CAN)', () => {
+    const canadian = buildTd3({ ...PERSON, issuingState: 'CAN', nationality: 'CAN' });
+    const read = [canadian[0]!.replace('P<CAN', 'P<CAV'), canadian[1]!];
+    const issuing = (lines: string[]) => lines[0]!.slice(2, 5);
+    expect(issuing(applyStructure('TD3', readingsOf(read, { '0:4': 'Y' }), read))).toBe('CAN');
+    // Two letters from it, the code is sought among its own letters' choices.
+    const far = [canadian[0]!.replace('P<CAN', 'P<CUV'), canadian[1]!];
+    expect(issuing(applyStructure('TD3', readingsOf(far, { '0:4': 'Y' }), far))).not.toBe('CAN');
+  });
+
   it('reads a clear code outside the list one look-alike letter from the other, listed, code as that code (OAT above QAT)', () => {
     const qatari = buildTd3({ ...PERSON, issuingState: 'QAT', nationality: 'QAT' });
     const read = [qatari[0]!.replace('P<QAT', 'P<OAT'), qatari[1]!];
