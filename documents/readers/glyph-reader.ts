@@ -865,7 +865,9 @@ const TRAILING_CHEVRONS = 2;
  * A name field holds its surname separator '<<' before the filler. When none was read, a chevron of
  * it was read as a letter (a soft photo's '<' reads as C, K or E, even to both models, and surely):
  * - an unclear character next to a '<' that is likeliest a '<';
- * - else a letter next to a '<', or two letters in a row ("SPECIMENCCVZOR"), that '<' is nearest to.
+ * - else a letter next to a '<', or two letters in a row ("SPECIMENCCVZOR"; or a C, E or K and a
+ *   letter whose '<' lies within SEPARATOR_REACH: a red stamp over "KAABI<<ALI" read "KAABICAALI"),
+ *   that '<' is nearest to.
  * A holder with one name only has no separator, so a letter stays a letter unless '<' was among its
  * readings at all (a well-printed C next to a '<' has no chevron in it: "DE<CASTRO").
  */
@@ -883,7 +885,7 @@ function separateNames(line: string[], readings: RankedReadings[number], start: 
     if (byChevron && ranked && !clearlyFirst(ranked) && cost([k]) < SEPARATOR_REACH) unclear.push([k]);
     if (!CHEVRON_LOOK_ALIKES.includes(line[k]!)) continue;
     if (byChevron) sure.push([k]);
-    else if (k + 1 < start + names.length && CHEVRON_LOOK_ALIKES.includes(line[k + 1]!) && line[k + 2] !== '<') sure.push([k, k + 1]);
+    else if (k + 1 < start + names.length && line[k + 2] !== '<' && (CHEVRON_LOOK_ALIKES.includes(line[k + 1]!) || chevronCostAt(readings, k + 1) < SEPARATOR_REACH)) sure.push([k, k + 1]);
   }
   const cheapest = (candidates: number[][]) => candidates.reduce<number[] | null>((best, at) => (!best || cost(at) < cost(best) ? at : best), null);
   const separator = cheapest(unclear) ?? cheapest(sure.filter((at) => cost(at) < at.length * SURE_SEPARATOR_REACH));

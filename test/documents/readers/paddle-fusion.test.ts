@@ -205,6 +205,20 @@ describe('fusion of the MRZ readers', () => {
     expect(fuse('TD3', paddleRead(single, () => 0.9), null).lines).toEqual(single);
   });
 
+  it("takes a separator read as C and another letter for '<<' where that letter was nearly a '<'", () => {
+    // P<UTOLINDQVISTCAMAJA<ELISE<<<…: a stamp over the separator, its chevrons read as C (the '<'
+    // 2.5 behind) and A (the '<' close behind); no '<<' anywhere else.
+    const at = genuine[0].indexOf('<<', 5);
+    const misread = [genuine[0].slice(0, at) + 'CA' + genuine[0].slice(at + 2), genuine[1]];
+    const stamped = paddleRead(misread, (l, k) => (l === 0 && k === at ? 0.8 : l === 0 && k === at + 1 ? 0.5 : 0.97));
+    stamped.positions[0]![at]!.probabilities[MRZ_ALPHABET.indexOf('<')] = 0.05;
+    stamped.positions[0]![at + 1]!.probabilities[MRZ_ALPHABET.indexOf('<')] = 0.3;
+    expect(fuse('TD3', stamped, null).lines).toEqual(genuine);
+    // With no trace of a chevron in the A, the two letters stay.
+    stamped.positions[0]![at + 1]!.probabilities[MRZ_ALPHABET.indexOf('<')] = 0.001;
+    expect(fuse('TD3', stamped, null).lines[0]).toContain('LINDQVISTCAMAJA');
+  });
+
   it("takes a separator read as CC for '<<' with hardly a trace of the chevron where the line reads its filler as C too", () => {
     // P<UTOLINDQVISTCCMAJA<ELISECCCC…: a soft photo's readers see every chevron as C, '<' about as
     // far behind as behind any letter (3.5 and 4.4 at the separator, 4.4 in the filler).
