@@ -629,9 +629,7 @@ export function zerosAmongDigits(format: MrzFormatName, lines: string[]): string
   const [line, start, end] = NUMBER_FIELD[format];
   const number = lines[line]?.slice(start, end);
   if (!number?.includes('O')) return lines;
-  const zeroed = number.replace(/(^|.)([0O]+)(?=(.?))/g, (_, before: string, run: string, after: string) =>
-    before + (/[0-9]/.test(before + run + after) ? run.replace(/O/g, '0') : run),
-  );
+  const zeroed = number.replace(/[0O]+/g, (run, at: number) => (/\d/.test((number[at - 1] ?? '') + run + (number[at + run.length] ?? '')) ? run.replace(/O/g, '0') : run));
   if (zeroed === number) return lines;
   const changed = lines.map((l, i) => (i === line ? l.slice(0, start) + zeroed + l.slice(end) : l));
   const breaks = checkRelations(format, lines).some((relation) => checkAgrees(relation, lines) && !checkAgrees(relation, changed));
@@ -697,15 +695,18 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
   // D<< read B<< or O<<): of the codes the shared set prints outside the list (BDR, COU, INP, SI<,
   // 132) none lies so near a known one.
   const code = (line: number, start: number) => chars[line]!.slice(start, start + 3).join('');
-  for (const [p, [line, start]] of STATE_POSITIONS[format].entries()) {
-    if (!kept[p] || isStateCode(code(line, start))) continue;
-    const other = STATE_POSITIONS[format].find(([l, s], q) => q !== p && isStateCode(code(l, s)));
-    if (other && oneLookAlikeApart(code(line, start), code(...other))) {
-      chars[line]!.splice(start, 3, ...code(...other));
-      continue;
-    }
+  // The other code than the one at position p, when it is a listed one.
+  const listedOther = (p: number) => STATE_POSITIONS[format].map(([l, s]) => code(l, s)).find((other, q) => q !== p && isStateCode(other));
+  // The single listed code one look-alike letter from the code read, taken where there is one.
+  const toLookAlike = (line: number, start: number) => {
     const near = lookAlikeCodes(code(line, start));
     if (near.length === 1) chars[line]!.splice(start, 3, ...near[0]!);
+  };
+  for (const [p, [line, start]] of STATE_POSITIONS[format].entries()) {
+    if (!kept[p] || isStateCode(code(line, start))) continue;
+    const other = listedOther(p);
+    if (other && oneLookAlikeApart(code(line, start), other)) chars[line]!.splice(start, 3, ...other);
+    else toLookAlike(line, start);
   }
   for (const [p, [line, start]] of STATE_POSITIONS[format].entries()) {
     if (kept[p]) continue;
@@ -717,7 +718,7 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
       continue;
     }
     // Read one letter from the other code, a listed one, it is that code (USR under USA, CAV beside CAN).
-    const listed = STATE_POSITIONS[format].map(([l, s]) => code(l, s)).find((other, q) => q !== p && isStateCode(other));
+    const listed = listedOther(p);
     if (listed && [...letters].filter((char, i) => char !== listed[i]).length === 1) {
       chars[line]!.splice(start, 3, ...listed);
       continue;
@@ -738,14 +739,10 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
         }
       }
     }
-    if (best) {
-      chars[line]!.splice(start, 3, ...best.code);
-      continue;
-    }
     // None there: a code one look-alike letter from a single known code is that code, however clear
     // the letter (NLB, its B read clearly, is NLD), as a kept code is above.
-    const near = lookAlikeCodes(code(line, start));
-    if (near.length === 1) chars[line]!.splice(start, 3, ...near[0]!);
+    if (best) chars[line]!.splice(start, 3, ...best.code);
+    else toLookAlike(line, start);
   }
   // Codes outside the list are letters, or digits throughout (an old card's numeric "132"): a code
   // of letters with a digit among them (a specimen's COU read C0U) holds that digit's look-alike letter.

@@ -260,26 +260,26 @@ describe('resolving ambiguous glyphs with the check digits', () => {
     expect(nationality(applyStructure('TD1', readingsOf(numeric), numeric, { keepClearCodes: true }))).toBe('132');
   });
 
+  // A passport of `state` whose issuing state was read `read`, one position unsure (`doubt`): the
+  // issuing state applyStructure makes of it.
+  const issuingRead = (state: string, read: string, doubt: Record<string, string>) => {
+    const printed = buildTd3({ ...PERSON, issuingState: state, nationality: state });
+    const lines = [printed[0]!.replace(`P<${state}`, `P<${read}`), printed[1]!];
+    return applyStructure('TD3', readingsOf(lines, doubt), lines)[0]!.slice(2, 5);
+  };
+
   it('reads an unsure code that no combination of its letters makes a listed code as the one listed code a look-alike letter away (NLB is NLD)', () => {
-    const dutch = buildTd3({ ...PERSON, issuingState: 'NLD', nationality: 'NLD' });
     // The issuing state's D read clearly as B, its L unsure (an I close behind): no code has N, the
     // L's first choices, then B.
-    const read = [dutch[0]!.replace('P<NLD', 'P<NLB'), dutch[1]!];
-    const issuing = (lines: string[]) => lines[0]!.slice(2, 5);
-    expect(issuing(applyStructure('TD3', readingsOf(read, { '0:3': 'I' }), read))).toBe('NLD');
+    expect(issuingRead('NLD', 'NLB', { '0:3': 'I' })).toBe('NLD');
     // A code with no listed code a look-alike letter away stays as read (a specimen's COU read CDU).
-    const specimen = [dutch[0]!.replace('P<NLD', 'P<CDU'), dutch[1]!];
-    expect(issuing(applyStructure('TD3', readingsOf(specimen, { '0:3': 'O' }), specimen))).toBe('CDU');
+    expect(issuingRead('NLD', 'CDU', { '0:3': 'O' })).toBe('CDU');
   });
 
   it('reads an unsure code one letter from the other, listed, code as that code (CAV beside CAN)', () => {
-    const canadian = buildTd3({ ...PERSON, issuingState: 'CAN', nationality: 'CAN' });
-    const read = [canadian[0]!.replace('P<CAN', 'P<CAV'), canadian[1]!];
-    const issuing = (lines: string[]) => lines[0]!.slice(2, 5);
-    expect(issuing(applyStructure('TD3', readingsOf(read, { '0:4': 'Y' }), read))).toBe('CAN');
+    expect(issuingRead('CAN', 'CAV', { '0:4': 'Y' })).toBe('CAN');
     // Two letters from it, the code is sought among its own letters' choices.
-    const far = [canadian[0]!.replace('P<CAN', 'P<CUV'), canadian[1]!];
-    expect(issuing(applyStructure('TD3', readingsOf(far, { '0:4': 'Y' }), far))).not.toBe('CAN');
+    expect(issuingRead('CAN', 'CUV', { '0:4': 'Y' })).not.toBe('CAN');
   });
 
   it('reads a clear code outside the list one look-alike letter from the other, listed, code as that code (OAT above QAT)', () => {
