@@ -855,6 +855,7 @@ const HEIGHTS = [0, 0.08, 0.16];
 export function readMrzCells(model: CellModel, band: Image, format: MrzFormatName, places: Array<LinePlace | null>): RecognisedLine[] {
   const raster = greyCrop(band);
   const kinds = positionKinds(format);
+  places = onInkSpan(raster, places, kinds[0]!.length);
   return places.map((place, l) => {
     if (!place) return { text: '', chars: [], lattice: [], confidence: 0 };
     const lineKinds = kinds[l]!;
@@ -876,4 +877,63 @@ export function readMrzCells(model: CellModel, band: Image, format: MrzFormatNam
     // No CTC lattice: the cell reader places a character at every position itself.
     return { text, chars, lattice: [], confidence: chars.length ? chars.reduce((s, c) => s + Math.max(...c.probabilities), 0) / chars.length : 0 };
   });
+}
+
+/** A span this many pitches wider than the lines' ink is cut to it (`onInkSpan`). */
+const WIDER = 2;
+/** Ink at this share of the lines' own (a pitch's mean) marks where they begin and end. */
+const INK_EDGE = 0.3;
+
+/**
+ * The lines' places cut to where their ink begins and ends, where PaddleOCR's band reaches clearly
+ * past it (a line read short and extended at the wrong end: the cells then start pitches early).
+ * The lines' ink, column by column, is the most any line has there, averaged over a pitch; its edge
+ * is the first gap a pitch wide where that falls below INK_EDGE of its level mid-line. Only where
+ * every line is read (a name line alone has faint filler runs).
+ */
+function onInkSpan(r: Raster, places: Array<LinePlace | null>, length: number): Array<LinePlace | null> {
+  const read = places.filter((p): p is LinePlace => p !== null);
+  if (read.length < 2) return places;
+  const { left, right } = read[0]!;
+  const g = (right - left) / length;
+  const joint = new Float64Array(r.width);
+  for (const place of read) {
+    const { paper } = levels(r, left, right, place.cy, g);
+    const [y0, y1] = [Math.max(0, Math.round(place.cy - 0.5 * g)), Math.min(r.height, Math.round(place.cy + 0.5 * g))];
+    for (let x = 0; x < r.width; x++) {
+      let s = 0;
+      for (let y = y0; y < y1; y++) s += Math.max(0, paper - r.data[y * r.width + x]!);
+      joint[x] = Math.max(joint[x]!, s / Math.max(1, y1 - y0));
+    }
+  }
+  const half = Math.max(1, Math.round(g / 2));
+  const prefix = new Float64Array(r.width + 1);
+  for (let x = 0; x < r.width; x++) prefix[x + 1] = prefix[x]! + joint[x]!;
+  const smooth = (x: number) => {
+    const [a, b] = [Math.max(0, x - half), Math.min(r.width, x + half + 1)];
+    return (prefix[b]! - prefix[a]!) / (b - a);
+  };
+  const middle: number[] = [];
+  for (let x = Math.round(left + 0.3 * (right - left)); x < right - 0.3 * (right - left); x++) middle.push(smooth(x));
+  if (!middle.length) return places;
+  middle.sort((a, b) => a - b);
+  const edge = INK_EDGE * middle[middle.length >> 1]!;
+  // From mid-line outwards, the first gap a pitch wide with no ink: the lines end there (beyond it,
+  // the page's edge or other print may be darker still).
+  const gap = Math.max(2, Math.round(g));
+  const edgeFrom = (start: number, step: number, stop: number): number | null => {
+    let blank = 0;
+    for (let x = start; step < 0 ? x >= stop : x <= stop; x += step) {
+      blank = smooth(x) < edge ? blank + 1 : 0;
+      if (blank >= gap) return x - step * gap;
+    }
+    return null;
+  };
+  const mid = Math.round((left + right) / 2);
+  const inkLeft = edgeFrom(mid, -1, 0);
+  const inkRight = edgeFrom(mid, 1, r.width - 1);
+  const from = inkLeft !== null && inkLeft - left > WIDER * g ? inkLeft + half - 0.1 * g : left;
+  const to = inkRight !== null && right - inkRight > WIDER * g ? inkRight - half + 0.1 * g : right;
+  if (from === left && to === right) return places;
+  return places.map((p) => p && { ...p, left: from, right: to });
 }

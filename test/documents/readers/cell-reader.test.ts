@@ -10,15 +10,19 @@ import { PERSON } from '../../helpers/documents';
  * blurred by `blur` px), saved as JPEG, then cut out as the pipeline cuts a band: at four times that
  * size, or to a pitch of 38 px for larger print. Needs Debian's fonts-ocr-b (`.ci/run` installs it).
  */
-async function smallBand(lines: string[], pitch: number, quality: number, { bold = 0, blur = 0 } = {}): Promise<{ band: Image; places: LinePlace[] }> {
+async function smallBand(lines: string[], pitch: number, quality: number, { bold = 0, blur = 0, lead = 0 } = {}): Promise<{ band: Image; places: LinePlace[] }> {
   const margin = 2 * pitch;
   const spacing = 1.7 * pitch;
-  const width = Math.ceil(2 * margin + lines[0]!.length * pitch);
+  // With `lead`, the print starts that many pitches into the places, beyond the page's edge a dark table.
+  const left = margin + lead * pitch;
+  const width = Math.ceil(left + margin + lines[0]!.length * pitch);
   const height = Math.ceil(2 * margin + lines.length * spacing);
   const canvas = createCanvas(width, height);
   const g = canvas.getContext('2d');
   g.fillStyle = '#e8e4dc';
   g.fillRect(0, 0, width, height);
+  g.fillStyle = '#5a3a24';
+  if (lead) g.fillRect(0, 0, margin, height);
   g.fillStyle = g.strokeStyle = '#2a2a30';
   g.lineWidth = bold * pitch;
   g.filter = blur ? `blur(${blur}px)` : 'none';
@@ -27,8 +31,8 @@ async function smallBand(lines: string[], pitch: number, quality: number, { bold
   lines.forEach((line, l) => {
     for (let i = 0; i < line.length; i++) {
       const w = g.measureText(line[i]!).width;
-      g.fillText(line[i]!, margin + (i + 0.5) * pitch - w / 2, margin + (l + 0.5) * spacing);
-      if (bold) g.strokeText(line[i]!, margin + (i + 0.5) * pitch - w / 2, margin + (l + 0.5) * spacing);
+      g.fillText(line[i]!, left + (i + 0.5) * pitch - w / 2, margin + (l + 0.5) * spacing);
+      if (bold) g.strokeText(line[i]!, left + (i + 0.5) * pitch - w / 2, margin + (l + 0.5) * spacing);
     }
   });
   const photo = await loadImage(canvas.toBuffer('image/jpeg', quality));
@@ -84,6 +88,15 @@ describe('the cell reader (OCR-B cells learnt at first use)', () => {
       }
     }
     expect(misread).toBeLessThanOrEqual(1);
+  });
+
+  // A line PaddleOCR read short and extended at the wrong end leaves the band reaching pitches past
+  // the print (seed 72's r032: five, its cells then read "BLLJPCVKRTKACH…" for "P<UKRTKACH…").
+  it('reads lines whose band starts five pitches before the print, at the page’s dark edge', async () => {
+    const truth = buildTd3(PERSON);
+    const { band, places } = await smallBand(truth, 7, 60, { lead: 5 });
+    expect(places[0]!.left).toBeLessThan(places[0]!.right - 48 * 7 * 4);
+    expect(wrong(readMrzCells(model!, band, 'TD3', places).map((line) => line.text), truth)).toBeLessThanOrEqual(3);
   });
 
   it('keeps each position to its class: digits where the MRZ prints digits', async () => {
