@@ -255,6 +255,14 @@ export function bestReading(paddleReads: PaddleMrzRead[], glyphs: GlyphRead | nu
         candidates.push(fuse(paddle.format, paddle, glyphs, trusted ? glyphs.lines : undefined));
       }
       candidates.push(fuse(paddle.format, paddle, null));
+      // A line read short or long is placed where its characters were read (`place`): places off
+      // where its first characters were lost. The cells, a character per position, are heard as
+      // the reference it is aligned to too, unless the glyph reader laid out every position.
+      const cellLines = paddle.cells?.map((line) => line.text);
+      const offLength = paddle.lines.some((line, l) => line.text.length !== MRZ_LINE_LENGTHS[paddle.format][l]);
+      if (offLength && cellLines?.length === paddle.lines.length && !(glyphs?.complete && glyphs.format === paddle.format)) {
+        candidates.push({ ...fuse(paddle.format, paddle, null, cellLines), sources: 'paddle+cells+aligned' });
+      }
     }
     return candidates;
   };

@@ -129,6 +129,21 @@ describe('fusion of the MRZ readers', () => {
     expect(aligned.lines[1]).toBe(genuine[1]);
   });
 
+  it("aligns PaddleOCR's line that lost its first characters to the cell reader's where no glyph layout guides", () => {
+    // Seed 70's r005: the line read without its first two characters ("8271602…" for "XP8271602…"),
+    // each character placed where it was read, two places early; the cell reader read every cell.
+    const paddle = paddleRead(genuine);
+    const lost = genuine[1].slice(2);
+    paddle.lines[1] = { ...paddle.lines[1]!, text: lost, chars: paddle.lines[1]!.chars.slice(2) };
+    paddle.positions[1] = [...paddle.lines[1].chars, null, null];
+    paddle.band = { ...paddle.band, width: 44 * 12 };
+    const cells = paddleRead(genuine, () => 0.9).lines;
+    expect(fuse('TD3', { ...paddle, cells }, null).lines[1]).not.toBe(genuine[1]);
+    const best = bestReading([{ ...paddle, cells }], null)!;
+    expect(best.lines).toEqual(genuine);
+    expect(best.sources).toBe('paddle+cells+aligned');
+  });
+
   it("reads OCR-B's M that PaddleOCR took for an R or N where the cell reader sees an M, and only so", () => {
     // P<UTOLINDQVIST<<MAJA<…: the M of MAJA read R, the M 0.7 nats behind (small print in a photo).
     const at = genuine[0].indexOf('MAJA');
