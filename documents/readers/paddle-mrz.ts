@@ -217,8 +217,8 @@ export async function locateMrz(
   // and until it is enlarged that much the detector merges its lines (and the page's) into blobs.
   const clusters = textClusters(evidence, image).slice(0, MAX_REGIONS);
   const looks = clusters.flatMap((cluster, i) => {
-    const zoomed = { region: around(cluster, image, 0.4, reachIn(image)), side: ZOOMED_SIDE, smallPrint: false };
-    return i === 0 ? [zoomed, { region: around(cluster, image, 0.05), side: CLOSEST_SIDE, smallPrint: true }] : [zoomed];
+    const zoomed = { cluster, region: around(cluster, image, 0.4, reachIn(image)), side: ZOOMED_SIDE, smallPrint: false };
+    return i === 0 ? [zoomed, { cluster, region: around(cluster, image, 0.05), side: CLOSEST_SIDE, smallPrint: true }] : [zoomed];
   });
   // Each look is taken level, then — when what text it found runs up or down the image rather than
   // across — turned a quarter turn: the detector finds small print of a page turned sideways only
@@ -228,12 +228,18 @@ export async function locateMrz(
   // second or more (seed 13's p95 per image 5.6 → 4.7 s).
   let slanted = runsAtSlant(evidence);
   let sideways = false;
-  for (const { region, side, smallPrint } of looks) {
+  for (const look of looks) {
+    const { cluster, side, smallPrint } = look;
     if (lastResorts.length && !smallPrint) continue;
+    // The closest look (and the finder's on the first place, below) takes in what the wider look
+    // there found of the page: the whole frame's boxes may have missed its MRZ lines.
+    if (smallPrint) look.region = around(cluster, image, 0.05);
+    const { region } = look;
     for (const turn of [0, Math.PI / 2]) {
       const zoomed = await ocr.detect(image, side, region, { turn });
       slanted ||= runsAtSlant(zoomed);
       onProgress?.();
+      if (!smallPrint && cluster === clusters[0]) growInto(cluster, textClusters(zoomed, image));
       const found = await findMrz(ocr, image, zoomed, onProgress, { smallPrint, lastResorts });
       if (found) return found;
       if (!runsUpOrDown(zoomed)) break;
@@ -428,6 +434,14 @@ function textClusters(boxes: TextBox[], image: Image): TextCluster[] {
     }
   }
   return clusters.sort((a, b) => b.area - a.area);
+}
+
+/** The cluster grown over those of the others that overlap it. */
+function growInto(c: TextCluster, others: TextCluster[]): void {
+  for (const o of others) {
+    if (Math.max(c.x0 - o.x1, o.x0 - c.x1, c.y0 - o.y1, o.y0 - c.y1) > 0) continue;
+    Object.assign(c, { x0: Math.min(c.x0, o.x0), x1: Math.max(c.x1, o.x1), y0: Math.min(c.y0, o.y0), y1: Math.max(c.y1, o.y1) });
+  }
 }
 
 /** A cluster grown by a margin (`share` of its larger side, at least `least` pixels), within the image. */
