@@ -5,7 +5,7 @@ import { buildTd1, buildTd3 } from '../../../documents/mrz/build';
 import { validCheckDigits } from '../../../documents/mrz/layout';
 import { bestReading, fuse, settledAlone } from '../../../documents/readers/fusion';
 import { readExactly, type RecognisedLine } from '../../../documents/readers/ctc';
-import { PaddleOcr, type TextBox } from '../../../documents/readers/paddle';
+import { PaddleOcr, type Region, type TextBox } from '../../../documents/readers/paddle';
 import { locateMrz, rereadStraight, type PaddleMrzRead } from '../../../documents/readers/paddle-mrz';
 import { alignTo, place } from '../../../documents/readers/positions';
 import { renderDocument } from '../../../corpus/render';
@@ -706,6 +706,29 @@ describe('second opinions: only for what the first model cannot settle', () => {
     const again = await rereadStraight(ocr, image, (await locateMrz(ocr, image))!);
     expect(again!.opinions).toEqual([]);
     expect(calls.filter((c) => c.model > 0 || c.smoothing === 'high')).toEqual([]);
+  });
+});
+
+describe('finding the MRZ: the closest look where the whole frame saw only the page above it', () => {
+  it('cuts the closest look around what the wider look there found, MRZ lines included', async () => {
+    // A small page: the whole frame's detection finds a word of its print (cy 300), not its MRZ;
+    // the wider look at that place finds the MRZ's two rows too, which read nothing it takes.
+    const word: TextBox = { cx: 500, cy: 300, width: 300, height: 20, angle: 0, score: 0.9 };
+    const closest: Region[] = [];
+    const ocr = scriptedOcr(
+      (side, region) => {
+        if (!region) return [word];
+        if (side === 1600) closest.push(region as Region);
+        return side === 1280 ? [word, lineBox(400), lineBox(432)] : [];
+      },
+      (at) => sureLine(Math.abs(at.cy - 300) < 3 ? 'CANADA' : ''),
+    );
+    expect(await locateMrz(ocr, createCanvas(1600, 1200) as unknown as Image)).toBeNull();
+    expect(closest.length).toBeGreaterThan(0);
+    for (const region of closest) {
+      expect(region.y).toBeLessThan(290);
+      expect(region.y + region.height).toBeGreaterThan(442);
+    }
   });
 });
 
