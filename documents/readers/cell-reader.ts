@@ -640,6 +640,16 @@ export interface LinePlace {
   right: number;
 }
 
+/** The mean of `values` over x ± radius (cut at the ends), by prefix sums: one pass, then O(1) a column. */
+function windowMean(values: Float64Array, radius: number): (x: number) => number {
+  const prefix = new Float64Array(values.length + 1);
+  for (let x = 0; x < values.length; x++) prefix[x + 1] = prefix[x]! + values[x]!;
+  return (x) => {
+    const [a, b] = [Math.max(0, x - radius), Math.min(values.length, x + radius + 1)];
+    return (prefix[b]! - prefix[a]!) / (b - a);
+  };
+}
+
 /**
  * A line's centre height refined to its ink's (rows weighted by their ink above the slab's least),
  * and its pitch from the autocorrelation of column ink near the span's pitch.
@@ -670,13 +680,8 @@ function geometryOf(r: Raster, place: LinePlace, length: number): Omit<Geometry,
     for (let y = Math.max(0, Math.round(cy - 0.3 * guess)); y < Math.min(r.height, Math.round(cy + 0.3 * guess)); y++) s += 255 - r.data[y * r.width + x]!;
     cols[x] = s;
   }
-  const window = Math.max(3, Math.round(3 * guess));
-  const prefix = new Float64Array(r.width + 1);
-  for (let x = 0; x < r.width; x++) prefix[x + 1] = prefix[x]! + cols[x]!;
-  const detrended = cols.map((v, x) => {
-    const [a, b] = [Math.max(0, x - window), Math.min(r.width, x + window + 1)];
-    return v - (prefix[b]! - prefix[a]!) / (b - a);
-  });
+  const trend = windowMean(cols, Math.max(3, Math.round(3 * guess)));
+  const detrended = cols.map((v, x) => v - trend(x));
   let pitch = guess;
   let best = -Infinity;
   for (let T = guess * 0.85; T <= guess * 1.15; T += guess / 200) {
@@ -907,12 +912,7 @@ function onInkSpan(r: Raster, places: Array<LinePlace | null>, length: number): 
     }
   }
   const half = Math.max(1, Math.round(g / 2));
-  const prefix = new Float64Array(r.width + 1);
-  for (let x = 0; x < r.width; x++) prefix[x + 1] = prefix[x]! + joint[x]!;
-  const smooth = (x: number) => {
-    const [a, b] = [Math.max(0, x - half), Math.min(r.width, x + half + 1)];
-    return (prefix[b]! - prefix[a]!) / (b - a);
-  };
+  const smooth = windowMean(joint, half);
   const middle: number[] = [];
   for (let x = Math.round(left + 0.3 * (right - left)); x < right - 0.3 * (right - left); x++) middle.push(smooth(x));
   if (!middle.length) return places;
