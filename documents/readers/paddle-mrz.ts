@@ -261,6 +261,10 @@ export async function locateMrz(
       onProgress?.();
       if (found) return found;
       sideways ||= runsUpOrDown(boxes);
+      // What it found near a place with text is that page's too (pieces of MRZ lines below the
+      // heading the first detector saw): the closer looks below take it in.
+      const near = textClusters(boxes, image);
+      for (const cluster of clusters) growInto(cluster, near, reachIn(image));
     }
   }
   // Still nothing, and no last resort: each place with text cut tight (as the closest look is) and
@@ -270,6 +274,10 @@ export async function locateMrz(
   // detector finds its three lines there (PP-OCRv4's finds none, at any size), and their fillers
   // read as C, E and K mixed (`softPrint`). Over seeds 16–65, 31 fields more and none fewer (a few of
   // each page's fields: the print is 5–7 px a character); enlarged three times, fewer and slower.
+  // Each place takes in what the whole frame's finder found within reach of it (above): where the
+  // first detector saw only a passport's heading and the finder the first characters of its MRZ
+  // lines, the place had been cut around the heading alone. Turned a quarter turn too once some
+  // look there found text running up or down (a card's back printed sideways beside its front).
   if (!lastResorts.length && ocr.hasFinder) {
     for (const cluster of clusters) {
       const region = around(cluster, image, 0.05);
@@ -280,6 +288,7 @@ export async function locateMrz(
         onProgress?.();
         const found = await findMrz(ocr, image, boxes, onProgress, { smallPrint: true, softPrint: true, lastResorts });
         if (found) return found;
+        sideways ||= runsUpOrDown(boxes);
       }
     }
   }
@@ -436,10 +445,10 @@ function textClusters(boxes: TextBox[], image: Image): TextCluster[] {
   return clusters.sort((a, b) => b.area - a.area);
 }
 
-/** The cluster grown over those of the others that overlap it. */
-function growInto(c: TextCluster, others: TextCluster[]): void {
+/** The cluster grown over those of the others that overlap it (or lie within `reach` pixels of it). */
+function growInto(c: TextCluster, others: TextCluster[], reach = 0): void {
   for (const o of others) {
-    if (Math.max(c.x0 - o.x1, o.x0 - c.x1, c.y0 - o.y1, o.y0 - c.y1) > 0) continue;
+    if (Math.max(c.x0 - o.x1, o.x0 - c.x1, c.y0 - o.y1, o.y0 - c.y1) > reach) continue;
     Object.assign(c, { x0: Math.min(c.x0, o.x0), x1: Math.max(c.x1, o.x1), y0: Math.min(c.y0, o.y0), y1: Math.max(c.y1, o.y1) });
   }
 }

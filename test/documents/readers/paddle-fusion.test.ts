@@ -815,6 +815,60 @@ describe('finding the MRZ: a page only the finder finds', () => {
   });
 });
 
+describe('finding the MRZ: the finder\'s closer looks at a small page', () => {
+  // A small page: the first detector finds its heading (cy 250) and nothing of its MRZ, at every
+  // scale and in every look; PP-OCRv6's detector, over the whole frame, finds only the start of each
+  // MRZ line (a box reading nothing whole), and, looking closer where they lie, the lines themselves.
+  const heading: TextBox = { cx: 500, cy: 250, width: 300, height: 24, angle: 0, score: 0.9 };
+  const start = (cy: number, angle = 0): TextBox => ({ cx: 300, cy, width: 100, height: 20, angle, score: 0.9 });
+  const covers = (region: unknown, from: number, to: number) => {
+    const { y, height } = region as Region;
+    return y <= from && y + height >= to;
+  };
+  const readWhole = (at: TextBox) => (at.width > 500 ? readsRows(MRZ_ROWS)(at) : sureLine(''));
+
+  it('takes in what the whole frame\'s finder found near a place with text', async () => {
+    const closer: Region[] = [];
+    const ocr = scriptedOcr(
+      (_side, region, { finder = false }) => {
+        if (!finder) return [heading];
+        if (!region) return [start(400), start(432)];
+        closer.push(region as Region);
+        return covers(region, 390, 442) ? [lineBox(400), lineBox(432)] : [];
+      },
+      readWhole,
+      { finder: true },
+    );
+    const found = await locateMrz(ocr, createCanvas(1600, 1200) as unknown as Image);
+    expect(found?.format).toBe('TD3');
+    expect(found!.lines.map((l) => l.text)).toEqual(PASSPORT_MRZ);
+    expect(closer.length).toBeGreaterThan(0);
+  });
+
+  it('turns its closer look a quarter turn when what it found there runs up or down the image', async () => {
+    // The page lies sideways: its MRZ lines run down the image, the finder's closer look finds
+    // pieces of them only so, and the lines themselves only with the look turned.
+    const asked: Array<{ region: boolean; turn: number }> = [];
+    const ocr = scriptedOcr(
+      (_side, region, { turn = 0, finder = false }) => {
+        if (!finder) return [heading];
+        asked.push({ region: !!region, turn });
+        // Over the whole frame, a level word far from the page (no MRZ line runs up or down there).
+        if (!region) return [start(900)];
+        return turn ? [lineBox(400), lineBox(432)] : [start(300, Math.PI / 2), start(340, Math.PI / 2)];
+      },
+      readWhole,
+      { finder: true },
+    );
+    const found = await locateMrz(ocr, createCanvas(1600, 1200) as unknown as Image);
+    expect(found!.lines.map((l) => l.text)).toEqual(PASSPORT_MRZ);
+    expect(asked.filter((a) => a.region)).toEqual([
+      { region: true, turn: 0 },
+      { region: true, turn: Math.PI / 2 },
+    ]);
+  });
+});
+
 describe("finding a card's MRZ: its names line read with C for every chevron", () => {
   const card = buildTd1({ ...PERSON, documentNumber: 'ZR81F03X2' });
   // The photo's card: lines 1 and 2 found and read right; the names line, its '<' all read as C,
