@@ -253,6 +253,7 @@ export async function locateMrz(
   // saw text running up or down the image: on the 25 photos of seeds 6–15 that reached the finder,
   // each of the five its turned pass found had shown such text in a closer look, and the five where
   // none had (pages found nowhere) spent a second more there for nothing.
+  const finderFound: TextCluster[] = [];
   if (!lastResorts.length && ocr.hasFinder) {
     for (const turn of [0, Math.PI / 2]) {
       if (turn && !sideways) break;
@@ -261,10 +262,7 @@ export async function locateMrz(
       onProgress?.();
       if (found) return found;
       sideways ||= runsUpOrDown(boxes);
-      // What it found near a place with text is that page's too (pieces of MRZ lines below the
-      // heading the first detector saw): the closer looks below take it in.
-      const near = textClusters(boxes, image);
-      for (const cluster of clusters) growInto(cluster, near, reachIn(image));
+      finderFound.push(...textClusters(boxes, image));
     }
   }
   // Still nothing, and no last resort: each place with text cut tight (as the closest look is) and
@@ -274,13 +272,21 @@ export async function locateMrz(
   // detector finds its three lines there (PP-OCRv4's finds none, at any size), and their fillers
   // read as C, E and K mixed (`softPrint`). Over seeds 16–65, 31 fields more and none fewer (a few of
   // each page's fields: the print is 5–7 px a character); enlarged three times, fewer and slower.
-  // Each place takes in what the whole frame's finder found within reach of it (above): where the
-  // first detector saw only a passport's heading and the finder the first characters of its MRZ
-  // lines, the place had been cut around the heading alone. Turned a quarter turn too once some
-  // look there found text running up or down (a card's back printed sideways beside its front).
+  // Then, where those found nothing, each place again grown over what the whole frame's finder found
+  // within reach of it (above): where the first detector saw only a passport's heading and the
+  // finder the first characters of its MRZ lines, the place had been cut around the heading alone.
+  // Grown only after: a place grown so is enlarged less, and a card found where it was cut tight
+  // read worse in the larger cut. Each look is turned a quarter turn too once some look found text
+  // running up or down (a card's back printed sideways beside its front).
   if (!lastResorts.length && ocr.hasFinder) {
+    const places = clusters.map((cluster) => around(cluster, image, 0.05));
     for (const cluster of clusters) {
-      const region = around(cluster, image, 0.05);
+      const wider = { ...cluster };
+      growInto(wider, finderFound, reachIn(image));
+      const region = around(wider, image, 0.05);
+      if (!places.some((p) => p.x === region.x && p.y === region.y && p.width === region.width && p.height === region.height)) places.push(region);
+    }
+    for (const region of places) {
       const side = Math.min(CLOSEST_SIDE, FINDER_ZOOM * Math.max(region.width, region.height));
       for (const turn of [0, Math.PI / 2]) {
         if (turn && !sideways) break;
