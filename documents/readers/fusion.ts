@@ -70,28 +70,32 @@ const CELL_WEIGHTS: Record<'small' | 'larger', Record<CharClass, number>> = {
 export const bandPitch = (read: PaddleMrzRead): number => (read.band.width - 2 * read.margin) / MRZ_LINE_LENGTHS[read.format][0]!;
 /**
  * PaddleOCR's two recognisers both read OCR-B's M at 10–15 px as R or N (`RARIANA`, `NEULENDIJK`,
- * `SPECIREN`); the cell reader, learnt on OCR-B, tells them apart there. In a name, an R or N read
- * first with M at most M_REACH nats behind is read M where the cell reader finds M at least M_OVER
- * times as likely as that letter. decisions.md, "Photos, part 20".
+ * `SPECIREN`), and its I, serifed top and bottom, as T (`OLTVTA`, `MARTTN`); the cell reader, learnt
+ * on OCR-B, tells them apart there. In a name, a letter read first with the letter it is a misread of
+ * (TOLD_BY_CELLS) at most CELL_TOLD_REACH nats behind is read as that letter where the cell reader
+ * finds it at least CELL_TOLD_OVER times as likely. decisions.md, "Photos, part 20" and "part 38".
  */
-const M_REACH = 2.5;
-const M_OVER = 3;
-const M = MRZ_ALPHABET.indexOf('M');
-/** What PaddleOCR's recognisers read OCR-B's small M as (`mFromCells`; the page they read too: page-fusion.ts). */
-export const M_MISREADS = 'RN';
+const CELL_TOLD_REACH = 2.5;
+const CELL_TOLD_OVER = 3;
+/** Each letter the cell reader tells apart, with what PaddleOCR's recognisers misread it as (`letterFromCells`). */
+const TOLD_BY_CELLS: Record<string, string> = { M: 'RN', I: 'T' };
+/** What PaddleOCR's recognisers read OCR-B's small M as (`letterFromCells`; the page they read too: page-fusion.ts). */
+export const M_MISREADS = TOLD_BY_CELLS.M!;
 
 /**
- * Puts M first in a name position's ranking where the cell reader says the R or N read first is
- * OCR-B's M misread (see M_REACH), level with the letter it displaces: M, but not clearly.
+ * Puts a letter first in a name position's ranking where the cell reader says the letter read first
+ * is its misread (see CELL_TOLD_REACH), level with the letter it displaces: M (or I), but not clearly.
  */
-function mFromCells(ranked: Array<{ char: string; distance: number }>, cell: Distribution): void {
+function letterFromCells(ranked: Array<{ char: string; distance: number }>, cell: Distribution): void {
   const first = ranked[0]!;
-  if (!M_MISREADS.includes(first.char)) return;
+  const told = Object.keys(TOLD_BY_CELLS).find((letter) => TOLD_BY_CELLS[letter]!.includes(first.char));
+  if (!told) return;
   // Every character of the alphabet is ranked.
-  const m = ranked.findIndex((r) => r.char === 'M');
-  if (ranked[m]!.distance - first.distance > M_REACH || cell[M]! < M_OVER * cell[MRZ_ALPHABET.indexOf(first.char)]!) return;
-  ranked.splice(m, 1);
-  ranked.unshift({ char: 'M', distance: first.distance });
+  const at = ranked.findIndex((r) => r.char === told);
+  const [cellTold, cellFirst] = [cell[MRZ_ALPHABET.indexOf(told)]!, cell[MRZ_ALPHABET.indexOf(first.char)]!];
+  if (ranked[at]!.distance - first.distance > CELL_TOLD_REACH || cellTold < CELL_TOLD_OVER * cellFirst) return;
+  ranked.splice(at, 1);
+  ranked.unshift({ char: told, distance: first.distance });
 }
 
 /** Share of clearly read positions above which a reading is final even if check digits disagree. */
@@ -205,7 +209,7 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
       const norm = Math.log(scores.reduce((sum, s) => sum + Math.exp(s.score - top), 0)) + top;
       const ranked = scores.map((s) => ({ char: s.char, distance: norm - s.score })).sort((a, b) => a.distance - b.distance);
       const cell = mCells && inName ? fromPaddle(mCells, l, k) : null;
-      if (cell) mFromCells(ranked, cell);
+      if (cell) letterFromCells(ranked, cell);
       // Where the readers disagree, neither is clear: the other reader's choice stays within reach
       // of the check digits (a forged digit both readers see alike stays clear, and forged).
       const choices = new Set(sources.map((p) => MRZ_ALPHABET[p.indexOf(Math.max(...p))]!).filter((c) => ALLOWED[kind].includes(c)));
@@ -242,9 +246,12 @@ export function bestReading(paddleReads: PaddleMrzRead[], glyphs: GlyphRead | nu
   // What PaddleOCR's models settle alone the cell reader is heard on as on larger print: for its
   // name line's M only (see `settledWithoutCells`).
   if (paddleReads.some(settledWithoutCells)) paddleReads = paddleReads.map((read) => (read.cells ? { ...read, cells: undefined, nameCells: read.cells } : read));
-  // The cell reader's name line, read on the band read again, holds at the first find's positions too.
+  // The cell reader's name line, read on the band read again, holds at the first find's positions too,
+  // and so does the name line of its every-line reading for a read it was not heard on.
   const named = paddleReads.find((read) => read.nameCells);
+  const celled = paddleReads.find((read) => read.cells);
   if (named) paddleReads = paddleReads.map((read) => (read.format === named.format ? { ...read, nameCells: named.nameCells } : read));
+  else if (celled) paddleReads = paddleReads.map((read) => (read.format === celled.format && !read.cells ? { ...read, nameCells: celled.cells } : read));
   const candidatesOf = (reads: PaddleMrzRead[]) => {
     const candidates: FusedRead[] = [];
     for (const paddle of reads) {
@@ -322,7 +329,7 @@ function checkedWithoutCells(best: FusedRead, paddleReads: PaddleMrzRead[]): Fus
  * other opinions are for what the models cannot settle (as PP-OCRv4's are, `readLines`): on such a
  * band the cell reader's misreads only cost (seed 34's `VIRTANEN` read `VIRAAEE` with it, its number's
  * X read 3 — a pair the check digit cannot tell apart), while its M told from an R or N still counts
- * (`mFromCells`). A guess is not settled: where only an O/0 swap makes the check digits agree, the
+ * (`letterFromCells`). A guess is not settled: where only an O/0 swap makes the check digits agree, the
  * cells' O is what settles it (a French card's `K682T8YLO`). Concluded again from the kept
  * sightings: seeds 26–35 4 fields gained, none lost; seeds 16–25 and 36–45 unchanged.
  */

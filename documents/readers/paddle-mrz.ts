@@ -16,7 +16,7 @@ export interface PaddleMrzRead {
   opinions: Array<Pick<PaddleMrzRead, 'positions' | 'lines'>>;
   /** The cell reader's lines on the band (small print only; a character per position): readers/cell-reader.ts. */
   cells?: RecognisedLine[];
-  /** The cell reader's name line (the other lines empty) on a band whose print is larger: readers/fusion.ts, `mFromCells`. */
+  /** The cell reader's name line (the other lines empty) on a band whose print is larger: readers/fusion.ts, `letterFromCells`. */
   nameCells?: RecognisedLine[];
   /** Where the MRZ lies in the image: one box over all its lines, along their direction. */
   band: TextBox;

@@ -144,7 +144,7 @@ function correctNames(format: MrzFormatName, chars: string[][], readings: Ranked
         if (cut !== undefined && diffs.includes(cut)) continue;
         if (diffs.length > Math.max(1, Math.floor(unit.text.length / 4))) continue;
         // The page is read by PaddleOCR's models, which take a small M for R or N on the page as in
-        // the MRZ ("SUPERRAN" on both): an M the fusion read (the cell reader's, `mFromCells`) stays.
+        // the MRZ ("SUPERRAN" on both): an M the fusion read (the cell reader's, `letterFromCells`) stays.
         if (diffs.some((i) => covered[i] === 'M' && M_MISREADS.includes(text[i]!))) continue;
         // The page's phrase must be a reading of the MRZ's print: every letter it differs in within
         // reach. A phrase printed as the MRZ reads confirms its letters (another phrase proposing

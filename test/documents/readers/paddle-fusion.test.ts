@@ -191,6 +191,29 @@ describe('fusion of the MRZ readers', () => {
     expect(fuse('TD3', { ...doubtful('H', 'M'), nameCells: nameCells('M') }, null).lines[0]).toBe(withLetter(genuine[0], 'H'));
   });
 
+  it("reads OCR-B's I that PaddleOCR took for a T where the cell reader sees an I, on any read of the band", () => {
+    // P<UTOLINDQVIST<<MAJA<ELISE<<<…: the I of ELISE read T, the I 0.7 nats behind (serifed top and
+    // bottom, small print in a photo: seed 62's OLIVIA read OLTVTA).
+    const at = genuine[0].indexOf('ELISE') + 2;
+    const withLetter = (line: string, char: string) => line.slice(0, at) + char + line.slice(at + 1);
+    const doubtful = (first: string, second: string) => {
+      const read = paddleRead([withLetter(genuine[0], first), genuine[1]], (l, k) => (l === 0 && k === at ? 0.6 : 0.97));
+      read.positions[0]![at]!.probabilities[MRZ_ALPHABET.indexOf(second)] = 0.3;
+      return read;
+    };
+    const nameCells = (char: string) => paddleRead([withLetter(genuine[0], char), ''], () => 0.9).lines;
+    const paddle = doubtful('T', 'I');
+    expect(fuse('TD3', paddle, null).lines[0]).toBe(withLetter(genuine[0], 'T'));
+    expect(fuse('TD3', { ...paddle, nameCells: nameCells('I') }, null).lines).toEqual(genuine);
+    // One way only: an I read first stays an I whatever the cell reader sees.
+    expect(fuse('TD3', { ...doubtful('I', 'T'), nameCells: nameCells('T') }, null).lines).toEqual(genuine);
+    // The cell reader heard on every line of the band's reread, where it lost a place on the second
+    // line (so that read settles nothing): its name line still tells the first find's T an I
+    // (seed 37's SPECIMEN read SPECIREN so, its cells sure of the M).
+    const cells = paddleRead([genuine[0], genuine[1].slice(1) + '<'], () => 0.9).lines;
+    expect(bestReading([paddle, { ...paddle, cells }], null)!.lines).toEqual(genuine);
+  });
+
   it("takes the chevron read as a C for the surname separator when the name field has none", () => {
     // P<UTOLINDQVIST<<MAJA<ELISE<<<…: the separator's second '<' read as C, '<' a close second.
     const at = genuine[0].indexOf('<<', 5) + 1;

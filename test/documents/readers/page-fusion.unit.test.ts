@@ -50,7 +50,7 @@ describe('correctFromPage: the printed page as a reader of the MRZ names and num
   it("keeps an M the fusion read where the page reads R or N, the recognisers' own misread of a small M", () => {
     const superman = buildTd3({ ...PERSON, lastName: 'SAVA', firstName: 'SUPERMAN' });
     const m = 5 + 'SAVA<<SUPER'.length;
-    // The cell reader's M put first, level with the R PaddleOCR's models read (`mFromCells`).
+    // The cell reader's M put first, level with the R PaddleOCR's models read (`letterFromCells`).
     const readings = readingsOf(superman, { [`0:${m}`]: ['R', 0] });
     expect(correctFromPage('TD3', superman, readings, page('SAVA', 'SUPERRAN')).lines).toEqual(superman);
     expect(correctFromPage('TD3', superman, readingsOf(superman, { [`0:${m}`]: ['N', 0] }), page('SUPERNAN')).lines).toEqual(superman);
