@@ -73,7 +73,9 @@ export const bandPitch = (read: PaddleMrzRead): number => (read.band.width - 2 *
  * `SPECIREN`), and its I, serifed top and bottom, as T (`OLTVTA`, `MARTTN`); the cell reader, learnt
  * on OCR-B, tells them apart there. In a name, a letter read first with the letter it is a misread of
  * (TOLD_BY_CELLS) at most CELL_TOLD_REACH nats behind is read as that letter where the cell reader
- * finds it at least CELL_TOLD_OVER times as likely. decisions.md, "Photos, part 20" and "part 38".
+ * finds it at least CELL_TOLD_OVER times as likely, and likelier than any other character (where it
+ * lost its place it reads another letter there, both all but ruled out: seed 112's `DOTTIR` read
+ * `DOITIR` on odds of 0.001). decisions.md, "Photos, part 20" and "part 38".
  */
 const CELL_TOLD_REACH = 2.5;
 const CELL_TOLD_OVER = 3;
@@ -93,7 +95,7 @@ function letterFromCells(ranked: Array<{ char: string; distance: number }>, cell
   // Every character of the alphabet is ranked.
   const at = ranked.findIndex((r) => r.char === told);
   const [cellTold, cellFirst] = [cell[MRZ_ALPHABET.indexOf(told)]!, cell[MRZ_ALPHABET.indexOf(first.char)]!];
-  if (ranked[at]!.distance - first.distance > CELL_TOLD_REACH || cellTold < CELL_TOLD_OVER * cellFirst) return;
+  if (ranked[at]!.distance - first.distance > CELL_TOLD_REACH || cellTold < CELL_TOLD_OVER * cellFirst || cellTold < Math.max(...cell)) return;
   ranked.splice(at, 1);
   ranked.unshift({ char: told, distance: first.distance });
 }
@@ -361,9 +363,11 @@ function strongestReading(candidates: FusedRead[]): { read: FusedRead; score: nu
   let best: { read: FusedRead; score: number; settled: boolean; fused: boolean } | null = null;
   for (const read of candidates) {
     const agreeing = validCheckDigits(read.format, read.lines);
-    const settled = agreeing === checkDigitCount(read.format, read.lines);
-    // A reading whose every check digit agrees wins. Otherwise (a misread, or a forged document whose
-    // check digits cannot all agree) agreeing digits count for little: a doubtful reader's garbage
+    const settled = agreeing === checkDigitCount(read.format, read.lines) && (!read.guessed || read.confidence >= DECISIVE_CONFIDENCE);
+    // A reading whose every check digit agrees wins, unless look-alikes were guessed to make them
+    // agree on a reading less clear than DECISIVE_CONFIDENCE (the glyph reader's garbage over a
+    // legible card, seed 87: clear at 0.39, every check digit agreeing by guesses). Otherwise (a
+    // misread, or a forged document whose check digits cannot all agree) agreeing digits count for little: a doubtful reader's garbage
     // can agree by chance with more of them than a confident reading of a forged line.
     // Among settled readings the fused one is preferred: names have no check digit, and there two
     // readers see more than one.

@@ -207,6 +207,12 @@ describe('fusion of the MRZ readers', () => {
     expect(fuse('TD3', { ...paddle, nameCells: nameCells('I') }, null).lines).toEqual(genuine);
     // One way only: an I read first stays an I whatever the cell reader sees.
     expect(fuse('TD3', { ...doubtful('I', 'T'), nameCells: nameCells('T') }, null).lines).toEqual(genuine);
+    // A cell reader that lost its place reads another letter there: I thrice as likely as T means
+    // nothing where both are all but ruled out (seed 112's DOTTIR read DOITIR so).
+    const lost = nameCells('E');
+    lost[0]!.chars[at]!.probabilities[MRZ_ALPHABET.indexOf('I')] = 0.004;
+    lost[0]!.chars[at]!.probabilities[MRZ_ALPHABET.indexOf('T')] = 0.001;
+    expect(fuse('TD3', { ...paddle, nameCells: lost }, null).lines[0]).toBe(withLetter(genuine[0], 'T'));
     // The cell reader heard on every line of the band's reread, where it lost a place on the second
     // line (so that read settles nothing): its name line still tells the first find's T an I
     // (seed 37's SPECIMEN read SPECIREN so, its cells sure of the M).
@@ -421,6 +427,26 @@ describe('fusion of the MRZ readers', () => {
     const best = bestReading([paddleRead(wrong)], glyphs)!;
     expect(best.lines).toEqual(genuine);
   });
+  it("does not take a reading settled only by guessing look-alikes, with most of its characters unclear, for a settled one", () => {
+    // Seed 87's NLD card: the glyph reader laid garbage over a legible band ("BILSEW<<JL<<ITTP…"),
+    // clear at 0.39 of its positions, and guessing look-alikes made every check digit agree; the
+    // models read the band nearly right, one check digit misread.
+    const garbage = buildTd3({ ...PERSON, lastName: 'BILSEW', firstName: 'JL', documentNumber: 'S21S1673' });
+    const glyphRead = (confidence: number): GlyphRead => ({
+      format: 'TD3',
+      lines: garbage,
+      readings: garbage.map((line) => [...line].map(() => ({ ranked: [], vector: new Float32Array(), print: new Float32Array() }))),
+      confidence,
+      guessed: true,
+      complete: true,
+      skew: 0,
+    });
+    const misread = [genuine[0], genuine[1].slice(0, 19) + String((Number(genuine[1][19]) + 1) % 10) + genuine[1].slice(20)];
+    expect(bestReading([paddleRead(misread)], glyphRead(0.39))!.lines).toEqual(misread);
+    // As clear as a reading final without its check digits, the guess settles it.
+    expect(bestReading([paddleRead(misread)], glyphRead(0.9))!.lines).toEqual(garbage);
+  });
+
   it('hears the first recognition model alone when with a second opinion that shifted a line it settles nothing', () => {
     // The second model dropped the line's first character and read the rest surely.
     const read = paddleRead(genuine, () => 0.9);
