@@ -246,7 +246,7 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
  */
 export function bestReading(paddleReads: PaddleMrzRead[], glyphs: GlyphRead | null): FusedRead | null {
   // What PaddleOCR's models settle alone the cell reader is heard on as on larger print: for its
-  // name line's M only (see `settledWithoutCells`).
+  // name line's told letters only, M and I (see `settledWithoutCells`).
   if (paddleReads.some(settledWithoutCells)) paddleReads = paddleReads.map((read) => (read.cells ? { ...read, cells: undefined, nameCells: read.cells } : read));
   // The cell reader's name line, read on the band read again, holds at the first find's positions too,
   // and so does the name line of its every-line reading for a read it was not heard on.
@@ -341,8 +341,8 @@ function settledWithoutCells(read: PaddleMrzRead): boolean {
 
 /**
  * PaddleOCR's models settle the read without the cell reader (`settles`) and without guessing a
- * look-alike: its cells would be heard on the name line's M only (`settledWithoutCells`), so the
- * reader reads that line only (`MrzReader.hearCells`).
+ * look-alike: its cells would be heard on the name line's told letters only (`settledWithoutCells`),
+ * so the reader reads that line only (`MrzReader.hearCells`).
  */
 export function settledByPaddle(read: PaddleMrzRead): boolean {
   const without = fuse(read.format, { ...read, cells: undefined }, null);
@@ -367,8 +367,9 @@ function strongestReading(candidates: FusedRead[]): { read: FusedRead; score: nu
     // A reading whose every check digit agrees wins, unless look-alikes were guessed to make them
     // agree on a reading less clear than DECISIVE_CONFIDENCE (the glyph reader's garbage over a
     // legible card, seed 87: clear at 0.39, every check digit agreeing by guesses). Otherwise (a
-    // misread, or a forged document whose check digits cannot all agree) agreeing digits count for little: a doubtful reader's garbage
-    // can agree by chance with more of them than a confident reading of a forged line.
+    // misread, or a forged document whose check digits cannot all agree) agreeing digits count for
+    // little: a doubtful reader's garbage can agree by chance with more of them than a confident
+    // reading of a forged line.
     // Among settled readings the fused one is preferred: names have no check digit, and there two
     // readers see more than one.
     const fused = read.sources.includes('+');

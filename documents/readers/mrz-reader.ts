@@ -59,8 +59,8 @@ const SURE_GLYPHS = 0.9;
 const CELL_SCALE = 4;
 /**
  * From CELL_PITCH up to this pitch (px) the cell reader reads a doubtful band's name line only,
- * heard only to tell OCR-B's M from the R or N PaddleOCR's recognisers read for it (fusion.ts,
- * `letterFromCells`).
+ * heard only to tell OCR-B's M and I from the R, N and T PaddleOCR's recognisers read for them
+ * (fusion.ts, `letterFromCells`).
  */
 export const NAME_PITCH = 24;
 /** The longer side of the frame the pitches above were measured at (the photo sets' 1600 × 1200). */
