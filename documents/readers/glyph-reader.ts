@@ -615,7 +615,7 @@ export function resolveAmbiguities(format: MrzFormatName, readings: RankedReadin
 }
 
 /** Digits printed like letters in OCR-B and common fonts. */
-const DIGIT_LOOK_ALIKE: Record<string, string> = { '0': 'O', '1': 'I', '5': 'S', '8': 'B', '2': 'Z' };
+const DIGIT_LOOK_ALIKE: Record<string, string> = { '0': 'O', '1': 'I', '5': 'S', '8': 'B', '2': 'Z', '6': 'G' };
 
 /**
  * A document number's O among digits is a 0. Issuers leave the letter O out of their numbers beside
@@ -678,16 +678,18 @@ export function applyStructure(format: MrzFormatName, readings: RankedReadings, 
   }
   // The codes read as printed: a known code, or a reader sure of every character (real documents
   // print codes outside the list: BDR, D<<, SI<, old two-letter codes, digits). A digit that reads
-  // as a known code's letter is that letter (UT0 is UTO).
+  // as a known code's letter is that letter (UT0 is UTO, 6BR is GBR).
   const lettered = (line: number, start: number) => chars[line]!.slice(start, start + 3).map((c) => DIGIT_LOOK_ALIKE[c] ?? c);
   const kept = STATE_POSITIONS[format].map(([line, start]) => {
-    if (isStateCode(chars[line]!.slice(start, start + 3).join(''))) return true;
+    const read = chars[line]!.slice(start, start + 3).join('');
+    if (isStateCode(read)) return true;
     const letters = lettered(line, start);
     if (isStateCode(letters.join(''))) {
       chars[line]!.splice(start, 3, ...letters);
       return true;
     }
-    return keepClearCodes && [0, 1, 2].every((i) => clearlyFirst(readings[line]![start + i]?.ranked ?? []));
+    // Three digits (a Romanian card's nationality 132) are no letter code misread: they stay.
+    return /^\d{3}$/.test(read) || (keepClearCodes && [0, 1, 2].every((i) => clearlyFirst(readings[line]![start + i]?.ranked ?? [])));
   });
   // A code kept only because the reader was sure of it, one look-alike letter away from the other
   // code, a known one, is that code (QAT read OAT above QAT): the two are mostly one code. Else, one

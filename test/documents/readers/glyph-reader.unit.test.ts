@@ -258,6 +258,11 @@ describe('resolving ambiguous glyphs with the check digits', () => {
     // An old Romanian card prints its nationality as digits; those stay.
     const numeric = [card[0]!, card[1]!.replace('C0U', '132'), card[2]!];
     expect(nationality(applyStructure('TD1', readingsOf(numeric), numeric, { keepClearCodes: true }))).toBe('132');
+    // Even where its digits are unclear (a photo: I, S and R close behind them), no listed code (ISR) is sought among letters.
+    expect(nationality(applyStructure('TD1', readingsOf(numeric, { '1:15': 'I', '1:16': 'S', '1:17': 'R' }), numeric, { keepClearCodes: true }))).toBe('132');
+    // A G read clearly as a 6 (a photo of the same card, 0.81 of the frame): GBR.
+    const six = [card[0]!.replace('IRGBR', 'IR6BR'), ...card.slice(1)];
+    expect(applyStructure('TD1', readingsOf(six), six, { keepClearCodes: true })[0]!.slice(2, 5)).toBe('GBR');
   });
 
   // A passport of `state` whose issuing state was read `read`, one position unsure (`doubt`): the
