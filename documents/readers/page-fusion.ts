@@ -188,17 +188,23 @@ function correctNumber(format: MrzFormatName, chars: string[][], readings: Ranke
   const lines = chars.map((l) => l.join(''));
   const before = validCheckDigits(format, lines);
   const found = new Set<string>();
+  const plausible = (token: string, i: number) => LOOK_ALIKES.has(number[i]! + token[i]!) || reachOf(readings, line, start + i, token[i]!) <= PAGE_REACH;
   for (const token of tokens) {
     if (token.length !== number.length || token === number) continue;
     const diffs = differing(number, token);
     if (diffs.length > 3) continue;
-    const plausible = diffs.every((i) => LOOK_ALIKES.has(number[i]! + token[i]!) || reachOf(readings, line, start + i, token[i]!) <= PAGE_REACH);
-    if (!plausible) continue;
-    const field = token.padEnd(end - start, '<');
-    if (checkDigit(field) !== chars[line]![end]) continue;
-    const after = lines.map((l, i) => (i === line ? l.slice(0, start) + field + l.slice(end) : l));
-    if (validCheckDigits(format, after) < before) continue;
-    found.add(field);
+    // The page's number as read; or, where it differs in two places or more, with one of them left
+    // as the MRZ reads it: the page's larger print read right where two look-alikes of the MRZ's
+    // cancel in its check digit (BD0002028 read 800002028), and misread once elsewhere (…2026).
+    const candidates = [token, ...(diffs.length > 1 ? diffs.map((i) => token.slice(0, i) + number[i] + token.slice(i + 1)) : [])];
+    for (const candidate of candidates) {
+      if (!differing(number, candidate).every((i) => plausible(candidate, i))) continue;
+      const field = candidate.padEnd(end - start, '<');
+      if (checkDigit(field) !== chars[line]![end]) continue;
+      const after = lines.map((l, i) => (i === line ? l.slice(0, start) + field + l.slice(end) : l));
+      if (validCheckDigits(format, after) < before) continue;
+      found.add(field);
+    }
   }
   if (found.size !== 1) return false;
   chars[line]!.splice(start, end - start, ...[...found][0]!);

@@ -173,6 +173,8 @@ describe('correctFromPage: the printed page as a reader of the MRZ names and num
     // Read on the page glued to print beside it, at either end.
     expect(correctFromPage('TD3', read, readingsOf(read), page('BD000202812')).lines).toEqual(truth);
     expect(correctFromPage('TD3', read, readingsOf(read), page('PBD0002028')).lines).toEqual(truth);
+    // Read on the page with a digit misread too (…2026): its two letters are taken, the MRZ's 8 kept.
+    expect(correctFromPage('TD3', read, readingsOf(read), page('BD0002026')).lines).toEqual(truth);
   });
 
   it('keeps the document number when the page number breaks its check digit', () => {
