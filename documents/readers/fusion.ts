@@ -373,7 +373,13 @@ function strongestReading(candidates: FusedRead[]): { read: FusedRead; score: nu
     // Among settled readings the fused one is preferred: names have no check digit, and there two
     // readers see more than one.
     const fused = read.sources.includes('+');
-    const score = (settled ? 100 + (fused ? 20 : 0) : agreeing) + 10 * read.confidence + (read.complete ? 5 : 0) - (read.guessed ? 0.5 : 0);
+    // A reading clear at DECISIVE_CONFIDENCE stands though a check digit disagrees (`conclude`): it
+    // outranks one reader's reading less clear whose check digits all agree (seed 119's Dutch permit,
+    // read clearly by PaddleOCR but for the I of its optional data read as 1, lost to the glyph
+    // reader's garbage at 0.61, its composite check digit agreeing by chance).
+    const decisive = read.confidence >= DECISIVE_CONFIDENCE && read.complete && agreeing >= 2;
+    const weak = settled && !fused && read.confidence < DECISIVE_CONFIDENCE;
+    const score = (settled ? (weak ? 50 : 100) + (fused ? 20 : 0) : decisive ? 60 + agreeing : agreeing) + 10 * read.confidence + (read.complete ? 5 : 0) - (read.guessed ? 0.5 : 0);
     if (!best || score > best.score) best = { read, score, settled, fused };
   }
   return best;

@@ -447,6 +447,25 @@ describe('fusion of the MRZ readers', () => {
     expect(bestReading([paddleRead(misread)], glyphRead(0.9))!.lines).toEqual(garbage);
   });
 
+  it("prefers a reading clear enough to stand without its check digits to one reader's less clear reading whose check digits all agree", () => {
+    // Seed 119's Dutch permit: PaddleOCR read it clearly but for one character a check digit covers;
+    // the glyph reader read garbage, clear at 0.61 of its positions, its check digits agreeing by chance.
+    const garbage = buildTd3({ ...PERSON, lastName: 'BILSEW', firstName: 'JL', documentNumber: 'S21S1673' });
+    const glyphRead = (confidence: number): GlyphRead => ({
+      format: 'TD3',
+      lines: garbage,
+      readings: garbage.map((line) => [...line].map(() => ({ ranked: [], vector: new Float32Array(), print: new Float32Array() }))),
+      confidence,
+      guessed: false,
+      complete: true,
+      skew: 0,
+    });
+    const misread = [genuine[0], genuine[1].slice(0, 19) + String((Number(genuine[1][19]) + 1) % 10) + genuine[1].slice(20)];
+    expect(bestReading([paddleRead(misread)], glyphRead(0.61))!.lines).toEqual(misread);
+    // As clear as the models' reading, the glyph reader's settled reading wins.
+    expect(bestReading([paddleRead(misread)], glyphRead(0.9))!.lines).toEqual(garbage);
+  });
+
   it('hears the first recognition model alone when with a second opinion that shifted a line it settles nothing', () => {
     // The second model dropped the line's first character and read the rest surely.
     const read = paddleRead(genuine, () => 0.9);
