@@ -2,7 +2,7 @@ import { applyStructure, clearlyFirst, resolveAmbiguities, type GlyphRead, type 
 import { ALLOWED, checkDigitCount, MRZ_ALPHABET, MRZ_LINE_LENGTHS, NAME_FIELD, positionKinds, validCheckDigits, type CharClass, type MrzFormatName } from '../mrz/layout';
 import type { PaddleMrzRead } from './paddle-mrz';
 import type { RecognisedChar } from './ctc';
-import { alignTo } from './positions';
+import { alignTo, place } from './positions';
 
 /**
  * Fusion of the MRZ readers per position. Each reader gives, per position, probabilities over the
@@ -275,6 +275,8 @@ export function bestReading(paddleReads: PaddleMrzRead[], glyphs: GlyphRead | nu
     }
     return candidates;
   };
+  // A card's MRZ found as two of its lines is heard as a card's too (`asCardLines`).
+  paddleReads = [...paddleReads, ...cardReadsOf(paddleReads)];
   // The first find and the reread of its band straight, heard together as well as each alone: where
   // one read a name's letter unsurely and the other surely, together they read it as the sure one
   // (names have no check digit to choose between the reads). Such a reading counts as fused.
@@ -347,6 +349,48 @@ function settledWithoutCells(read: PaddleMrzRead): boolean {
 export function settledByPaddle(read: PaddleMrzRead): boolean {
   const without = fuse(read.format, { ...read, cells: undefined }, null);
   return settles(without) && !without.guessed;
+}
+
+/** The most characters a line is read at where two lines read so may be a card's (TD1: 30). */
+const CARD_LINE_READ = 32;
+
+/**
+ * A card's MRZ found as two of its three lines (the third merged with other print, or too faint to
+ * find: `readLines` looks for it) is read as TD2, 36 characters a line, and its check digits can
+ * never agree. Such a read — every line read at CARD_LINE_READ characters or fewer — is heard as
+ * the card's lines it fits best (`cardLines`), the other line missing. Seed 123's Liechtenstein card:
+ * found as its first two lines and, on the band read again, as its last two — heard together, the
+ * card whole; seed 78's German permit as its first and last, its digits' line between them skipped.
+ */
+function asCardLines(read: PaddleMrzRead, at: number[]): PaddleMrzRead {
+  const length = MRZ_LINE_LENGTHS.TD1[0]!;
+  const missing = { text: '', chars: [], lattice: [], confidence: 0 };
+  const asCard = (lines: PaddleMrzRead['lines']) => {
+    const card = [0, 1, 2].map((l) => (at.includes(l) ? lines[at.indexOf(l)]! : missing));
+    return { lines: card, positions: card.map((line) => place(line, length)) };
+  };
+  const { cells: _cells, nameCells: _nameCells, ...rest } = read;
+  return { ...rest, format: 'TD1', ...asCard(read.lines), opinions: read.opinions.map((opinion) => asCard(opinion.lines)) };
+}
+
+/** Which two of a card's three lines two lines read are: the ones whose positions' classes (`positionKinds`) their characters fit best. */
+function cardLines(read: PaddleMrzRead): number[] {
+  const kinds = positionKinds('TD1');
+  const fit = (at: number[]) =>
+    at.reduce((sum, l, i) => sum + place(read.lines[i]!, kinds[l]!.length).filter((c, k) => c && ALLOWED[kinds[l]![k]!].includes(c.char)).length, 0);
+  return [[0, 1], [1, 2], [0, 2]].reduce((best, at) => (fit(at) > fit(best) ? at : best));
+}
+
+/**
+ * The reads of two lines that may be a card's (`asCardLines`), each alone and, two of them,
+ * together; none where a read found the card's three lines.
+ */
+function cardReadsOf(reads: PaddleMrzRead[]): PaddleMrzRead[] {
+  if (reads.some((read) => read.format === 'TD1')) return [];
+  const cards = reads
+    .filter((read) => read.format === 'TD2' && read.lines.length === 2 && read.lines.every((line) => line.text.length <= CARD_LINE_READ))
+    .map((read) => asCardLines(read, cardLines(read)));
+  return [...cards, ...combinedReads(cards)];
 }
 
 /** The reads of one format taken as one: each read's models are opinions of the first. */

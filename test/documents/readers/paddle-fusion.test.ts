@@ -466,6 +466,17 @@ describe('fusion of the MRZ readers', () => {
     expect(bestReading([paddleRead(misread)], glyphRead(0.9))!.lines).toEqual(garbage);
   });
 
+  it("hears a card's MRZ found as two of its lines, read as TD2's, as the card's lines they fit", () => {
+    const card = buildTd1({ ...PERSON, documentNumber: 'ID9875401' });
+    const asTd2 = (lines: string[]): PaddleMrzRead => ({ ...paddleRead(lines), format: 'TD2' });
+    // Found as its first two lines, and on the band read again as its last two: together, the card.
+    expect(bestReading([asTd2([card[0]!, card[1]!]), asTd2([card[1]!, card[2]!])], null)!.lines).toEqual(card);
+    // Found as its first and last lines, the dates' line between them skipped: those two as read.
+    const ends = bestReading([asTd2([card[0]!, card[2]!])], null)!;
+    expect(ends.format).toBe('TD1');
+    expect([ends.lines[0], ends.lines[2]]).toEqual([card[0], card[2]]);
+  });
+
   it('hears the first recognition model alone when with a second opinion that shifted a line it settles nothing', () => {
     // The second model dropped the line's first character and read the rest surely.
     const read = paddleRead(genuine, () => 0.9);
