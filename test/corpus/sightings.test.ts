@@ -75,6 +75,18 @@ describe('sightings kept for re-running the fusion rules (npm run eval -- --sigh
     expect(heard.cells?.filter((line) => line.text.length > 0)).toHaveLength(doc.mrzLines!.length);
   }, 60_000);
 
+  it('hears the cell reader on the name line of a band the glyph reader read surely, where PaddleOCR does not settle it alone', async () => {
+    // Photo seed 130's r009-p1: a French passport at 0.71 of the frame, 17 px a character. The glyph
+    // reader read the band surely (no reread, which would have heard the cells) with CHRISTOPHE's I as
+    // a T, as PaddleOCR's second model did; the cell reader tells OCR-B's I from the T (fusion.ts,
+    // `letterFromCells`).
+    const { doc, read, heard } = await readPhoto('r009', { seed: 130 });
+    // The names (from the 6th character of line 1) as printed.
+    expect(read.lines![0]!.slice(5)).toBe(doc.mrzLines![0]!.slice(5));
+    expect(heard.cells).toBeUndefined();
+    expect(heard.nameCells?.[0]?.text).toContain('CHRISTOPHE');
+  }, 60_000);
+
   it("settles a visa's read by its three check digits (ICAO 9303 part 7), not a passport's five", async () => {
     // Photo seed 53's r035-p1: a Schengen visa (MRV-B), whose line 2 ends in optional data. Held to a
     // TD2 card's composite check digit, which it does not have, no reading settled, and the most
