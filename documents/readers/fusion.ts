@@ -423,7 +423,10 @@ function strongestReading(candidates: FusedRead[]): { read: FusedRead; score: nu
     // reader's garbage at 0.61, its composite check digit agreeing by chance).
     const decisive = read.confidence >= DECISIVE_CONFIDENCE && read.complete && agreeing >= 2;
     const weak = settled && !fused && read.confidence < DECISIVE_CONFIDENCE;
-    const score = (settled ? (weak ? 50 : 100) + (fused ? 20 : 0) : decisive ? 60 + agreeing : agreeing) + 10 * read.confidence + (read.complete ? 5 : 0) - (read.guessed ? 0.5 : 0);
+    // Tiers, highest first: settled and fused, settled, decisive, one reader weakly settled, the rest
+    // by how many check digits agree; within a tier, the clearer and the complete reading.
+    const tier = settled ? (fused ? 120 : weak ? 50 : 100) : decisive ? 60 + agreeing : agreeing;
+    const score = tier + 10 * read.confidence + (read.complete ? 5 : 0) - (read.guessed ? 0.5 : 0);
     if (!best || score > best.score) best = { read, score, settled, fused };
   }
   return best;

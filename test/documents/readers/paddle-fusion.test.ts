@@ -427,43 +427,35 @@ describe('fusion of the MRZ readers', () => {
     const best = bestReading([paddleRead(wrong)], glyphs)!;
     expect(best.lines).toEqual(genuine);
   });
+  // Garbage the glyph reader laid over a legible band, every check digit agreeing (by guesses, or by
+  // chance), clear at `confidence` of its positions; and the models' reading, one check digit misread.
+  const garbage = buildTd3({ ...PERSON, lastName: 'BILSEW', firstName: 'JL', documentNumber: 'S21S1673' });
+  const garbageGlyphs = (confidence: number, { guessed }: { guessed: boolean }): GlyphRead => ({
+    format: 'TD3',
+    lines: garbage,
+    readings: garbage.map((line) => [...line].map(() => ({ ranked: [], vector: new Float32Array(), print: new Float32Array() }))),
+    confidence,
+    guessed,
+    complete: true,
+    skew: 0,
+  });
+  const oneDigitMisread = [genuine[0], genuine[1].slice(0, 19) + String((Number(genuine[1][19]) + 1) % 10) + genuine[1].slice(20)];
+
   it("does not take a reading settled only by guessing look-alikes, with most of its characters unclear, for a settled one", () => {
     // Seed 87's NLD card: the glyph reader laid garbage over a legible band ("BILSEW<<JL<<ITTP…"),
     // clear at 0.39 of its positions, and guessing look-alikes made every check digit agree; the
     // models read the band nearly right, one check digit misread.
-    const garbage = buildTd3({ ...PERSON, lastName: 'BILSEW', firstName: 'JL', documentNumber: 'S21S1673' });
-    const glyphRead = (confidence: number): GlyphRead => ({
-      format: 'TD3',
-      lines: garbage,
-      readings: garbage.map((line) => [...line].map(() => ({ ranked: [], vector: new Float32Array(), print: new Float32Array() }))),
-      confidence,
-      guessed: true,
-      complete: true,
-      skew: 0,
-    });
-    const misread = [genuine[0], genuine[1].slice(0, 19) + String((Number(genuine[1][19]) + 1) % 10) + genuine[1].slice(20)];
-    expect(bestReading([paddleRead(misread)], glyphRead(0.39))!.lines).toEqual(misread);
+    expect(bestReading([paddleRead(oneDigitMisread)], garbageGlyphs(0.39, { guessed: true }))!.lines).toEqual(oneDigitMisread);
     // As clear as a reading final without its check digits, the guess settles it.
-    expect(bestReading([paddleRead(misread)], glyphRead(0.9))!.lines).toEqual(garbage);
+    expect(bestReading([paddleRead(oneDigitMisread)], garbageGlyphs(0.9, { guessed: true }))!.lines).toEqual(garbage);
   });
 
   it("prefers a reading clear enough to stand without its check digits to one reader's less clear reading whose check digits all agree", () => {
     // Seed 119's Dutch permit: PaddleOCR read it clearly but for one character a check digit covers;
     // the glyph reader read garbage, clear at 0.61 of its positions, its check digits agreeing by chance.
-    const garbage = buildTd3({ ...PERSON, lastName: 'BILSEW', firstName: 'JL', documentNumber: 'S21S1673' });
-    const glyphRead = (confidence: number): GlyphRead => ({
-      format: 'TD3',
-      lines: garbage,
-      readings: garbage.map((line) => [...line].map(() => ({ ranked: [], vector: new Float32Array(), print: new Float32Array() }))),
-      confidence,
-      guessed: false,
-      complete: true,
-      skew: 0,
-    });
-    const misread = [genuine[0], genuine[1].slice(0, 19) + String((Number(genuine[1][19]) + 1) % 10) + genuine[1].slice(20)];
-    expect(bestReading([paddleRead(misread)], glyphRead(0.61))!.lines).toEqual(misread);
+    expect(bestReading([paddleRead(oneDigitMisread)], garbageGlyphs(0.61, { guessed: false }))!.lines).toEqual(oneDigitMisread);
     // As clear as the models' reading, the glyph reader's settled reading wins.
-    expect(bestReading([paddleRead(misread)], glyphRead(0.9))!.lines).toEqual(garbage);
+    expect(bestReading([paddleRead(oneDigitMisread)], garbageGlyphs(0.9, { guessed: false }))!.lines).toEqual(garbage);
   });
 
   it("hears a card's MRZ found as two of its lines, read as TD2's, as the card's lines they fit", () => {
