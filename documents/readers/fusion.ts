@@ -275,8 +275,9 @@ export function bestReading(paddleReads: PaddleMrzRead[], glyphs: GlyphRead | nu
     }
     return candidates;
   };
-  // A card's MRZ found as two of its lines is heard as a card's too (`asCardLines`).
-  paddleReads = [...paddleReads, ...cardReadsOf(paddleReads)];
+  // A card's MRZ found as two of its lines is heard as a card's too (`asCardLines`); the cell reader's
+  // lines, read at TD2's positions on it, are not heard.
+  paddleReads = [...paddleReads.map((read) => (readAsCard(read) ? { ...read, cells: undefined } : read)), ...cardReadsOf(paddleReads)];
   // The first find and the reread of its band straight, heard together as well as each alone: where
   // one read a name's letter unsurely and the other surely, together they read it as the sure one
   // (names have no check digit to choose between the reads). Such a reading counts as fused.
@@ -373,6 +374,9 @@ function asCardLines(read: PaddleMrzRead, at: number[]): PaddleMrzRead {
   return { ...rest, format: 'TD1', ...asCard(read.lines), opinions: read.opinions.map((opinion) => asCard(opinion.lines)) };
 }
 
+/** Two lines read at a card's length or little more, found as TD2: heard as a card's (`cardReadsOf`). */
+const readAsCard = (read: PaddleMrzRead) => read.format === 'TD2' && read.lines.length === 2 && read.lines.every((line) => line.text.length <= CARD_LINE_READ);
+
 /** Which two of a card's three lines two lines read are: the ones whose positions' classes (`positionKinds`) their characters fit best. */
 function cardLines(read: PaddleMrzRead): number[] {
   const kinds = positionKinds('TD1');
@@ -388,7 +392,7 @@ function cardLines(read: PaddleMrzRead): number[] {
 function cardReadsOf(reads: PaddleMrzRead[]): PaddleMrzRead[] {
   if (reads.some((read) => read.format === 'TD1')) return [];
   const cards = reads
-    .filter((read) => read.format === 'TD2' && read.lines.length === 2 && read.lines.every((line) => line.text.length <= CARD_LINE_READ))
+    .filter(readAsCard)
     .map((read) => asCardLines(read, cardLines(read)));
   return [...cards, ...combinedReads(cards)];
 }

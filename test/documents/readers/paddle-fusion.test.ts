@@ -1,7 +1,7 @@
 import { createCanvas, loadImage, type Image } from '@napi-rs/canvas';
 import { type GlyphRead } from '../../../documents/readers/glyph-reader';
 import { MRZ_ALPHABET } from '../../../documents/mrz/layout';
-import { buildTd1, buildTd3 } from '../../../documents/mrz/build';
+import { buildTd1, buildTd2, buildTd3 } from '../../../documents/mrz/build';
 import { validCheckDigits } from '../../../documents/mrz/layout';
 import { bestReading, fuse, settledAlone } from '../../../documents/readers/fusion';
 import { readExactly, type RecognisedLine } from '../../../documents/readers/ctc';
@@ -467,6 +467,19 @@ describe('fusion of the MRZ readers', () => {
     const ends = bestReading([asTd2([card[0]!, card[2]!])], null)!;
     expect(ends.format).toBe('TD1');
     expect([ends.lines[0], ends.lines[2]]).toEqual([card[0], card[2]]);
+  });
+
+  it("does not hear the cell reader on a card found as two of its lines: they are heard as the card's", () => {
+    // Seeds 66, 69, 143 and 145: two card lines found (30 characters) and so read as TD2; the cell
+    // reader read the band at TD2's 36 positions a line, and garbage whose check digits agreed (here,
+    // another document's MRZ) outweighed the card's lines.
+    const card = buildTd1({ ...PERSON, documentNumber: 'ID9875401' });
+    const read: PaddleMrzRead = { ...paddleRead([card[0]!, card[1]!]), format: 'TD2' };
+    const other = buildTd2({ ...PERSON, documentNumber: 'ZX4455667', lastName: 'OTHER' });
+    read.cells = other.map((line) => sureLine(line, 0.3));
+    const best = bestReading([read], null)!;
+    expect(best.format).toBe('TD1');
+    expect([best.lines[0], best.lines[1]]).toEqual([card[0], card[1]]);
   });
 
   it('hears the first recognition model alone when with a second opinion that shifted a line it settles nothing', () => {
