@@ -165,13 +165,20 @@ function fromGlyphs(read: GlyphRead, line: number, index: number): Distribution 
 
 /**
  * Fuses what the given readers saw of one MRZ format into one reading. PaddleOCR's recognition
- * models (one, or more giving second opinions) share PaddleOCR's weight; the cell reader (small
- * print only) has its own. Where the readers' first choices differ, neither is clear (below). Their
- * characters are placed by the MRZ's pitch or aligned to `reference` lines.
+ * models (one, or more giving second opinions; of reads heard together, each read's models alike)
+ * share PaddleOCR's weight; the cell reader (small print only) has its own. Where the readers'
+ * first choices differ, neither is clear (below). Their characters are placed by the MRZ's pitch or
+ * aligned to `reference` lines.
  */
 export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs: GlyphRead | null, reference?: string[]): FusedRead {
   const kinds = positionKinds(format);
   const models = paddle ? modelPositions(paddle, reference) : [];
+  // Reads heard together (`combinedReads`: the first find, its band read again) weigh alike, each
+  // read's models sharing its weight: models reading the same cut share its faults (seed 136's soft
+  // separator read E surely by both of the first find's models, '<<' on the straight band by one).
+  const reads = paddle?.readOf?.length === models.length ? paddle.readOf : models.map(() => 0);
+  const readCount = new Set(reads).size;
+  const modelShares = reads.map((r) => 1 / (readCount * reads.filter((x) => x === r).length));
   // The cell reader reads a character per cell and may lose its place in a line (two narrow letters
   // read as one cell: "FRAULYSSE" as "FJULYSSE<", the names after it a place early); its lines are
   // aligned to the glyph reader's, laid on the print by its own, where it laid out every position
@@ -190,7 +197,7 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
     lineKinds.map((kind, k) => {
       total++;
       const found = [
-        ...models.map((positions) => ({ p: fromPaddle(positions, l, k), weight: READER_WEIGHTS[0]! / models.length })),
+        ...models.map((positions, m) => ({ p: fromPaddle(positions, l, k), weight: READER_WEIGHTS[0]! * modelShares[m]! })),
         { p: glyphs && fromGlyphs(glyphs, l, k), weight: READER_WEIGHTS[1]! },
         { p: cells && fromPaddle(cells, l, k), weight: cellWeights[kind] },
       ];
@@ -403,7 +410,8 @@ function combinedReads(reads: PaddleMrzRead[]): PaddleMrzRead[] {
   if (!first || !others.length || others.some((read) => read.format !== first.format)) return [];
   const cells = reads.find((read) => read.cells)?.cells;
   // The first carries the cell reader's name line already (bestReading gives it to every read).
-  return [{ ...first, cells, opinions: [...first.opinions, ...others.flatMap((read) => [{ lines: read.lines, positions: read.positions }, ...read.opinions])] }];
+  const readOf = reads.flatMap((read, r) => [r, ...read.opinions.map(() => r)]);
+  return [{ ...first, cells, readOf, opinions: [...first.opinions, ...others.flatMap((read) => [{ lines: read.lines, positions: read.positions }, ...read.opinions])] }];
 }
 
 /** The candidate reading that scores best, with its score and whether it settled every check digit. */

@@ -18,6 +18,8 @@ export interface PaddleMrzRead {
   cells?: RecognisedLine[];
   /** The cell reader's name line (the other lines empty) on a band whose print is larger: readers/fusion.ts, `letterFromCells`. */
   nameCells?: RecognisedLine[];
+  /** Reads heard as one (`combinedReads`): which read each model (the first, then each opinion) belongs to. */
+  readOf?: number[];
   /** Where the MRZ lies in the image: one box over all its lines, along their direction. */
   band: TextBox;
   /** The band's margin on every side of the lines (a line's height), in the image's pixels. */

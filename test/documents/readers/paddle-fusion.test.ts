@@ -506,6 +506,18 @@ describe('fusion of the MRZ readers', () => {
     expect(bestReading([first, { ...again, format: 'TD2' }], null)!.lines).toEqual(withO);
   });
 
+  it('weighs the first find and the reread of its band alike, however many models read each', () => {
+    // Seed 136's Dutch passport: both models read the first find's soft separator as E, surely;
+    // on the band cut out straight the one model read '<<' more surely still. Heard model by model,
+    // the first find's two had outvoted it.
+    const q = genuine[0].indexOf('Q');
+    const withO = [genuine[0].slice(0, q) + 'O' + genuine[0].slice(q + 1), genuine[1]];
+    const first = paddleRead(withO, () => 0.9);
+    first.opinions = [{ lines: first.lines, positions: first.positions }];
+    const again = paddleRead(genuine, () => 0.97);
+    expect(bestReading([first, again], null)!.lines).toEqual(genuine);
+  });
+
   it("keeps the lines with check digits as read without the cell reader where its misread keeps them from agreeing, the names as heard with it", () => {
     // Soft small print: PaddleOCR reads the surname's Q as an O, unsurely (the Q second), and the
     // second line right; the cell reader reads the Q surely, and lost a place on the second line
