@@ -1,5 +1,5 @@
 import { applyStructure, clearlyFirst, resolveAmbiguities, type GlyphRead, type RankedReadings } from './glyph-reader';
-import { ALLOWED, checkDigitCount, MRZ_ALPHABET, MRZ_LINE_LENGTHS, NAME_FIELD, positionKinds, validCheckDigits, type CharClass, type MrzFormatName } from '../mrz/layout';
+import { ALLOWED, checkDigitCount, checkedFields, MRZ_ALPHABET, MRZ_LINE_LENGTHS, NAME_FIELD, positionKinds, validCheckDigits, type CharClass, type MrzFormatName } from '../mrz/layout';
 import type { PaddleMrzRead } from './paddle-mrz';
 import type { RecognisedChar } from './ctc';
 import { alignTo, place } from './positions';
@@ -65,6 +65,29 @@ const CELL_WEIGHTS: Record<'small' | 'larger', Record<CharClass, number>> = {
   small: { A: 1, N: 2, D: 2, C: 2, S: 2 },
   larger: { A: 0.7, N: 1, D: 1, C: 1, S: 1 },
 };
+
+/**
+ * The digits a date's (YYMMDD: the birth date, the date of expiry) month and day may start with, at
+ * their positions: 0–1 and 0–3. Another digit there keeps OFF_DATE of its odds — a prior, not a
+ * veto: a digit printed clearly stays as printed (and its check digit then says what it must).
+ */
+function monthAndDayTens(format: MrzFormatName): Array<Record<number, string>> {
+  const tens: Array<Record<number, string>> = MRZ_LINE_LENGTHS[format].map(() => ({}));
+  for (const { line, start, end } of checkedFields(format)) {
+    if (end - start !== 6) continue;
+    tens[line]![start + 2] = '01';
+    tens[line]![start + 4] = '0123';
+  }
+  return tens;
+}
+
+/**
+ * A share of 0.1: a month or day started by a digit read ten times as likely as the right one
+ * (`880314` read `888314`, the 0 a distant second) is read right, and check digits no longer settle
+ * a shifted or garbled date (`990138`). Concluded again from the kept sightings of forty photo sets:
+ * 14 fields gained, 1 lost; at 0.01, 12 and 1 (and a clear digit then gave way).
+ */
+const OFF_DATE = Math.log(0.1);
 
 /** The pitch (px a character, in the image) of a read's band. */
 export const bandPitch = (read: PaddleMrzRead): number => (read.band.width - 2 * read.margin) / MRZ_LINE_LENGTHS[read.format][0]!;
@@ -190,6 +213,7 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
   // weigh in the sum below too, but PaddleOCR's models, three to its one, outvote it on the M they misread).
   const mCells = paddle?.nameCells?.map((line) => line.chars) ?? cells;
   const [nameLine, nameStart, nameEnd] = NAME_FIELD[format];
+  const dateTens = monthAndDayTens(format);
   let clear = 0;
   let total = 0;
   let complete = true;
@@ -209,8 +233,10 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
       }
       const inName = l === nameLine && k >= nameStart && k < nameEnd;
       const offGrammar = Math.log(inName ? NAME_OFF_GRAMMAR : OFF_GRAMMAR[kind]);
+      const tens = dateTens[l]?.[k];
       const scores = [...MRZ_ALPHABET].map((char, c) => {
         let score = ALLOWED[kind].includes(char) ? 0 : offGrammar;
+        if (tens && ALLOWED.D.includes(char) && !tens.includes(char)) score += OFF_DATE;
         for (let i = 0; i < sources.length; i++) score += weights[i]! * Math.log(FLOOR + sources[i]![c]!);
         return { char, score };
       });

@@ -397,6 +397,24 @@ describe('fusion of the MRZ readers', () => {
     expect(fuse('TD3', { ...paddleRead(misread), cells }, null).lines).toEqual(genuine);
   });
 
+  it("reads a date's month and day as starting with a digit they can start with: 0–1 and 0–3", () => {
+    // The birth month's 0 (880314) read as 8, ten times as likely as the 0, and the day's 1 as 7.
+    const month = 15;
+    const day = 17;
+    const misread = [genuine[0], `${genuine[1].slice(0, month)}8${genuine[1].slice(month + 1, day)}7${genuine[1].slice(day + 1)}`];
+    const paddle = paddleRead(misread, (l, k) => (l === 1 && (k === month || k === day) ? 0.88 : 0.97));
+    paddle.positions[1]![month]!.probabilities[MRZ_ALPHABET.indexOf('0')] = 0.09;
+    paddle.positions[1]![day]!.probabilities[MRZ_ALPHABET.indexOf('1')] = 0.09;
+    expect(fuse('TD3', paddle, null).lines).toEqual(genuine);
+    // A 3 may start a day: there the digit read stands (and its check digit then disagrees).
+    const third = paddleRead([genuine[0], `${genuine[1].slice(0, day)}3${genuine[1].slice(day + 1)}`], (l, k) => (l === 1 && k === day ? 0.88 : 0.97));
+    third.positions[1]![day]!.probabilities[MRZ_ALPHABET.indexOf('1')] = 0.09;
+    expect(fuse('TD3', third, null).lines[1]![day]).toBe('3');
+    // A prior, not a veto: a month printed clearly as no month is printed stays as printed.
+    const forged = paddleRead([genuine[0], `${genuine[1].slice(0, month)}3${genuine[1].slice(month + 1)}`]);
+    expect(fuse('TD3', forged, null).lines[1]![month]).toBe('3');
+  });
+
   it('reads a digit in a name as the letter read next to it, however sure: names hold letters only', () => {
     // The given name's O read as 0, a hundred times as likely as O: in a code (real documents print
     // digits in codes) that would stand; in a name it is the O.
