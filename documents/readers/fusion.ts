@@ -315,12 +315,17 @@ export function bestReading(paddleReads: PaddleMrzRead[], glyphs: GlyphRead | nu
   // one read a name's letter unsurely and the other surely, together they read it as the sure one
   // (names have no check digit to choose between the reads). Such a reading counts as fused.
   const together = candidatesOf(combinedReads(paddleReads)).map((read) => ({ ...read, sources: `${read.sources}+reread` }));
-  // The glyph reader has settled its own reading (calibrated on the document's prints): kept as it is.
-  let best = strongestReading([
-    ...candidatesOf(paddleReads),
-    ...together,
-    ...(glyphs ? [{ ...glyphs, sources: 'glyphs' }] : []),
-  ]);
+  // The glyph reader has settled its own reading (calibrated on the document's prints): kept as it
+  // is, but for the names, which no check digit covers: those it reads as PaddleOCR's models and it
+  // read them together (its W, B and N for OCR-B's M, R and H: seed 71's `GAIWU`, `SAKUWA`).
+  const heard = [...candidatesOf(paddleReads), ...together];
+  let best = strongestReading([...heard, ...(glyphs ? [{ ...glyphs, sources: 'glyphs' }] : [])]);
+  if (best?.read.sources === 'glyphs' && best.settled) {
+    const withPaddle = strongestReading(heard.filter((read) => read.format === best!.read.format && read.sources.includes('glyphs')));
+    // Its readings in odds, as the fusion's are (the page is weighed against them: `conclude`).
+    const inOdds = { ...best.read, readings: fuse(best.read.format, null, glyphs).readings, sources: 'glyphs+names' };
+    if (withPaddle) best = { ...best, read: namesFrom(withPaddle.read, inOdds) };
+  }
   // Unless the readers together settle every check digit, the first recognition model is heard
   // alone too: a second opinion that dropped a character shifts its line, and the two together then
   // settle nothing the first alone reads whole.
@@ -331,6 +336,16 @@ export function bestReading(paddleReads: PaddleMrzRead[], glyphs: GlyphRead | nu
   }
   if (best && !best.settled) return checkedWithoutCells(best.read, paddleReads) ?? best.read;
   return best?.read ?? null;
+}
+
+/** The reading `into` with the name field (which no check digit covers) as `from` reads it. */
+function namesFrom(from: FusedRead, into: FusedRead): FusedRead {
+  const [line, start, end] = NAME_FIELD[into.format];
+  return {
+    ...into,
+    lines: into.lines.map((text, l) => (l === line ? text.slice(0, start) + from.lines[l]!.slice(start, end) + text.slice(end) : text)),
+    readings: into.readings.map((positions, l) => (l === line ? positions.map((r, k) => (k >= start && k < end ? from.readings[l]![k]! : r)) : positions)),
+  };
 }
 
 /**
