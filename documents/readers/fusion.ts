@@ -84,7 +84,7 @@ function monthAndDayTens(format: MrzFormatName): Array<Record<number, string>> {
 /**
  * A share of 0.1: a month or day started by a digit read ten times as likely as the right one
  * (`880314` read `888314`, the 0 a distant second) is read right, and check digits no longer settle
- * a shifted or garbled date (`990138`). Concluded again from the kept sightings of forty photo sets:
+ * a shifted or garbled date (`990138`). Concluded again from the kept sightings of fifty photo sets:
  * 14 fields gained, 1 lost; at 0.01, 12 and 1 (and a clear digit then gave way).
  */
 const OFF_DATE = Math.log(0.1);
@@ -316,8 +316,9 @@ export function bestReading(paddleReads: PaddleMrzRead[], glyphs: GlyphRead | nu
   // (names have no check digit to choose between the reads). Such a reading counts as fused.
   const together = candidatesOf(combinedReads(paddleReads)).map((read) => ({ ...read, sources: `${read.sources}+reread` }));
   // The glyph reader has settled its own reading (calibrated on the document's prints): kept as it
-  // is, but for the names, which no check digit covers: those it reads as PaddleOCR's models and it
-  // read them together (its W, B and N for OCR-B's M, R and H: seed 71's `GAIWU`, `SAKUWA`).
+  // is, but for the names, which no check digit covers: there the strongest reading of PaddleOCR's
+  // models fused with it is taken (it reads OCR-B's M, R and H as W, B and N now and then: seed 71's
+  // `GAIWU` and `SAKUWA`).
   const heard = [...candidatesOf(paddleReads), ...together];
   let best = strongestReading([...heard, ...(glyphs ? [{ ...glyphs, sources: 'glyphs' }] : [])]);
   if (best?.read.sources === 'glyphs' && best.settled) {
