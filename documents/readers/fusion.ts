@@ -456,11 +456,25 @@ function combinedReads(reads: PaddleMrzRead[]): PaddleMrzRead[] {
   return [{ ...first, cells, readOf, opinions: [...first.opinions, ...others.flatMap((read) => [{ lines: read.lines, positions: read.positions }, ...read.opinions])] }];
 }
 
+/**
+ * Every date of a reading (YYMMDD) has a month 00–12 and a day 00–31 where it is printed in digits:
+ * check digits that agree over an impossible date (seed 150's glyph reading of a Japanese passport,
+ * born `790770`, expiring `163372`) agree by chance or by a resolution among unclear positions.
+ */
+function datesOnCalendar({ format, lines }: { format: MrzFormatName; lines: string[] }): boolean {
+  return checkedFields(format).every(({ line, start, end }) => {
+    const date = lines[line]?.slice(start, end) ?? '';
+    if (end - start !== 6 || !/^\d{6}$/.test(date)) return true;
+    return Number(date.slice(2, 4)) <= 12 && Number(date.slice(4, 6)) <= 31;
+  });
+}
+
 /** The candidate reading that scores best, with its score and whether it settled every check digit. */
 function strongestReading(candidates: FusedRead[]): { read: FusedRead; score: number; settled: boolean; fused: boolean } | null {
   let best: { read: FusedRead; score: number; settled: boolean; fused: boolean } | null = null;
   for (const read of candidates) {
-    const agreeing = validCheckDigits(read.format, read.lines);
+    // Check digits agreeing over a date no calendar has count for nothing (`datesOnCalendar`).
+    const agreeing = datesOnCalendar(read) ? validCheckDigits(read.format, read.lines) : 0;
     const settled = agreeing === checkDigitCount(read.format, read.lines) && (!read.guessed || read.confidence >= DECISIVE_CONFIDENCE);
     // A reading whose every check digit agrees wins, unless look-alikes were guessed to make them
     // agree on a reading less clear than DECISIVE_CONFIDENCE (the glyph reader's garbage over a
