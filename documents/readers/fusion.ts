@@ -66,15 +66,17 @@ const CELL_WEIGHTS: Record<'small' | 'larger', Record<CharClass, number>> = {
   larger: { A: 0.7, N: 1, D: 1, C: 1, S: 1 },
 };
 
+/** Where the dates (YYMMDD: the birth date, the date of expiry) stand: the six-character fields a check digit covers. */
+const dateFields = (format: MrzFormatName) => checkedFields(format).filter(({ start, end }) => end - start === 6);
+
 /**
- * The digits a date's (YYMMDD: the birth date, the date of expiry) month and day may start with, at
- * their positions: 0–1 and 0–3. Another digit there keeps OFF_DATE of its odds — a prior, not a
- * veto: a digit printed clearly stays as printed (and its check digit then says what it must).
+ * The digits a date's month and day may start with, at their positions: 0–1 and 0–3. Another digit
+ * there keeps OFF_DATE of its odds — a prior, not a veto: a digit printed clearly stays as printed
+ * (and its check digit then says what it must).
  */
 function monthAndDayTens(format: MrzFormatName): Array<Record<number, string>> {
   const tens: Array<Record<number, string>> = MRZ_LINE_LENGTHS[format].map(() => ({}));
-  for (const { line, start, end } of checkedFields(format)) {
-    if (end - start !== 6) continue;
+  for (const { line, start } of dateFields(format)) {
     tens[line]![start + 2] = '01';
     tens[line]![start + 4] = '0123';
   }
@@ -462,9 +464,9 @@ function combinedReads(reads: PaddleMrzRead[]): PaddleMrzRead[] {
  * born `790770`, expiring `163372`) agree by chance or by a resolution among unclear positions.
  */
 function datesOnCalendar({ format, lines }: { format: MrzFormatName; lines: string[] }): boolean {
-  return checkedFields(format).every(({ line, start, end }) => {
+  return dateFields(format).every(({ line, start, end }) => {
     const date = lines[line]?.slice(start, end) ?? '';
-    if (end - start !== 6 || !/^\d{6}$/.test(date)) return true;
+    if (!/^\d{6}$/.test(date)) return true;
     return Number(date.slice(2, 4)) <= 12 && Number(date.slice(4, 6)) <= 31;
   });
 }
