@@ -83,6 +83,9 @@ function monthAndDayTens(format: MrzFormatName): Array<Record<number, string>> {
   return tens;
 }
 
+/** `monthAndDayTens` of each format, worked out once (the fusion runs many times a read). */
+const DATE_TENS: Record<MrzFormatName, Array<Record<number, string>>> = { TD1: monthAndDayTens('TD1'), TD2: monthAndDayTens('TD2'), TD3: monthAndDayTens('TD3') };
+
 /**
  * A share of 0.1: a month or day started by a digit read ten times as likely as the right one
  * (`880314` read `888314`, the 0 a distant second) is read right, and check digits no longer settle
@@ -215,7 +218,7 @@ export function fuse(format: MrzFormatName, paddle: PaddleMrzRead | null, glyphs
   // weigh in the sum below too, but PaddleOCR's models, three to its one, outvote it on the M they misread).
   const mCells = paddle?.nameCells?.map((line) => line.chars) ?? cells;
   const [nameLine, nameStart, nameEnd] = NAME_FIELD[format];
-  const dateTens = monthAndDayTens(format);
+  const dateTens = DATE_TENS[format];
   let clear = 0;
   let total = 0;
   let complete = true;

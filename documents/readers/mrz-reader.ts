@@ -114,22 +114,24 @@ export class MrzReader {
     // unless the glyph reader read the band surely: another, weaker reading would only give the check
     // digits more ways to agree with a misread (or a forgery).
     const glyphsSure = glyphs !== null && glyphs.complete && glyphs.confidence >= SURE_GLYPHS;
-    if (found && !glyphsSure && !settledAlone(found)) {
-      const again = await rereadStraight(ocr, image, found, onProgress);
-      // Small print is read by the cell reader too: on the band read again — or the first find's,
-      // where the band read again lost one of its lines (a card's three lines found as two, read as
-      // TD2: the cells' places, and so all they read, wrong).
-      await this.hearCells(image, again && again.lines.length >= found.lines.length ? again : found);
-      if (again) {
-        paddle.push(again);
-        const closer = await this.readGlyphs(image, again);
-        if (closer && (!glyphs || closer.confidence > glyphs.confidence)) glyphs = closer;
+    if (found && !settledAlone(found)) {
+      if (glyphsSure) {
+        // Read surely by the glyph reader, not by PaddleOCR's first model: the cell reader still reads
+        // the name line, to tell OCR-B's M and I from the R, N and T the others read there (seed 130's
+        // `CHRTSTOPHE`, the glyph reader sure of the band at 0.91). About 0.1 s, on a tenth of photos.
+        await this.hearCells(image, found, { nameOnly: true });
+      } else {
+        const again = await rereadStraight(ocr, image, found, onProgress);
+        // Small print is read by the cell reader too: on the band read again — or the first find's,
+        // where the band read again lost one of its lines (a card's three lines found as two, read as
+        // TD2: the cells' places, and so all they read, wrong).
+        await this.hearCells(image, again && again.lines.length >= found.lines.length ? again : found);
+        if (again) {
+          paddle.push(again);
+          const closer = await this.readGlyphs(image, again);
+          if (closer && (!glyphs || closer.confidence > glyphs.confidence)) glyphs = closer;
+        }
       }
-    } else if (found && glyphsSure && !settledAlone(found)) {
-      // Read surely by the glyph reader, not by PaddleOCR's first model: the cell reader still reads
-      // the name line, to tell OCR-B's M and I from the R, N and T the others read there (seed 130's
-      // `CHRTSTOPHE`, the glyph reader sure of the band at 0.91). About 0.1 s, on a tenth of photos.
-      await this.hearCells(image, found, { nameOnly: true });
     }
     const visualZone = found ? await readVisualZone(ocr, image, found, onProgress) : [];
     return { quality, paddle, glyphs, visualZone };
